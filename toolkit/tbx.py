@@ -1,0 +1,503 @@
+"""TBX-Basic export, TBX/CSV import and a merge that never overwrites silently.
+
+Translators keep their termbases in CAT tools (Trados, memoQ, OmegaT); those
+exchange TBX. This module turns ``glossary.csv`` into TBX-Basic (ISO 30042,
+v2 ``<martif>`` layout, which every tool imports), reads TBX v2 or v3 (or
+another CSV) back into :class:`~toolkit.glossary.Entry` rows, and merges them
+into the approved glossary with a report of what was added and what conflicts.
+
+Mapping (CSV ↔ TBX):
+
+* rows sharing ``en`` and ``category`` → one ``termEntry``; the ko terms keep
+  file order, the first is ``preferredTerm-admn-sts``, the rest
+  ``admittedTerm-admn-sts`` (the glossary rule "first ko row is preferred");
+* ``category`` → ``<descrip type="subjectField">``; ``note`` → ``<note>`` in
+  the ko ``<tig>`` (per row, so synonyms keep their own notes);
+* ``case`` and extra CSV columns have no TBX-Basic data category and are not
+  exported.
+
+XML is parsed with expat directly: DOCTYPEs are tolerated but never fetched,
+any ``<!ENTITY>`` declaration or unresolvable entity reference is refused, so
+a hostile file cannot read local files, reach the network or expand entities.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import cast
+from xml.parsers import expat
+
+from toolkit.errors import GlossaryError, Problem, problem
+from toolkit.glossary import CATEGORIES, Entry, Glossary
+
+__all__ = [
+    "Conflict",
+    "MergeReport",
+    "detect_csv_style",
+    "export_tbx",
+    "merge",
+    "read_terms",
+    "write_glossary_csv",
+]
+
+PREFERRED = "preferredTerm-admn-sts"
+ADMITTED = "admittedTerm-admn-sts"
+_DEMOTED = frozenset({"deprecatedTerm-admn-sts", "supersededTerm-admn-sts"})
+DEFAULT_CATEGORY = "term"  # for foreign TBX concepts without a subjectField
+BASE_COLUMNS: tuple[str, ...] = ("ko", "en", "category", "note")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _check_xml_chars(glossary: Glossary) -> None:
+    """XML 1.0 cannot carry most C0 controls; fail with the row instead of bad XML."""
+    problems: list[Problem] = []
+    for e in glossary.entries:
+        for name, value in (("ko", e.ko), ("en", e.en), ("category", e.category), ("note", e.note)):
+            bad = sorted({c for c in value if ord(c) < 0x20 and c not in "\t\n\r"})
+            bad += sorted({c for c in value if c in "\ufffe\uffff"})
+            if bad:
+                codes = ", ".join(f"U+{ord(c):04X}" for c in bad)
+                problems.append(
+                    problem(
+                        glossary.path or "glossary",
+                        e.line or None,
+                        f"column {name} contains control character(s) {codes}",
+                        "delete the invisible character(s) in the cell",
+                    )
+                )
+    if problems:
+        raise GlossaryError(problems)
+
+
+def _esc(text: str) -> str:
+    """Escape for element text *and* double-quoted attributes; CR kept as a reference."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\r", "&#13;")
+    )
+
+
+def _concept_groups(entries: Sequence[Entry]) -> list[list[Entry]]:
+    """Group rows by (en, category), groups ordered by first appearance."""
+    groups: dict[tuple[str, str], list[Entry]] = {}
+    for e in entries:
+        groups.setdefault((e.en, e.category), []).append(e)
+    return list(groups.values())
+
+
+def _concept_ids(groups: list[list[Entry]]) -> list[str]:
+    """Ids derived from content, so re-exporting an edited glossary keeps them stable."""
+    seen: set[str] = set()
+    ids: list[str] = []
+    for g in groups:
+        digest = hashlib.sha1(f"{g[0].en}\0{g[0].category}".encode()).hexdigest()[:12]
+        cid, n = f"c-{digest}", 1
+        while cid in seen:  # a 48-bit collision: still unique and deterministic
+            n += 1
+            cid = f"c-{digest}-{n}"
+        seen.add(cid)
+        ids.append(cid)
+    return ids
+
+
+def export_tbx(glossary: Glossary) -> bytes:
+    """Serialise the glossary as TBX-Basic v2 (UTF-8, LF, deterministic bytes)."""
+    _check_xml_chars(glossary)
+    source = Path(glossary.path).name if glossary.path else "glossary.csv"
+    out: list[str] = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<martif type="TBX-Basic" xml:lang="en">',
+        "  <martifHeader>",
+        "    <fileDesc>",
+        "      <sourceDesc>",
+        f"        <p>presspack glossary export of {_esc(source)}</p>",
+        "      </sourceDesc>",
+        "    </fileDesc>",
+        "    <encodingDesc>",
+        '      <p type="XCSURI">TBXBasicXCSV02.xcs</p>',
+        "    </encodingDesc>",
+        "  </martifHeader>",
+        "  <text>",
+        "    <body>",
+    ]
+    groups = _concept_groups(glossary.entries)
+    for cid, group in zip(_concept_ids(groups), groups, strict=True):
+        first = group[0]
+        out.append(f'      <termEntry id="{cid}">')
+        out.append(f'        <descrip type="subjectField">{_esc(first.category)}</descrip>')
+        out.append('        <langSet xml:lang="ko">')
+        for i, e in enumerate(group):
+            status = PREFERRED if i == 0 else ADMITTED
+            out.append("          <tig>")
+            out.append(f"            <term>{_esc(e.ko)}</term>")
+            out.append('            <termNote type="partOfSpeech">noun</termNote>')
+            out.append(f'            <termNote type="administrativeStatus">{status}</termNote>')
+            if e.note:
+                out.append(f"            <note>{_esc(e.note)}</note>")
+            out.append("          </tig>")
+        out.append("        </langSet>")
+        out.append('        <langSet xml:lang="en">')
+        out.append("          <tig>")
+        out.append(f"            <term>{_esc(first.en)}</term>")
+        out.append('            <termNote type="partOfSpeech">noun</termNote>')
+        out.append(f'            <termNote type="administrativeStatus">{PREFERRED}</termNote>')
+        out.append("          </tig>")
+        out.append("        </langSet>")
+        out.append("      </termEntry>")
+    out += ["    </body>", "  </text>", "</martif>", ""]
+    return "\n".join(out).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- safe XML
+
+
+@dataclass
+class _Node:
+    """A minimal element: name without namespace prefix, attributes, source line."""
+
+    tag: str
+    attrs: dict[str, str]
+    line: int
+    children: list[_Node] = field(default_factory=list)
+    parts: list[str | _Node] = field(default_factory=list)  # text and children, in order
+
+    def text(self) -> str:
+        """All descendant text (terms may contain ``<hi>`` markup)."""
+        return "".join(p if isinstance(p, str) else p.text() for p in self.parts)
+
+    def find(self, *tags: str) -> Iterator[_Node]:
+        return (c for c in self.children if c.tag in tags)
+
+    def iter(self, *tags: str) -> Iterator[_Node]:
+        for c in self.children:
+            if c.tag in tags:
+                yield c
+            yield from c.iter(*tags)
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, what: str) -> None:
+        super().__init__(what)
+        self.line = line
+        self.what = what
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
+def _parse_xml(data: bytes, path: Path) -> _Node:
+    """Parse with expat: no DTD loading, no entity declarations, no network."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.UseForeignDTD(False)
+    stack: list[_Node] = []
+    root: list[_Node] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        node = _Node(_local(name), dict(attrs), parser.CurrentLineNumber)
+        if stack:
+            stack[-1].children.append(node)
+            stack[-1].parts.append(node)
+        else:
+            root.append(node)
+        stack.append(node)
+
+    def end(_name: str) -> None:
+        stack.pop()
+
+    def data_(text: str) -> None:
+        if stack:
+            stack[-1].parts.append(text)
+
+    def entity_decl(name: str, *_args: object) -> None:
+        raise _Refused(parser.CurrentLineNumber, f"entity declaration <!ENTITY {name}> refused")
+
+    def skipped(name: str, _is_param: int) -> None:
+        raise _Refused(parser.CurrentLineNumber, f"undefined entity &{name}; refused")
+
+    def external_ref(*_args: object) -> int:
+        raise _Refused(parser.CurrentLineNumber, "external entity reference refused")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = data_
+    parser.EntityDeclHandler = entity_decl
+    parser.UnparsedEntityDeclHandler = entity_decl
+    parser.SkippedEntityHandler = skipped
+    parser.ExternalEntityRefHandler = external_ref
+    fix = "export the termbase again from the CAT tool as TBX without DTD entities"
+    try:
+        parser.Parse(data, True)
+    except _Refused as exc:
+        raise GlossaryError(problem(path, exc.line, f"unsafe XML: {exc.what}", fix)) from None
+    except expat.ExpatError as exc:
+        what = f"invalid XML: {expat.ErrorString(exc.code)} (column {exc.offset + 1})"
+        raise GlossaryError(
+            problem(path, exc.lineno, what, "fix the XML or export the TBX file again")
+        ) from None
+    return root[0]
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _lang(node: _Node) -> str:
+    """Primary language subtag: ``ko-KR`` → ``ko``, ``EN-us`` → ``en``."""
+    value = node.attrs.get("xml:lang") or node.attrs.get("lang") or ""
+    return value.split("-")[0].split("_")[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class _Term:
+    text: str
+    status: str
+    notes: tuple[str, ...]
+    line: int
+
+
+def _nfc(text: str) -> str:
+    """Terms from macOS tools may be NFD Hangul; the glossary compares NFC text."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def _terms(lang_node: _Node) -> list[_Term]:
+    """Terms of one langSet/langSec, preferred first, deprecated last (stable)."""
+    terms: list[_Term] = []
+    for holder in lang_node.find("tig", "ntig", "termSec"):
+        term = next(holder.iter("term"), None)
+        if term is None or not _nfc(term.text()):
+            continue
+        status = ""
+        for tn in holder.iter("termNote"):
+            if tn.attrs.get("type") == "administrativeStatus":
+                status = tn.text().strip()
+        notes = tuple(n for n in (_nfc(x.text()) for x in holder.iter("note")) if n)
+        terms.append(_Term(_nfc(term.text()), status, notes, term.line))
+
+    def rank(t: _Term) -> int:
+        return 0 if t.status == PREFERRED else 2 if t.status in _DEMOTED else 1
+
+    return sorted(terms, key=rank)
+
+
+def _direct_notes(node: _Node) -> tuple[str, ...]:
+    return tuple(n for n in (_nfc(x.text()) for x in node.find("note")) if n)
+
+
+def _entries_from_tbx(root: _Node, path: Path) -> list[Entry]:
+    if root.tag not in ("martif", "tbx"):
+        raise GlossaryError(
+            problem(path, root.line, f"root element <{root.tag}> is not TBX", "export as TBX")
+        )
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for concept in root.iter("termEntry", "conceptEntry"):
+        category = DEFAULT_CATEGORY
+        for d in concept.find("descrip"):
+            if d.attrs.get("type") == "subjectField":
+                category = _nfc(d.text()).lower()
+        ko: list[_Term] = []
+        en: list[_Term] = []
+        ko_notes: tuple[str, ...] = ()
+        for ls in concept.find("langSet", "langSec"):
+            if _lang(ls) == "ko":
+                ko += _terms(ls)
+                ko_notes += _direct_notes(ls)
+            elif _lang(ls) == "en":
+                en += _terms(ls)
+        if not ko or not en:  # concepts for other language pairs are not ours
+            continue
+        if category not in CATEGORIES:
+            problems.append(
+                problem(
+                    path,
+                    concept.line,
+                    f'unknown subjectField "{category}"',
+                    "use one of: " + ", ".join(sorted(CATEGORIES)),
+                )
+            )
+            continue
+        fallback = ko_notes or _direct_notes(concept)
+        english = en[0].text  # preferred (sorted first) or first listed
+        for t in ko:
+            note = "; ".join(t.notes or fallback)
+            entries.append(Entry(ko=t.text, en=english, category=category, note=note, line=t.line))
+    if problems:
+        raise GlossaryError(problems)
+    if not entries:
+        raise GlossaryError(
+            problem(path, None, "no Korean–English term pairs found", "export ko and en terms")
+        )
+    return entries
+
+
+def _load_csv(path: Path) -> list[Entry]:
+    """Delegate to glossary.load_glossary (looked up by name: it is developed in parallel)."""
+    from toolkit import glossary as glossary_module
+
+    loader = getattr(glossary_module, "load_glossary", None)
+    if loader is None:  # pragma: no cover - only while glossary.py lacks the loader
+        raise GlossaryError(problem(path, None, "CSV import is not available in this build"))
+    return list(cast(Callable[[Path], Glossary], loader)(path).entries)
+
+
+def _looks_like_xml(data: bytes) -> bool:
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom) : len(bom) + 200].decode(codec, "ignore").lstrip().startswith("<")
+    return data.removeprefix(_UTF8_BOM).lstrip().startswith(b"<")
+
+
+def read_terms(path: Path) -> list[Entry]:
+    """Read a TBX (v2 ``martif`` or v3 ``tbx``) or CSV file; the content decides."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GlossaryError(
+            problem(path, None, f"cannot read file: {exc.strerror}", "check the path")
+        ) from None
+    if not _looks_like_xml(data):
+        return _load_csv(path)
+    return _entries_from_tbx(_parse_xml(data, path), path)
+
+
+# --------------------------------------------------------------------------- merge
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Same Korean term, different English: the translator must decide."""
+
+    ko: str
+    existing_en: str
+    incoming_en: str
+    existing_line: int
+    incoming_line: int
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What a merge did. ``added`` holds the incoming rows (lines in the incoming file)."""
+
+    added: tuple[Entry, ...]
+    unchanged: int
+    conflicts: tuple[Conflict, ...]
+
+
+def merge(existing: Glossary, incoming: Sequence[Entry]) -> tuple[Glossary, MergeReport]:
+    """Append new ko terms; never overwrite an existing row.
+
+    Keyed on the (NFC) Korean term: same ko + same en is unchanged even if the
+    category or note differ (the approved row wins); same ko + other en is a
+    conflict and the existing row stays. A new ko for an existing en is simply
+    appended, i.e. after the existing rows, so the existing preferred ko stays
+    preferred. Added rows get line numbers after the last existing line, as
+    they would have once written out.
+    """
+    by_ko: dict[str, Entry] = {}
+    for e in existing.entries:
+        by_ko.setdefault(_nfc(e.ko), e)
+    next_line = max((e.line for e in existing.entries), default=1) + 1
+    merged = list(existing.entries)
+    added: list[Entry] = []
+    conflicts: list[Conflict] = []
+    unchanged = 0
+    for inc in incoming:
+        key = _nfc(inc.ko)
+        have = by_ko.get(key)
+        if have is None:
+            row = replace(inc, line=next_line)
+            next_line += 1
+            by_ko[key] = row
+            merged.append(row)
+            added.append(inc)
+        elif _nfc(have.en) == _nfc(inc.en):
+            unchanged += 1
+        else:
+            conflicts.append(Conflict(inc.ko, have.en, inc.en, have.line, inc.line))
+    report = MergeReport(tuple(added), unchanged, tuple(conflicts))
+    return Glossary(entries=tuple(merged), path=existing.path), report
+
+
+# --------------------------------------------------------------------------- CSV writer
+
+
+def detect_csv_style(path: Path) -> tuple[bool, str]:
+    """(bom, newline) of an existing CSV, so a rewrite keeps what Excel users saved."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return False, "\n"
+    newline = "\r\n" if b"\r\n" in head else "\n"
+    return head.startswith(_UTF8_BOM), newline
+
+
+def _columns(entries: Sequence[Entry]) -> list[str]:
+    columns = list(BASE_COLUMNS)
+    if any(e.case_insensitive for e in entries):
+        columns.append("case")
+    for e in entries:
+        for name, _ in e.extra:
+            if name not in columns:
+                columns.append(name)
+    return columns
+
+
+def _row(e: Entry, columns: list[str]) -> list[str]:
+    values = {"ko": e.ko, "en": e.en, "category": e.category, "note": e.note}
+    values["case"] = "insensitive" if e.case_insensitive else ""
+    values.update(e.extra)
+    return [values.get(c, "") for c in columns]
+
+
+def write_glossary_csv(
+    glossary: Glossary, path: Path, *, bom: bool | None = None, newline: str | None = None
+) -> None:
+    """Write atomically (temp file in the same folder + ``os.replace``).
+
+    ``bom``/``newline`` default to the convention of the file being replaced
+    (UTF-8 BOM and CRLF when Excel saved it), else UTF-8 without BOM and LF.
+    The replaced file's permission bits are kept.
+    """
+    found_bom, found_newline = detect_csv_style(path)
+    bom = found_bom if bom is None else bom
+    newline = found_newline if newline is None else newline
+    if newline not in ("\n", "\r\n"):
+        raise ValueError(f"newline must be LF or CRLF, not {newline!r}")
+    columns = _columns(glossary.entries)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator=newline)
+    writer.writerow(columns)
+    writer.writerows(_row(e, columns) for e in glossary.entries)
+    payload = (_UTF8_BOM if bom else b"") + buf.getvalue().encode("utf-8")
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = 0o644  # mkstemp's 0o600 would hide a new glossary from colleagues
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
