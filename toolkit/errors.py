@@ -21,8 +21,11 @@ class Problem:
     severity: str = "error"  # "error" | "warning"
 
     def format(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        text = f"{where}: {self.what}"
+        if not self.file:
+            text = self.what  # not about a file (e.g. a missing model)
+        else:
+            where = self.file if self.line is None else f"{self.file}:{self.line}"
+            text = f"{where}: {self.what}"
         if self.fix:
             text += f" — {self.fix}"
         return text
@@ -33,7 +36,7 @@ class PresspackError(Exception):
 
     def __init__(self, problems: Problem | list[Problem] | str) -> None:
         if isinstance(problems, str):
-            problems = [Problem(file="presspack", line=None, what=problems)]
+            problems = [Problem(file="", line=None, what=problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
