@@ -1,0 +1,492 @@
+"""The approved glossary: reading, validating and querying ``glossary.csv``.
+
+One file serves both directions (ko→en and en→ko). When several ``ko`` rows
+share one ``en``, the first row is the preferred Korean.
+
+The file is read the way Excel writes it: UTF-8 with a BOM and CRLF line ends,
+columns found by header name (order free, extra columns kept). Korean Excel's
+plain "CSV" export is CP949; such a file is recognised (it must decode as
+CP949 *and* look like Hangul text) and decoded correctly, with a lint warning —
+it is never silently turned into mojibake. Anything else undecodable is an
+error naming the line.
+
+Whitespace policy: leading/trailing spaces are stripped with a warning (Excel
+users add them by accident and they carry no meaning); NBSP, zero-width
+characters, tabs and double spaces *inside* a term are errors, because the term
+would then silently never match running text.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import json
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from toolkit.errors import GlossaryError, Problem
+
+CATEGORIES: frozenset[str] = frozenset(
+    {"place", "defense", "org", "person", "title", "term", "event", "venue", "product", "policy"}
+)
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("ko", "en", "category")
+HEADER_EXAMPLE = "ko,en,category,note"
+_HEADER_FIX = f"the first row must be the header {HEADER_EXAMPLE}"
+_CASE_VALUES = frozenset({"", "insensitive", "sensitive"})
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One approved term pair (one CSV row)."""
+
+    ko: str
+    en: str
+    category: str
+    note: str = ""
+    line: int = 0  # 1-based CSV line (header = line 1)
+    case_insensitive: bool = False  # English matching opt-in (column "case" = "insensitive")
+    extra: tuple[tuple[str, str], ...] = ()  # extra CSV columns kept for round-trips
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """All entries of one glossary file, in file order."""
+
+    entries: tuple[Entry, ...]
+    path: str = ""
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @cached_property
+    def _by_en(self) -> dict[str, Entry]:
+        first: dict[str, Entry] = {}
+        for entry in self.entries:
+            first.setdefault(entry.en, entry)
+        return first
+
+    def preferred_ko(self, en: str) -> str:
+        """The Korean of the first row whose ``en`` is ``en`` (KeyError if none)."""
+        return self._by_en[en].ko
+
+    def for_direction(self, src: str, tgt: str) -> list[tuple[str, str, Entry]]:
+        """``(source_term, target_term, entry)`` for translating ``src`` → ``tgt``.
+
+        Each source term appears once: for ko→en the first row of a ``ko``
+        wins (conflicts are lint errors anyway); for en→ko each ``en`` maps to
+        its preferred (first-row) Korean.
+        """
+        if (src, tgt) not in (("ko", "en"), ("en", "ko")):
+            raise ValueError(f"unsupported direction {src}→{tgt}")
+        seen: set[str] = set()
+        result: list[tuple[str, str, Entry]] = []
+        for entry in self.entries:
+            source, target = (entry.ko, entry.en) if src == "ko" else (entry.en, entry.ko)
+            if source in seen:
+                continue
+            seen.add(source)
+            result.append((source, target, entry))
+        return result
+
+    def fingerprint(self, entries: Iterable[Entry] | None = None) -> str:
+        """See :func:`fingerprint`; defaults to all entries."""
+        return fingerprint(self.entries if entries is None else entries)
+
+
+def fingerprint(entries: Iterable[Entry]) -> str:
+    """sha256 of the entries a release uses, for incremental builds.
+
+    Only what changes a translation counts (ko, en, case); line numbers, notes
+    and categories do not, and the set is sorted so moving rows or matching in
+    a different order does not force a rebuild.
+    """
+    keys = sorted({(e.ko, e.en, e.case_insensitive) for e in entries})
+    payload = json.dumps(keys, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _hangul_ratio(text: str) -> float:
+    """Share of non-ASCII characters that are common Hangul syllables (KS X 1001).
+
+    Real CP949 Korean text is mostly the 2,350 common syllables; random bytes
+    decoded as CP949 give rare UHC syllables, Hanja and symbols.
+    """
+    letters = [c for c in text if not c.isascii() and not c.isspace()]
+    if not letters:
+        return 0.0
+    common = 0
+    for char in letters:
+        if "\uac00" <= char <= "\ud7a3":
+            try:
+                char.encode("euc_kr")
+            except UnicodeEncodeError:
+                continue
+            common += 1
+    return common / len(letters)
+
+
+def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
+    """Decode bytes to text, or explain precisely why not (never mojibake)."""
+    if b"\x00" in data:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return None, [
+                Problem(
+                    name,
+                    None,
+                    "file is UTF-16 encoded (Excel 'Unicode Text')",
+                    "save it as 'CSV UTF-8 (Comma delimited)' in Excel",
+                )
+            ]
+        return None, [
+            Problem(
+                name,
+                _line_of_offset(data, data.index(b"\x00")),
+                "file contains NUL bytes: this is binary data, not a CSV text file",
+                f"save the glossary as 'CSV UTF-8' with the header {HEADER_EXAMPLE}",
+            )
+        ]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = data.decode("cp949")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _hangul_ratio(text) >= 0.8:
+        return text, [
+            Problem(
+                name,
+                None,
+                "file is CP949/EUC-KR encoded (read correctly this time)",
+                "save it as 'CSV UTF-8 (Comma delimited)' in Excel",
+                severity="warning",
+            )
+        ]
+    line = _line_of_offset(data, utf8_error.start)
+    bad = data[utf8_error.start : utf8_error.start + 4].hex(" ")
+    return None, [
+        Problem(
+            name,
+            line,
+            f"undecodable bytes ({bad}): the file is neither UTF-8 nor CP949/EUC-KR text",
+            "save it as 'CSV UTF-8 (Comma delimited)' in Excel",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _show(value: str) -> str:
+    """The cell with invisible characters made visible, e.g. ``다<U+00A0>라``."""
+    return "".join(
+        c if c == " " or (c.isprintable() and c not in _INVISIBLE) else f"<U+{ord(c):04X}>"
+        for c in value
+    )
+
+
+def _cell_problems(value: str, column: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(errors, warnings) as (what, fix) pairs for stray whitespace in one cell."""
+    errors: list[tuple[str, str]] = []
+    warnings: list[tuple[str, str]] = []
+    show = _show(value)
+    if value != value.strip():
+        warnings.append(
+            (
+                f"{column} cell '{show}' has leading/trailing whitespace (ignored)",
+                "delete the spaces around the text",
+            )
+        )
+    inner = value.strip()
+    if "\u00a0" in inner or "\u3000" in inner:
+        errors.append(
+            (
+                f"{column} cell '{show}' contains a non-breaking or ideographic space",
+                "retype the space as an ordinary space",
+            )
+        )
+    if any(c in _INVISIBLE for c in inner):
+        errors.append(
+            (
+                f"{column} cell '{show}' contains invisible zero-width characters",
+                "retype the cell (copy-paste from the web brought them in)",
+            )
+        )
+    if "  " in inner:
+        errors.append(
+            (f"{column} cell '{show}' contains double spaces", "use single spaces between words")
+        )
+    if any(c in "\t\r\n" or unicodedata.category(c) == "Cc" for c in inner):
+        errors.append(
+            (
+                f"{column} cell '{show}' contains tabs, line breaks or control characters",
+                "keep each term on one line without tabs",
+            )
+        )
+    return errors, warnings
+
+
+_ROMAN = (("IV", "4"), ("III", "3"), ("II", "2"))
+
+
+def _variants(a: str, b: str) -> bool:
+    """True when one Korean form is an obvious variant of the other.
+
+    Why: 창원시/창원특례시, 방위사업청/방사청 (abbreviation), 천궁-II/천궁2,
+    K9 자주포/K9 썬더 legitimately share one English term: after NFKC, roman
+    numerals → digits and removing spaces/punctuation, the shorter is a
+    subsequence of the longer, or both start with the same two characters.
+    Unrelated nouns sharing an English term are worth a warning.
+    """
+
+    def norm(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        for roman, digit in _ROMAN:
+            text = text.replace(roman, digit)
+        return "".join(c for c in text if c.isalnum())
+
+    x, y = norm(a), norm(b)
+    if len(x) > len(y):
+        x, y = y, x
+    if len(x) >= 2 and x[:2] == y[:2]:
+        return True
+    it = iter(y)
+    return bool(x) and all(ch in it for ch in x)
+
+
+def _parse(path: Path, known: frozenset[str] = CATEGORIES) -> tuple[list[Entry], list[Problem]]:
+    """Read and validate; return the valid entries and every problem found."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [Problem(name, None, f"cannot read glossary: {exc.strerror or exc}", "")]
+    text, problems = _decode(data, name)
+    if text is None:
+        return [], problems
+    if not text.strip():
+        problems.append(Problem(name, 1, "glossary is empty", _HEADER_FIX))
+        return [], problems
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    last_line = 0
+    try:
+        for row in reader:
+            records.append((last_line + 1, row))
+            last_line = reader.line_num
+    except csv.Error as exc:
+        problems.append(
+            Problem(
+                name,
+                last_line + 1,
+                f"malformed CSV: {exc}",
+                "close the quote or remove the stray quote character",
+            )
+        )
+    if not records:
+        problems.append(Problem(name, 1, "glossary is empty", _HEADER_FIX))
+        return [], problems
+
+    header_line, header = records[0]
+    columns = [h.strip().lstrip("\ufeff").strip().lower() for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    dupes = sorted({c for c in columns if c and columns.count(c) > 1})
+    if missing or dupes:
+        what = []
+        if missing:
+            what.append("header lacks column(s) " + ", ".join(f"'{c}'" for c in missing))
+        if dupes:
+            what.append("header repeats column(s) " + ", ".join(f"'{c}'" for c in dupes))
+        hint = ""
+        if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+            hint = " (the file uses ';' or tabs; save it as 'CSV UTF-8 (Comma delimited)')"
+        problems.append(
+            Problem(
+                name,
+                header_line,
+                "; ".join(what) + f" (found: {','.join(header)})",
+                f"the first row must be the header {HEADER_EXAMPLE}{hint}",
+            )
+        )
+        return [], problems
+
+    index = {c: i for i, c in enumerate(columns)}
+    entries: list[Entry] = []
+    for line, row in records[1:]:
+        if not row or all(not cell.strip() for cell in row):
+            continue  # blank lines are harmless
+        if len(row) != len(columns):
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    f"row has {len(row)} fields, the header has {len(columns)}",
+                    "check for unquoted commas (quote the cell) or missing cells",
+                )
+            )
+            continue
+        entry = _row_entry(name, line, row, columns, index, problems, known)
+        if entry is not None:
+            entries.append(entry)
+
+    _cross_row_problems(name, entries, problems)
+    return entries, problems
+
+
+def _row_entry(
+    name: str,
+    line: int,
+    row: list[str],
+    columns: list[str],
+    index: dict[str, int],
+    problems: list[Problem],
+    known: frozenset[str],
+) -> Entry | None:
+    ok = True
+    values: dict[str, str] = {}
+    for column in (*REQUIRED_COLUMNS, "note", "case"):
+        if column not in index:
+            values[column] = ""
+            continue
+        raw = row[index[column]]
+        errors, warnings = _cell_problems(raw, column)
+        for what, fix in errors:
+            problems.append(Problem(name, line, what, fix))
+            ok = False
+        for what, fix in warnings:
+            problems.append(Problem(name, line, what, fix, severity="warning"))
+        values[column] = raw.strip()
+        if column in REQUIRED_COLUMNS and not values[column]:
+            problems.append(
+                Problem(name, line, f"empty {column} cell", f"fill in {column} or delete the row")
+            )
+            ok = False
+    category = values["category"]
+    if category and category not in known:
+        close = difflib.get_close_matches(category.lower(), sorted(known), n=1)
+        fix = f"did you mean '{close[0]}'? " if close else ""
+        problems.append(
+            Problem(
+                name,
+                line,
+                f"unknown category '{category}'",
+                fix + "use one of: " + ", ".join(sorted(known)),
+            )
+        )
+        ok = False
+    case = values["case"].lower()
+    if case not in _CASE_VALUES:
+        problems.append(
+            Problem(
+                name,
+                line,
+                f"unknown case value '{values['case']}'",
+                "leave it empty or write 'insensitive'",
+            )
+        )
+        ok = False
+    if values["en"] and any("\uac00" <= c <= "\ud7a3" for c in values["en"]):
+        problems.append(
+            Problem(
+                name,
+                line,
+                f"en cell '{values['en']}' contains Hangul",
+                "check that the ko and en columns are not swapped",
+                severity="warning",
+            )
+        )
+    if not ok:
+        return None
+    standard = {*REQUIRED_COLUMNS, "note", "case"}
+    extra = tuple((columns[i], row[i]) for i in range(len(columns)) if columns[i] not in standard)
+    return Entry(
+        ko=values["ko"],
+        en=values["en"],
+        category=category,
+        note=values["note"],
+        line=line,
+        case_insensitive=case == "insensitive",
+        extra=extra,
+    )
+
+
+def _cross_row_problems(name: str, entries: list[Entry], problems: list[Problem]) -> None:
+    by_ko: dict[str, Entry] = {}
+    for entry in entries:
+        first = by_ko.get(entry.ko)
+        if first is None:
+            by_ko[entry.ko] = entry
+        elif first.en != entry.en:
+            problems.append(
+                Problem(
+                    name,
+                    entry.line,
+                    f"ko '{entry.ko}' has conflicting translations: line {first.line} says "
+                    f"'{first.en}', line {entry.line} says '{entry.en}'",
+                    f"keep one translation (lines {first.line} and {entry.line})",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    name,
+                    entry.line,
+                    f"duplicate of line {first.line} ('{entry.ko}' → '{entry.en}')",
+                    "delete one of the two rows",
+                    severity="warning",
+                )
+            )
+    by_en: dict[str, list[Entry]] = {}
+    for entry in entries:
+        group = by_en.setdefault(entry.en.casefold(), [])
+        if all(e.ko != entry.ko for e in group):
+            group.append(entry)
+    for group in by_en.values():
+        preferred = group[0]
+        for other in group[1:]:
+            if not _variants(preferred.ko, other.ko):
+                problems.append(
+                    Problem(
+                        name,
+                        other.line,
+                        f"en '{other.en}' also comes from '{preferred.ko}' (line "
+                        f"{preferred.line}); en→ko will always use '{preferred.ko}'",
+                        f"if '{other.ko}' should be preferred, move it above line {preferred.line}",
+                        severity="warning",
+                    )
+                )
+
+
+def _sort(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def load_glossary(path: Path) -> Glossary:
+    """Read ``glossary.csv``; raise GlossaryError listing every invalid row."""
+    entries, problems = _parse(Path(path))
+    errors = [p for p in _sort(problems) if p.severity == "error"]
+    if errors:
+        raise GlossaryError(errors)
+    return Glossary(entries=tuple(entries), path=str(path))
+
+
+def lint_glossary(path: Path, *, known_categories: frozenset[str] = CATEGORIES) -> list[Problem]:
+    """Every problem of the file at once, errors and warnings, in line order."""
+    _, problems = _parse(Path(path), known_categories)
+    return _sort(problems)

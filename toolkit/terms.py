@@ -1,0 +1,298 @@
+"""Glossary enforcement through machine translation — the reason presspack exists.
+
+Strategy, in three steps:
+
+1. **Inline injection** (:func:`protect`). Each source term is replaced in the
+   source segment by its approved target term before translation. NMT models
+   copy spans they cannot translate (Latin script inside Korean, Hangul inside
+   English) far more reliably than they restore placeholders: argos decoding
+   eats underscores and models mangle ``__T0__``-style tokens, so no
+   placeholders are used.
+
+   * ko→en: the Korean particle stays attached to the injected English term
+     ("창원시는" → "Changwon Special City는") so the model still sees the
+     sentence grammar; it is *not* re-chosen for the English reading (the
+     model drops it when translating; with a copy model it comes back as
+     sent: "…(DAPA)과").
+   * en→ko: a possessive after the term becomes 의
+     ("Changwon Special City's forum" → "창원시의 forum"), the natural Korean
+     genitive; a hyphen suffix ("-based") stays for the model to render.
+
+2. **n-best selection** (:func:`select`). The engine returns several
+   hypotheses; the first that keeps every injected term exactly (the right
+   number of times) wins, else the one keeping most, ties → earliest.
+
+3. **Verify / repair** (:func:`repair`). A missing term is restored when a
+   clear mangled variant exists — a case or spacing variant of the target
+   term, or the source term left untranslated — and reported (info
+   ``term-repaired``); otherwise a ``term-missing`` error is reported, never
+   hidden. Korean particles right after Korean target terms are re-chosen for
+   the term (창원특례시으로 → 창원특례시로, 서울으로 → 서울로) silently: that is
+   grammar, not content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from toolkit.document import Finding
+from toolkit.errors import ModelError, Problem
+from toolkit.josa import fix_particle
+from toolkit.termmatch import PARTICLES, Matcher, TermMatch, check_at, is_delimiter
+
+Translate = Callable[[list[str], int], list[list[str]]]
+
+_MAX_TAIL = max(len(p) for p in PARTICLES) + 1
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A source segment prepared for the engine, with the terms injected into it."""
+
+    source: str
+    text: str  # to send to the engine
+    terms: tuple[TermMatch, ...]
+    targets: tuple[str, ...]  # the approved target term of each match, in order
+
+
+def protect(segment: str, matcher: Matcher, tgt_lang: str) -> Protected:
+    """Inject the approved target term of every match into ``segment``."""
+    if tgt_lang == matcher.src_lang:
+        raise ValueError(f"target language {tgt_lang!r} equals the matcher's source language")
+    matches = tuple(matcher.find(segment))
+    parts: list[str] = []
+    position = 0
+    for match in matches:
+        parts.append(segment[position : match.start])
+        if tgt_lang == "ko" and match.particle in ("'s", "’s"):
+            parts.append(match.target_term + "의")
+            position = match.particle_end
+        else:
+            parts.append(match.target_term)
+            position = match.end
+    parts.append(segment[position:])
+    return Protected(
+        source=segment,
+        text="".join(parts),
+        terms=matches,
+        targets=tuple(m.target_term for m in matches),
+    )
+
+
+# --------------------------------------------------------------------------- counting
+
+
+def _is_ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _boundary_ok(text: str, start: int, end: int) -> bool:
+    """A Latin-edged term must not touch Latin letters/digits (Hangul may follow)."""
+    if start > 0 and _is_ascii_alnum(text[start]) and _is_ascii_alnum(text[start - 1]):
+        return False
+    return not (end < len(text) and _is_ascii_alnum(text[end - 1]) and _is_ascii_alnum(text[end]))
+
+
+def locate(text: str, targets: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """Non-overlapping spans of each distinct target in ``text``, longest target first."""
+    taken = bytearray(len(text))
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for target in sorted(set(targets), key=lambda t: (-len(t), t)):
+        found: list[tuple[int, int]] = []
+        index = text.find(target) if target else -1
+        while index >= 0:
+            end = index + len(target)
+            if not any(taken[index:end]) and _boundary_ok(text, index, end):
+                found.append((index, end))
+                taken[index:end] = b"\x01" * len(target)
+            index = text.find(target, index + 1)
+        spans[target] = found
+    return spans
+
+
+def count_targets(text: str, targets: Sequence[str]) -> Counter[str]:
+    """How often each distinct target occurs in ``text`` (see :func:`locate`)."""
+    return Counter({t: len(s) for t, s in locate(text, targets).items()})
+
+
+def select(hypotheses: Sequence[str], protected: Protected) -> str:
+    """First hypothesis keeping every target the right number of times, else the best."""
+    if not hypotheses:
+        raise ValueError("no hypotheses to select from")
+    if not protected.targets:
+        return hypotheses[0]
+    required = count_targets(protected.text, protected.targets)
+    best, best_score = hypotheses[0], -1
+    for hypothesis in hypotheses:
+        found = count_targets(hypothesis, protected.targets)
+        if found == required:
+            return hypothesis
+        score = sum(min(found[t], n) for t, n in required.items())
+        if score > best_score:
+            best, best_score = hypothesis, score
+    return best
+
+
+# --------------------------------------------------------------------------- repair
+
+
+@lru_cache(maxsize=4096)
+def _variant_pattern(target: str) -> re.Pattern[str]:
+    """Case/spacing variants: 'changwon special  city', 'ChangwonSpecial City', '창원 특례시'."""
+    words = target.split()
+    pieces: list[str] = []
+    for word in words:
+        chunks = re.split(r"[-\u2010\u2011]", word)
+        parts = []
+        for chunk in chunks:
+            if all("\uac00" <= c <= "\ud7a3" for c in chunk):
+                parts.append(r"\s?".join(re.escape(c) for c in chunk))  # 창원 특례시
+            else:
+                parts.append(re.escape(chunk))
+        pieces.append(r"[\s\-\u2010\u2011]?".join(parts))
+    return re.compile(r"[\s\-\u2010\u2011]*".join(pieces), re.IGNORECASE)
+
+
+def _free_span(
+    text: str, pattern: re.Pattern[str], exact: str, taken: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    for hit in pattern.finditer(text):
+        start, end = hit.span()
+        if hit.group() == exact or any(s < end and start < e for s, e in taken):
+            continue
+        if _boundary_ok(text, start, end):
+            return start, end
+    return None
+
+
+def _source_span(
+    text: str, sources: Sequence[str], src_lang: str, taken: list[tuple[int, int]]
+) -> tuple[int, int, int] | None:
+    """An untranslated source term left in the output: (start, end, particle_end)."""
+    for source in sorted(set(sources), key=len, reverse=True):
+        index = text.find(source)
+        while index >= 0:
+            end = index + len(source)
+            verdict = check_at(text, index, end, src_lang)
+            if not isinstance(verdict, str) and not any(s < end and index < e for s, e in taken):
+                particle, particle_end = verdict
+                possessive = particle in ("'s", "’s")
+                return index, end, particle_end if possessive else end
+            index = text.find(source, index + 1)
+    return None
+
+
+def _fix_korean_particles(text: str, targets: Sequence[str]) -> str:
+    """Re-choose the particle right after each Korean target (창원특례시으로 → 창원특례시로)."""
+    edits: list[tuple[int, int, str]] = []
+    for target, spans in locate(text, targets).items():
+        for _, end in spans:
+            stop = end
+            while stop < len(text) and stop - end < _MAX_TAIL and not is_delimiter(text[stop]):
+                stop += 1
+            tail = text[end:stop]
+            if tail in PARTICLES:
+                fixed = fix_particle(target, tail)
+                if fixed != tail:
+                    edits.append((end, stop, fixed))
+    for start, stop, fixed in sorted(edits, reverse=True):
+        text = text[:start] + fixed + text[stop:]
+    return text
+
+
+def repair(output: str, protected: Protected, tgt_lang: str) -> tuple[str, list[Finding]]:
+    """Restore or report every injected term missing from ``output``; fix Korean particles."""
+    findings: list[Finding] = []
+    if not protected.targets:
+        return output, findings
+    src_lang = "en" if tgt_lang == "ko" else "ko"
+    required = count_targets(protected.text, protected.targets)
+    order = list(dict.fromkeys(protected.targets))
+    for target in order:
+        sources = [m.source_term for m in protected.terms if m.target_term == target]
+        missing = required[target] - count_targets(output, protected.targets)[target]
+        while missing > 0:
+            taken = [span for spans in locate(output, protected.targets).values() for span in spans]
+            span = _free_span(output, _variant_pattern(target), target, taken)
+            replacement = target
+            if span is None:
+                source_span = _source_span(output, sources, src_lang, taken)
+                if source_span is not None:
+                    start, end, stop = source_span
+                    span = (start, stop)
+                    if stop != end:
+                        replacement = target + "의"
+            if span is None:
+                break
+            start, stop = span
+            wrote = output[start:stop]
+            findings.append(
+                Finding(
+                    check="term-repaired",
+                    severity="info",
+                    message=f"restored approved term '{target}' (engine wrote '{wrote}')",
+                    segment=protected.source,
+                    extra={"term": target},
+                )
+            )
+            output = output[:start] + replacement + output[stop:]
+            missing -= 1
+        if missing > 0:
+            total = required[target]
+            findings.append(
+                Finding(
+                    check="term-missing",
+                    severity="error",
+                    message=(
+                        f"approved term '{target}' (for '{sources[0]}') is missing from the "
+                        f"translation ({missing} of {total} occurrence{'s' if total > 1 else ''})"
+                    ),
+                    segment=protected.source,
+                    extra={"term": target, "source_term": sources[0]},
+                )
+            )
+    if tgt_lang == "ko":
+        output = _fix_korean_particles(output, protected.targets)
+    return output, findings
+
+
+def enforce(
+    segments: Sequence[str],
+    translate: Translate,
+    matcher: Matcher,
+    tgt_lang: str,
+    *,
+    num_hypotheses: int = 4,
+) -> tuple[list[str], list[Finding]]:
+    """Protect, translate (one call for the batch), select and repair every segment."""
+    protected = [protect(segment, matcher, tgt_lang) for segment in segments]
+    results = translate([p.text for p in protected], num_hypotheses) if protected else []
+    if len(results) != len(protected):
+        raise ModelError(
+            Problem(
+                "translator",
+                None,
+                f"engine returned {len(results)} results for {len(protected)} segments",
+                "this is a bug in the translation backend; please report it",
+            )
+        )
+    outputs: list[str] = []
+    findings: list[Finding] = []
+    for number, (prot, hypotheses) in enumerate(zip(protected, results, strict=True), 1):
+        if not hypotheses:
+            raise ModelError(
+                Problem(
+                    "translator",
+                    None,
+                    f"engine returned no hypothesis for segment {number}",
+                    "check the model package (presspack models verify)",
+                )
+            )
+        text, found = repair(select(hypotheses, prot), prot, tgt_lang)
+        outputs.append(text)
+        findings.extend(found)
+    return outputs, findings
