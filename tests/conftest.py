@@ -1,0 +1,73 @@
+"""Shared fixtures: an isolated argos home with copy models (output = input).
+
+Nothing here touches the network or the user's real argos packages.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def copy_model_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """ko→en and en→ko copy-model packages, built once per test session."""
+    from toolkit.testing import build_copy_package
+
+    base = tmp_path_factory.mktemp("argosmodels")
+    return {
+        "ko-en": build_copy_package(base / "koen", "ko", "en"),
+        "en-ko": build_copy_package(base / "enko", "en", "ko"),
+    }
+
+
+@pytest.fixture
+def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty, private argos packages dir (no model installed)."""
+    from toolkit.testing import isolated_argos_env
+
+    home = tmp_path / "argos-home"
+    home.mkdir()
+    for key, value in isolated_argos_env(home).items():
+        monkeypatch.setenv(key, value)
+    # keep the font cache shared across tests (it is a pure cache)
+    monkeypatch.setenv("PRESSPACK_CACHE_DIR", os.environ.get("PRESSPACK_CACHE_DIR", str(_font_cache())))
+    from toolkit.engine import clear_translator_cache
+
+    clear_translator_cache()
+    return home
+
+
+@pytest.fixture
+def copy_models(argos_home: Path, copy_model_files: dict[str, Path]) -> Iterator[Path]:
+    """Both copy models installed in a private argos home."""
+    from toolkit.engine import clear_translator_cache
+    from toolkit.packages import install_file
+
+    for f in copy_model_files.values():
+        install_file(f)
+    yield argos_home
+    clear_translator_cache()
+
+
+def _font_cache() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "presspack" / "fonts"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's releases/, glossary.csv and templates/ as the cwd."""
+    import shutil
+
+    dest = tmp_path / "project"
+    shutil.copytree(ROOT / "releases", dest / "releases")
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    shutil.copy(ROOT / "glossary.csv", dest / "glossary.csv")
+    monkeypatch.chdir(dest)
+    return dest

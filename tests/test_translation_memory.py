@@ -1,0 +1,166 @@
+"""Translation files are edited by people: syncing keeps every edit.
+
+The engine is replaced by a fake that tags its output, so the tests can see
+exactly which sentences were machine-translated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from toolkit.document import Block, Meta, Release
+from toolkit.glossary import Entry, Glossary
+from toolkit.sources import load_release
+from toolkit.termmatch import Matcher
+from toolkit.translation import Memory, TranslateFn, sync_translation, units_of
+from toolkit.write_markdown import dump_markdown
+
+
+class Recorder:
+    """A fake engine: 'MT(<source>)', and a log of what it was asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def factory(self) -> TranslateFn:
+        def run(batch: list[str], n: int) -> list[list[str]]:
+            self.calls.append(list(batch))
+            return [[f"MT({s})"] * n for s in batch]
+
+        return run
+
+    @property
+    def sent(self) -> list[str]:
+        return [s for call in self.calls for s in call]
+
+
+def ko_release(paragraphs: list[str], title: str = "창원특례시 포럼 개최") -> Release:
+    return Release(
+        meta=Meta(title=title, lang="ko"),
+        body=tuple(Block(kind="paragraph", text=p) for p in paragraphs),
+        source_path="release.ko.md",
+    )
+
+
+def test_fresh_translation_sends_every_sentence_once() -> None:
+    rec = Recorder()
+    src = ko_release(["첫 문장이다. 둘째 문장이다.", "셋째 문장이다."])
+    res = sync_translation(src, None, None, "en", matcher=None, translate=rec.factory)
+    assert rec.calls == [["창원특례시 포럼 개최", "첫 문장이다.", "둘째 문장이다.", "셋째 문장이다."]]
+    assert [b.text for b in res.release.body] == ["MT(첫 문장이다.) MT(둘째 문장이다.)", "MT(셋째 문장이다.)"]
+    assert res.translated == 4 and res.kept == 0
+
+
+def test_only_changed_sentence_is_retranslated_and_edits_survive() -> None:
+    rec = Recorder()
+    src = ko_release(["첫 문장이다. 둘째 문장이다.", "셋째 문장이다."])
+    first = sync_translation(src, None, None, "en", matcher=None, translate=rec.factory)
+    # a translator post-edits sentence 1 and paragraph 2
+    edited = replace(
+        first.release,
+        body=(
+            Block(kind="paragraph", text="The first sentence, edited. MT(둘째 문장이다.)"),
+            Block(kind="paragraph", text="Third sentence by hand."),
+        ),
+    )
+    memory = Memory.from_json(first.memory.to_json())
+    assert memory is not None
+    # the source changes its second sentence only
+    new_src = ko_release(["첫 문장이다. 둘째 문장을 고쳤다.", "셋째 문장이다."])
+    rec2 = Recorder()
+    res = sync_translation(new_src, edited, memory, "en", matcher=None, translate=rec2.factory)
+    assert rec2.sent == ["둘째 문장을 고쳤다."]
+    assert [b.text for b in res.release.body] == [
+        "The first sentence, edited. MT(둘째 문장을 고쳤다.)",
+        "Third sentence by hand.",
+    ]
+    assert res.kept == 3 and res.translated == 1
+
+
+def test_inserted_and_deleted_paragraphs() -> None:
+    rec = Recorder()
+    src = ko_release(["가 문단이다.", "나 문단이다.", "다 문단이다."])
+    first = sync_translation(src, None, None, "en", matcher=None, translate=rec.factory)
+    edited = replace(first.release, body=(Block(kind="paragraph", text="A by hand."), *first.release.body[1:]))
+    new_src = ko_release(["가 문단이다.", "새 문단이다.", "다 문단이다."])
+    rec2 = Recorder()
+    res = sync_translation(new_src, edited, first.memory, "en", matcher=None, translate=rec2.factory)
+    assert rec2.sent == ["새 문단이다."]
+    assert [b.text for b in res.release.body] == ["A by hand.", "MT(새 문단이다.)", "MT(다 문단이다.)"]
+
+
+def test_no_change_means_no_engine_call() -> None:
+    rec = Recorder()
+    src = ko_release(["가 문단이다."])
+    first = sync_translation(src, None, None, "en", matcher=None, translate=rec.factory)
+
+    def boom() -> TranslateFn:
+        raise AssertionError("engine must not load when nothing changed")
+
+    res = sync_translation(src, first.release, first.memory, "en", matcher=None, translate=boom)
+    assert res.release == first.release
+    assert res.translated == 0
+
+
+def test_glossary_target_change_updates_term_in_edited_sentence() -> None:
+    old = Glossary(entries=(Entry(ko="창원시", en="Changwon City", category="place"),))
+    new = Glossary(entries=(Entry(ko="창원시", en="Changwon Special City", category="place"),))
+    src = ko_release(["창원시는 포럼을 열었다."])
+    rec = Recorder()
+    first = sync_translation(src, None, None, "en", matcher=Matcher(old, "ko"), translate=rec.factory)
+    edited = replace(first.release, body=(Block(kind="paragraph", text="Changwon City proudly hosted the forum."),))
+
+    def boom() -> TranslateFn:
+        raise AssertionError("a glossary change must not re-run MT")
+
+    res = sync_translation(src, edited, first.memory, "en", matcher=Matcher(new, "ko"), translate=boom)
+    assert [b.text for b in res.release.body] == ["Changwon Special City proudly hosted the forum."]
+    assert res.term_updates == 1
+
+
+def test_glossary_change_that_cannot_be_applied_is_reported() -> None:
+    old = Glossary(entries=(Entry(ko="창원시", en="Changwon City", category="place"),))
+    new = Glossary(entries=(Entry(ko="창원시", en="Changwon Special City", category="place"),))
+    src = ko_release(["창원시는 포럼을 열었다."])
+    first = sync_translation(src, None, None, "en", matcher=Matcher(old, "ko"), translate=Recorder().factory)
+    edited = replace(first.release, body=(Block(kind="paragraph", text="The city hosted the forum."),))
+    res = sync_translation(src, edited, first.memory, "en", matcher=Matcher(new, "ko"), translate=Recorder().factory)
+    assert [b.text for b in res.release.body] == ["The city hosted the forum."]
+    assert any(f.check == "term-update" for f in res.findings)
+
+
+def test_paragraph_edited_as_a_whole_is_kept_and_flagged_when_source_changes() -> None:
+    src = ko_release(["첫 문장이다. 둘째 문장이다."])
+    first = sync_translation(src, None, None, "en", matcher=None, translate=Recorder().factory)
+    merged = replace(first.release, body=(Block(kind="paragraph", text="One merged sentence by a human"),))
+    new_src = ko_release(["첫 문장이다. 둘째 문장이 바뀌었다."])
+    res = sync_translation(new_src, merged, first.memory, "en", matcher=None, translate=Recorder().factory)
+    assert [b.text for b in res.release.body] == ["One merged sentence by a human"]
+    assert [f.check for f in res.findings if f.check.startswith("tm")] == ["tm-review"]
+
+
+def test_structure_change_by_hand_leaves_file_untouched() -> None:
+    src = ko_release(["가 문단이다.", "나 문단이다."])
+    first = sync_translation(src, None, None, "en", matcher=None, translate=Recorder().factory)
+    extra = replace(first.release, body=(*first.release.body, Block(kind="paragraph", text="Added by hand.")))
+    res = sync_translation(src, extra, first.memory, "en", matcher=None, translate=Recorder().factory)
+    assert res.release == extra
+    assert res.findings[0].check == "tm-structure"
+
+
+def test_markdown_round_trip(tmp_path: Path) -> None:
+    src = ko_release(["# 해시로 시작하는 문단", "- 대시로 시작", "보통 문단: 콜론"], title="제목: 콜론 포함")
+    src = replace(
+        src,
+        meta=replace(src.meta, contact="담당자 김하늘\n055-225-0000", subtitle='따옴표 "포함"'),
+        about=(Block(kind="paragraph", text="소개 문단."),),
+        about_title="창원특례시 소개",
+    )
+    path = tmp_path / "release.ko.md"
+    path.write_text(dump_markdown(src), "utf-8")
+    back = load_release(path).release
+    assert back.meta == src.meta
+    assert back.body == tuple(replace(b, line=bb.line) for b, bb in zip(src.body, back.body, strict=True))
+    assert [b.text for b in back.about] == ["소개 문단."]
+    assert [(u.id, u.text) for u in units_of(back)] == [(u.id, u.text) for u in units_of(src)]

@@ -1,0 +1,509 @@
+"""The ``presspack`` command: parse arguments, call the library, report.
+
+Heavy modules (reportlab, ctranslate2, python-docx) are imported inside the
+commands so ``presspack --help`` starts instantly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from toolkit import __version__
+from toolkit.errors import PresspackError, Problem
+
+if TYPE_CHECKING:
+    from toolkit.document import Finding
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def _echo_problem(p: Problem) -> None:
+    label = "Warning" if p.severity == "warning" else "Error"
+    click.echo(f"{label}: {p.format()}", err=True)
+
+
+def fail(problems: Sequence[Problem]) -> NoReturn:
+    for p in problems:
+        _echo_problem(p)
+    raise SystemExit(1)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn library errors into ``Error: file:line: what — fix`` and exit 1."""
+    try:
+        yield
+    except PresspackError as exc:
+        fail(exc.problems)
+    except KeyboardInterrupt:
+        click.echo("Error: interrupted — nothing half-written was left behind", err=True)
+        raise SystemExit(130) from None
+
+
+def _finding_line(f: Finding) -> str:
+    where = f.file or ""
+    if f.line:
+        where += f":{f.line}"
+    prefix = f"{where}: " if where else ""
+    return f"{f.severity}: {prefix}[{f.check}] {f.message}"
+
+
+def report_findings(findings: Sequence[Finding], *, strict: bool, quiet: bool = False) -> None:
+    if not quiet:
+        for f in findings:
+            click.echo(_finding_line(f), err=True)
+    serious = [f for f in findings if f.severity in ("error", "warning")]
+    if strict and serious:
+        click.echo(f"Error: aborted with {len(serious)} finding(s) in strict mode", err=True)
+        raise SystemExit(1)
+
+
+def _parse_langs(value: str | None) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    langs = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    for lang in langs:
+        if lang not in ("ko", "en"):
+            raise click.BadParameter(f"unknown language '{lang}'; use ko, en or ko,en", param_hint="--lang")
+    return langs
+
+
+def _default_glossary() -> Path | None:
+    env = os.environ.get("PRESSPACK_GLOSSARY")
+    if env:
+        return Path(env)
+    p = Path("glossary.csv")
+    return p if p.is_file() else None
+
+
+def _default_templates() -> Path:
+    env = os.environ.get("PRESSPACK_TEMPLATES")
+    if env:
+        return Path(env)
+    p = Path("templates")
+    if p.is_dir():
+        return p
+    from toolkit.style import bundled_templates
+
+    return bundled_templates()
+
+
+glossary_option = click.option(
+    "--glossary",
+    "glossary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Approved glossary CSV (default: ./glossary.csv, or $PRESSPACK_GLOSSARY).",
+)
+strict_option = click.option("--strict", is_flag=True, help="Fail (exit 1) on any QA finding.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print a JSON report to stdout.")
+
+
+# --------------------------------------------------------------------------- root
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, prog_name="presspack")
+def main() -> None:
+    """presspack — offline Korean/English press releases to DOCX and PDF.
+
+    \b
+    Build the bundled samples:
+      presspack build releases/ --out out/
+    Translate a release offline, enforcing the glossary:
+      presspack translate releases/x/release.ko.md --to en
+    """
+
+
+# --------------------------------------------------------------------------- build
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder for the release packs.")
+@click.option("--lang", "langs", metavar="ko,en", help="Languages to build (default: every language a release has).")
+@glossary_option
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="House-style folder (default: ./templates).")
+@click.option("--style", default="default", show_default=True, help="House style name inside the templates folder.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 and list what is stale (for CI).")
+@click.option("--dry-run", is_flag=True, help="Write nothing; show the diff of every translation file change.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Build releases in parallel.")
+@strict_option
+@json_option
+def build(
+    paths: tuple[Path, ...],
+    out: Path,
+    langs: str | None,
+    glossary: Path | None,
+    templates: Path | None,
+    style: str,
+    check: bool,
+    dry_run: bool,
+    jobs: int,
+    strict: bool,
+    as_json: bool,
+) -> None:
+    """Build release packs (DOCX + PDF + manifest.json) from release sources.
+
+    PATHS are release folders (holding release.ko.md and/or release.en.md),
+    folders of release folders, or single .md/.txt/.docx files. Unchanged
+    releases are skipped; a missing language asked for with --lang is
+    translated offline first.
+
+    \b
+    Example:
+      presspack build releases/ --out out/ --lang ko,en --jobs 2
+    """
+    from toolkit.pack import BuildOptions
+    from toolkit.pack import build as run_build
+
+    lang_tuple = _parse_langs(langs)
+    options = BuildOptions(
+        out=out,
+        langs=lang_tuple,
+        templates=templates or _default_templates(),
+        style=style,
+        glossary=glossary if glossary is not None else _default_glossary(),
+        check=check,
+        dry_run=dry_run,
+        jobs=jobs,
+    )
+    progress: Callable[[str], None] | None = None
+    bar_ctx: Any = None
+    if jobs > 1 and not as_json and sys.stderr.isatty():
+        bar_ctx = click.progressbar(length=0, label="Building", file=sys.stderr)
+    with reported():
+        if bar_ctx is not None:
+            with bar_ctx as bar:
+                progress = lambda _name: bar.update(1)  # noqa: E731
+                result = run_build(list(paths), options, progress=progress)
+        else:
+            result = run_build(list(paths), options, progress=progress)
+    for w in result.warnings:
+        _echo_problem(w)
+    if dry_run:
+        for diff in result.diffs:
+            click.echo(diff, nl=False)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif not (check or dry_run):
+        for name in result.built:
+            click.echo(f"built {name}", err=True)
+        if result.up_to_date and not result.built:
+            click.echo(f"{len(result.up_to_date)} release(s) up to date", err=True)
+    report_findings(result.findings, strict=strict, quiet=as_json)
+    if check or dry_run:
+        for line in result.stale:
+            click.echo(f"stale: {line}", err=not check)
+        if result.stale:
+            if check:
+                click.echo(f"Error: {len(result.stale)} release(s) out of date — run 'presspack build' and commit the result",
+                           err=True)
+                raise SystemExit(1)
+        elif not as_json:
+            click.echo("everything is up to date", err=True)
+
+
+# --------------------------------------------------------------------------- translate
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path, allow_dash=True))
+@click.option("--to", "to_lang", type=click.Choice(["ko", "en"]), default=None,
+              help="Target language (default: the other one).")
+@click.option("--from", "from_lang", type=click.Choice(["ko", "en"]), default=None,
+              help="Source language (default: detected).")
+@glossary_option
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, allow_dash=True), default=None,
+              help="Where to write ('-' = stdout). Default: release.<to>.md beside the source; stdout for stdin.")
+@click.option("--dry-run", is_flag=True, help="Show the change to the translation file as a diff; write nothing.")
+@strict_option
+@json_option
+def translate(
+    source: Path,
+    to_lang: str | None,
+    from_lang: str | None,
+    glossary: Path | None,
+    output: Path | None,
+    dry_run: bool,
+    strict: bool,
+    as_json: bool,
+) -> None:
+    """Translate a release (or stdin) offline with an installed argos model.
+
+    Approved glossary terms come out exactly. An existing translation file is
+    updated in place: only changed sentences are re-translated and human
+    edits are kept (its memory lives in release.<to>.tm.json).
+
+    \b
+    Examples:
+      presspack translate releases/x/release.ko.md --to en
+      echo '창원특례시는 포럼을 열었다.' | presspack translate - --to en
+    """
+    from toolkit.translate import TranslateRequest, run_translate
+
+    request = TranslateRequest(
+        source=source,
+        to_lang=to_lang,
+        from_lang=from_lang,
+        glossary=glossary if glossary is not None else _default_glossary(),
+        output=output,
+        dry_run=dry_run,
+    )
+    with reported():
+        result = run_translate(request, stdin=sys.stdin)
+    if result.diff:
+        click.echo(result.diff, nl=False)
+    if result.text is not None:
+        if as_json:
+            pass
+        else:
+            click.echo(result.text, nl=False)
+    if as_json:
+        data: dict[str, Any] = {
+            "outputs": [str(p) for p in result.written],
+            "findings": [f.to_json() for f in result.findings],
+            "translated": result.translated,
+            "kept": result.kept,
+        }
+        if result.text is not None:
+            data["text"] = result.text
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    for p in result.written:
+        click.echo(f"wrote {p}", err=True)
+    report_findings(result.findings, strict=strict, quiet=as_json)
+
+
+# --------------------------------------------------------------------------- glossary
+
+
+@main.group()
+def glossary() -> None:
+    """Check, search, export and import the approved glossary."""
+
+
+@glossary.command("lint")
+@click.argument("csv", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def glossary_lint(csv: Path | None) -> None:
+    """Report every problem of a glossary CSV at once (exit 1 on any error).
+
+    \b
+    Example:
+      presspack glossary lint glossary.csv
+    """
+    from toolkit.glossary import lint_glossary
+
+    path = csv or _default_glossary() or Path("glossary.csv")
+    with reported():
+        problems = lint_glossary(path)
+    for p in problems:
+        _echo_problem(p)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s) in {path}", err=True)
+        raise SystemExit(1)
+    click.echo(f"{path}: ok ({len(problems)} warning(s))", err=True)
+
+
+@glossary.command("find")
+@click.argument("text")
+@glossary_option
+@click.option("--lang", type=click.Choice(["ko", "en"]), default=None, help="Language of TEXT (default: detected).")
+@json_option
+def glossary_find(text: str, glossary: Path | None, lang: str | None, as_json: bool) -> None:
+    """Show the approved terms found in TEXT (and near-misses).
+
+    \b
+    Example:
+      presspack glossary find '창원시는 방위사업청과 협약을 맺었다'
+    """
+    from toolkit.glossary import load_glossary
+    from toolkit.sources import detect_lang
+    from toolkit.termmatch import Matcher
+
+    path = glossary or _default_glossary() or Path("glossary.csv")
+    with reported():
+        g = load_glossary(path)
+    src = lang or detect_lang(text)
+    matcher = Matcher(g, src)
+    matches = matcher.find(text)
+    near = matcher.near_misses(text)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "matches": [
+                        {"start": m.start, "end": m.end, "term": m.source_term, "target": m.target_term,
+                         "particle": m.particle, "category": m.entry.category, "line": m.entry.line}
+                        for m in matches
+                    ],
+                    "near_misses": [{"start": n.start, "end": n.end, "term": n.term, "reason": n.reason}
+                                    for n in near],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not matches and not near:
+        click.echo("no glossary terms found")
+    for m in matches:
+        extra = f" (+{m.particle})" if m.particle else ""
+        click.echo(f"{m.source_term}{extra} → {m.target_term}  [{m.entry.category}, {path}:{m.entry.line}]")
+    for n in near:
+        click.echo(f"near-miss: {text[n.start:n.end]!r} is not '{n.term}': {n.reason}")
+
+
+@glossary.command("export")
+@click.option("--format", "fmt", type=click.Choice(["tbx"]), default="tbx", show_default=True)
+@glossary_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), default=None,
+              help="Output file (default: stdout).")
+def glossary_export(fmt: str, glossary: Path | None, output: Path | None) -> None:
+    """Export the glossary for CAT tools (TBX-Basic: OmegaT, Trados, memoQ).
+
+    \b
+    Example:
+      presspack glossary export --format tbx -o glossary.tbx
+    """
+    from toolkit.atomic import write_bytes_atomic
+    from toolkit.glossary import load_glossary
+    from toolkit.tbx import export_tbx
+
+    path = glossary or _default_glossary() or Path("glossary.csv")
+    with reported():
+        data = export_tbx(load_glossary(path))
+    if output is None or str(output) == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_bytes_atomic(output, data)
+        click.echo(f"wrote {output}", err=True)
+    _ = fmt
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@glossary_option
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+def glossary_import(file: Path, glossary: Path | None, dry_run: bool) -> None:
+    """Merge terms from a TBX or CSV file into the glossary.
+
+    New terms are appended; a term whose English differs from the approved one
+    is reported as a conflict and the approved row is kept (exit 1).
+
+    \b
+    Example:
+      presspack glossary import from-trados.tbx
+    """
+    from toolkit.glossary import Glossary, load_glossary
+    from toolkit.tbx import merge, read_terms, write_glossary_csv
+
+    path = glossary or _default_glossary() or Path("glossary.csv")
+    with reported():
+        existing = load_glossary(path) if path.exists() else Glossary(entries=(), path=str(path))
+        incoming = read_terms(file)
+        merged, report = merge(existing, incoming)
+        if report.added and not dry_run:
+            write_glossary_csv(merged, path)
+    for e in report.added:
+        click.echo(f"added: {e.ko} → {e.en} ({file}:{e.line})")
+    for c in report.conflicts:
+        click.echo(
+            f"Error: {file}:{c.incoming_line}: '{c.ko}' is '{c.incoming_en}' here but '{c.existing_en}' in "
+            f"{path}:{c.existing_line} — kept the approved row; edit {path} by hand if the new one is right",
+            err=True,
+        )
+    verb = "would add" if dry_run else "added"
+    click.echo(f"{verb} {len(report.added)}, unchanged {report.unchanged}, conflicts {len(report.conflicts)}", err=True)
+    if report.conflicts:
+        raise SystemExit(1)
+
+
+# --------------------------------------------------------------------------- models
+
+
+@main.group()
+def models() -> None:
+    """Install, list and remove offline translation models (argos packages)."""
+
+
+@models.command("list")
+@json_option
+def models_list(as_json: bool) -> None:
+    """List installed translation models.
+
+    \b
+    Example:
+      presspack models list
+    """
+    from toolkit.packages import list_installed, packages_dir
+
+    pkgs = list_installed()
+    if as_json:
+        click.echo(json.dumps([{"from": p.from_code, "to": p.to_code, "version": p.package_version,
+                                "name": p.name, "path": str(p.path)} for p in pkgs], indent=2))
+        return
+    if not pkgs:
+        click.echo(f"no models installed in {packages_dir()}")
+    for p in pkgs:
+        click.echo(f"{p.from_code}→{p.to_code}  {p.name} {p.package_version}  {p.path}")
+
+
+@models.command("install")
+@click.argument("args", nargs=-1, required=True)
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Give up on the package index after this.")
+def models_install(args: tuple[str, ...], timeout: float) -> None:
+    """Install a model from a file (air-gapped) or from the argos index (online).
+
+    \b
+    Examples:
+      presspack models install translate-ko_en-1_1.argosmodel
+      presspack models install ko en
+    """
+    from toolkit.packages import install_file, install_from_index
+
+    with reported():
+        if len(args) == 1:
+            pkg = install_file(Path(args[0]))
+        elif len(args) == 2 and all(a in ("ko", "en") for a in args):
+            with click.progressbar(length=0, label=f"Downloading {args[0]}→{args[1]}", file=sys.stderr) as bar:
+
+                def progress(done: int, total: int | None) -> None:
+                    if total and bar.length != total:
+                        bar.length = total
+                    bar.update(done - bar.pos)
+
+                pkg = install_from_index(args[0], args[1], timeout=timeout, progress=progress)
+        else:
+            raise click.UsageError("give FILE.argosmodel, or two language codes such as 'ko en'")
+    click.echo(f"installed {pkg.from_code}→{pkg.to_code} {pkg.name} {pkg.package_version}")
+
+
+@models.command("remove")
+@click.argument("from_code", type=click.Choice(["ko", "en"]))
+@click.argument("to_code", type=click.Choice(["ko", "en"]))
+def models_remove(from_code: str, to_code: str) -> None:
+    """Remove an installed model.
+
+    \b
+    Example:
+      presspack models remove ko en
+    """
+    from toolkit.packages import remove
+
+    with reported():
+        pkg = remove(from_code, to_code)
+    click.echo(f"removed {pkg.from_code}→{pkg.to_code} {pkg.name} {pkg.package_version}")

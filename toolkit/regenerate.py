@@ -1,0 +1,192 @@
+"""Planning one release's rebuild: which languages, which translation-file
+changes, and the content key that decides whether its pack is stale.
+
+Nothing here writes: a plan's writes are applied by the builder only after
+every release was read and validated (and never with ``--check``/``--dry-run``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from toolkit.atomic import write_bytes_atomic
+from toolkit.document import Finding, Lang, Release
+from toolkit.errors import PresspackError, problem
+from toolkit.sources import LoadedRelease, ReleaseSet
+from toolkit.write_markdown import dump_markdown
+
+if TYPE_CHECKING:
+    from toolkit.inputs import BuildInputs
+    from toolkit.pack import BuildOptions, ReleaseJob
+
+
+@dataclass
+class ReleasePlan:
+    job: ReleaseJob
+    findings: list[Finding] = field(default_factory=list)
+    writes: list[tuple[Path, bytes]] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+
+    def apply(self) -> None:
+        for path, data in self.writes:
+            write_bytes_atomic(path, data)
+
+
+def release_digest(release: Release) -> str:
+    """Content hash of everything a renderer sees (not the file path)."""
+    m = release.meta
+    data = {
+        "meta": [
+            m.title, m.lang, m.subtitle, m.date.isoformat() if m.date else "", m.dateline,
+            m.organization, m.copyright, m.contact, m.embargo, m.department,
+        ],
+        "body": [[b.kind, b.level, b.text] for b in release.body],
+        "about_title": release.about_title,
+        "about": [[b.kind, b.level, b.text] for b in release.about],
+    }
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def unified_diff(path: Path, old: bytes | None, new: bytes) -> str:
+    old_text = old.decode("utf-8", "replace") if old is not None else ""
+    lines = difflib.unified_diff(
+        old_text.splitlines(keepends=True),
+        new.decode("utf-8").splitlines(keepends=True),
+        fromfile=f"a/{path}" if old is not None else "/dev/null",
+        tofile=f"b/{path}",
+    )
+    return "".join(lines)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def plan_release(
+    rs: ReleaseSet,
+    loaded: dict[str, LoadedRelease],
+    options: BuildOptions,
+    inputs: BuildInputs,
+) -> ReleasePlan:
+    from toolkit.pack import ReleaseJob, source_lang_of
+    from toolkit.translation import Memory, memory_path, sync_translation
+
+    src_lang = source_lang_of(loaded)
+    source = loaded[src_lang].release
+    langs = list(options.langs) if options.langs else sorted(loaded)
+    findings: list[Finding] = []
+    writes: list[tuple[Path, bytes]] = []
+    diffs: list[str] = []
+    releases: dict[str, Release] = {}
+    input_hashes: list[tuple[str, str]] = []
+    for lang, lr in sorted(loaded.items()):
+        data = Path(lr.release.source_path).read_bytes()
+        input_hashes.append((Path(lr.release.source_path).name, hashlib.sha256(data).hexdigest()))
+
+    for lang in langs:
+        lr = loaded.get(lang)
+        if lr is not None and lr.translation_of is None:
+            releases[lang] = lr.release  # a source (or an independent original)
+            continue
+        if lr is None and "" in rs.files:
+            raise PresspackError(
+                [problem(rs.files[""], None, f"no '{lang}' version of this single-file release",
+                         f"run 'presspack translate {rs.files['']} --to {lang}' first")]
+            )
+        target_path = (
+            Path(lr.release.source_path) if lr is not None else rs.folder / f"release.{lang}.md"
+        )
+        tm_path = memory_path(target_path)
+        tm_bytes = _read(tm_path)
+        memory = Memory.from_json(tm_bytes.decode("utf-8", "replace")) if tm_bytes else None
+        if tm_bytes is not None and memory is None:
+            findings.append(
+                Finding(
+                    check="tm-corrupt",
+                    severity="warning",
+                    message=f"{tm_path.name} is unreadable; rebuilt from the current translation",
+                    file=str(tm_path),
+                )
+            )
+        tgt: Lang = "ko" if lang == "ko" else "en"
+        if lr is None and not options.allow_mt:
+            raise PresspackError(
+                [problem(rs.folder, None, f"release has no '{lang}' translation", "drop it from --lang or allow translation")]
+            )
+
+        def translate_factory(src: str = src_lang, t: str = tgt):  # type: ignore[no-untyped-def]
+            translator = inputs.translator(src, t)
+
+            def run(batch: list[str], n: int) -> list[list[str]]:
+                return translator.translate_batch(batch, num_hypotheses=n)
+
+            return run
+
+        def model_id(src: str = src_lang, t: str = tgt) -> str:
+            return inputs.translator(src, t).model_id
+
+        result = sync_translation(
+            source,
+            lr.release if lr is not None else None,
+            memory,
+            tgt,
+            matcher=inputs.matcher(src_lang),
+            translate=translate_factory,
+            target_path=str(target_path),
+            model_id=model_id,
+        )
+        findings.extend(result.findings)
+        releases[lang] = result.release
+        new_md = dump_markdown(result.release, translation_of=src_lang).encode("utf-8")
+        new_tm = result.memory.to_json().encode("utf-8")
+        old_md = _read(target_path)
+        structure_error = any(f.check == "tm-structure" for f in result.findings)
+        if not structure_error:
+            if lr is None or (old_md is not None and _content_changed(lr.release, result.release)):
+                writes.append((target_path, new_md))
+                diffs.append(unified_diff(target_path, old_md, new_md))
+            if tm_bytes != new_tm:
+                writes.append((tm_path, new_tm))
+        if old_md is not None:
+            input_hashes.append((tm_path.name, hashlib.sha256(new_tm).hexdigest()))
+
+    key_h = hashlib.sha256(inputs.base_key().encode())
+    for lang in sorted(releases):
+        key_h.update(f"{lang}:{release_digest(releases[lang])}\0".encode())
+    key_h.update(json.dumps([f.to_json() for f in findings], ensure_ascii=False, sort_keys=True).encode())
+    if inputs.glossary_path is not None and inputs.glossary is not None:
+        input_hashes.append((inputs.glossary_path.name, _glossary_used_fp(inputs, source)))
+    job = ReleaseJob(
+        name=rs.name,
+        releases=tuple(releases[lang] for lang in sorted(releases)),
+        inputs=tuple(input_hashes),
+        key=key_h.hexdigest(),
+        findings=tuple(findings),
+    )
+    return ReleasePlan(job=job, findings=findings, writes=writes, diffs=[d for d in diffs if d])
+
+
+def _content_changed(old: Release, new: Release) -> bool:
+    return release_digest(old) != release_digest(new)
+
+
+def _glossary_used_fp(inputs: BuildInputs, source: Release) -> str:
+    """Fingerprint of the glossary entries this release's source uses."""
+    from toolkit.translation import units_of
+
+    matcher = inputs.matcher(source.lang)
+    if matcher is None:
+        return ""
+    used: dict[tuple[str, str], None] = {}
+    for unit in units_of(source):
+        for m in matcher.find(unit.text):
+            used[(m.source_term, m.target_term)] = None
+    return hashlib.sha256(json.dumps(sorted(used), ensure_ascii=False).encode()).hexdigest()

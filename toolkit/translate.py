@@ -1,0 +1,206 @@
+"""``presspack translate``: a release file or stdin, translated offline.
+
+Plain text (stdin) keeps its exact layout: every line and the whitespace
+between sentences come back where they were, only sentence text changes.
+A Markdown/DOCX/text release becomes a Markdown release in the target
+language, synced through its translation memory so edits survive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from toolkit.atomic import write_bytes_atomic
+from toolkit.document import Finding, Lang
+from toolkit.errors import PresspackError, SourceError, problem
+
+if TYPE_CHECKING:
+    from toolkit.termmatch import Matcher
+    from toolkit.translation import TranslateFn
+
+_LANG_SUFFIX_RE = re.compile(r"^(?P<stem>.*?)(?:\.(?:ko|en))?$")
+
+
+@dataclass(frozen=True)
+class TranslateRequest:
+    source: Path
+    to_lang: str | None = None
+    from_lang: str | None = None
+    glossary: Path | None = None
+    output: Path | None = None
+    dry_run: bool = False
+
+
+@dataclass
+class TranslateResult:
+    text: str | None = None  # for stdout
+    written: list[Path] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    diff: str = ""
+    translated: int = 0
+    kept: int = 0
+
+
+def _other(lang: str) -> Lang:
+    return "en" if lang == "ko" else "ko"
+
+
+def _load_matcher(glossary: Path | None, src: str) -> Matcher | None:
+    if glossary is None:
+        return None
+    from toolkit.glossary import load_glossary
+    from toolkit.termmatch import Matcher
+
+    return Matcher(load_glossary(glossary), src)
+
+
+def _translator_fn(src: str, tgt: str) -> tuple[TranslateFn, str]:
+    from toolkit.engine import load_translator
+
+    translator = load_translator(src, tgt)
+
+    def run(batch: list[str], n: int) -> list[list[str]]:
+        return translator.translate_batch(batch, num_hypotheses=n)
+
+    return run, translator.model_id
+
+
+def translate_plain(
+    text: str, src: str, tgt: str, translate: TranslateFn, matcher: Matcher | None
+) -> tuple[str, list[Finding]]:
+    """Translate plain text sentence by sentence, keeping its layout exactly."""
+    from toolkit.qa import QAContext, run_checks
+    from toolkit.segmentation import split_sentences
+    from toolkit.translation import machine_translate
+
+    pieces: list[tuple[str, str, str]] = []  # (leading ws, core, trailing ws) or core "" for layout
+    for line in text.split("\n"):
+        for seg in split_sentences(line, src) if line.strip() else [line]:
+            core = seg.strip()
+            if not core:
+                pieces.append((seg, "", ""))
+                continue
+            lead = seg[: len(seg) - len(seg.lstrip())]
+            trail = seg[len(seg.rstrip()) :]
+            pieces.append((lead, core, trail))
+        pieces.append(("\n", "", ""))
+    pieces.pop()  # no newline after the last line
+    cores = [c for _, c, _ in pieces if c]
+    outs, findings = machine_translate(cores, translate, matcher, tgt)
+    it = iter(outs)
+    result: list[str] = []
+    for lead, core, trail in pieces:
+        result.append(lead + (next(it) if core else "") + trail)
+    from toolkit.translation import empty_matcher
+
+    qa_matcher = matcher if matcher is not None else empty_matcher(src)
+    ctx = QAContext(src_lang=src, tgt_lang=tgt, matcher=qa_matcher, file="<stdin>", line=0)
+    for core, out in zip(cores, outs, strict=True):
+        findings.extend(run_checks(core, out, ctx))
+    return "".join(result), findings
+
+
+def default_output(source: Path, to_lang: str) -> Path:
+    name = source.name
+    stem = name[: -len(source.suffix)] if source.suffix else name
+    m = _LANG_SUFFIX_RE.match(stem)
+    base = m.group("stem") if m else stem
+    return source.with_name(f"{base}.{to_lang}.md")
+
+
+def run_translate(request: TranslateRequest, *, stdin: TextIO) -> TranslateResult:
+    from toolkit.sources import detect_lang
+
+    if str(request.source) == "-":
+        text = stdin.read()
+        if not text.strip():
+            raise SourceError(problem("<stdin>", None, "no text on standard input", "pipe the text to translate"))
+        src = request.from_lang or detect_lang(text)
+        tgt = request.to_lang or _other(src)
+        _check_pair(src, tgt)
+        matcher = _load_matcher(request.glossary, src)
+        translate, _ = _translator_fn(src, tgt)
+        out, findings = translate_plain(text, src, tgt, translate, matcher)
+        result = TranslateResult(findings=findings)
+        if request.output is None or str(request.output) == "-":
+            result.text = out
+        else:
+            write_bytes_atomic(request.output, out.encode("utf-8"))
+            result.written.append(request.output)
+        return result
+    return _translate_release_file(request)
+
+
+def _check_pair(src: str, tgt: str) -> None:
+    if src == tgt:
+        raise PresspackError(
+            [problem("", None, f"source and target are both '{src}'", "pass --to with the other language")]
+        )
+
+
+def _translate_release_file(request: TranslateRequest) -> TranslateResult:
+    from toolkit.regenerate import unified_diff
+    from toolkit.sources import load_release
+    from toolkit.translation import Memory, memory_path, sync_translation
+    from toolkit.write_markdown import dump_markdown
+
+    loaded = load_release(request.source)
+    source = loaded.release
+    src = request.from_lang or source.lang
+    if request.from_lang and request.from_lang != source.lang:
+        raise SourceError(
+            problem(request.source, None, f"--from {request.from_lang}, but the release is '{source.lang}'",
+                    f"drop --from or set 'lang: {request.from_lang}'")
+        )
+    tgt: Lang = "ko" if (request.to_lang or _other(src)) == "ko" else "en"
+    _check_pair(src, tgt)
+    to_stdout = request.output is not None and str(request.output) == "-"
+    out_path = request.output if (request.output and not to_stdout) else default_output(request.source, tgt)
+    target = None
+    memory = None
+    if not to_stdout and out_path.exists():
+        existing = load_release(out_path)
+        if existing.translation_of not in (None, src):
+            raise SourceError(
+                problem(out_path, None, f"is a translation of '{existing.translation_of}', not '{src}'",
+                        "choose another -o file")
+            )
+        target = existing.release
+        tm_file = memory_path(out_path)
+        if tm_file.exists():
+            memory = Memory.from_json(tm_file.read_text("utf-8", "replace"))
+    matcher = _load_matcher(request.glossary, src)
+    engine: dict[str, tuple[TranslateFn, str]] = {}
+
+    def factory() -> TranslateFn:
+        if "e" not in engine:
+            engine["e"] = _translator_fn(src, tgt)
+        return engine["e"][0]
+
+    sync = sync_translation(
+        source, target, memory, tgt, matcher=matcher, translate=factory,
+        target_path=str(out_path), model_id=lambda: factory() and engine["e"][1],
+    )
+    md = dump_markdown(sync.release, translation_of=src).encode("utf-8")
+    result = TranslateResult(findings=sync.findings, translated=sync.translated, kept=sync.kept)
+    if to_stdout:
+        result.text = md.decode("utf-8")
+        return result
+    if any(f.check == "tm-structure" and f.severity == "error" for f in sync.findings):
+        return result
+    old = out_path.read_bytes() if out_path.exists() else None
+    tm_bytes = sync.memory.to_json().encode("utf-8")
+    if request.dry_run:
+        result.diff = unified_diff(out_path, old, md) if old != md else ""
+        return result
+    if old != md:
+        write_bytes_atomic(out_path, md)
+        result.written.append(out_path)
+    tm_file = memory_path(out_path)
+    if not tm_file.exists() or tm_file.read_bytes() != tm_bytes:
+        write_bytes_atomic(tm_file, tm_bytes)
+        result.written.append(tm_file)
+    return result

@@ -1,0 +1,522 @@
+"""Translating releases, and keeping translation files in step with their source.
+
+A translation file (``release.en.md``) belongs to the people who post-edit it.
+Beside it, a translation memory (``release.en.tm.json``) records, per segment,
+the source sentence, the text presspack last wrote, and the glossary terms it
+used. With it, a sync can tell what changed where:
+
+* source sentence unchanged → the current translation (edited or not) is kept;
+* source sentence changed or new → only that sentence is machine-translated;
+* a glossary target changed → the old term is replaced in place in the current
+  text, leaving every other word of an edited sentence alone; where the old
+  term is no longer there, a finding says so instead of guessing;
+* a paragraph edited as a whole (sentences merged/split by hand) whose source
+  then changes is kept and flagged for review — never overwritten.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from toolkit.document import Block, Finding, Lang, Meta, Release
+from toolkit.segmentation import split_sentences
+
+if TYPE_CHECKING:
+    from toolkit.termmatch import Matcher
+
+TM_FORMAT = 1
+TranslateFn = Callable[[list[str], int], list[list[str]]]
+
+# --------------------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A translatable field or block: the unit of structure kept across languages."""
+
+    id: str  # "title", "subtitle", "dateline", "organization", "department", "contact", "about_title",
+    # "body:<kind>:<level>", "about:<kind>:<level>"
+    text: str
+    line: int = 0
+
+
+def units_of(release: Release) -> list[Unit]:
+    m = release.meta
+    units: list[Unit] = [Unit("title", m.title)]
+    for key in ("subtitle", "dateline", "organization", "department"):
+        value = str(getattr(m, key))
+        if value:
+            units.append(Unit(key, value))
+    for line in m.contact.split("\n") if m.contact else []:
+        units.append(Unit("contact", line))
+    for b in release.body:
+        units.append(Unit(f"body:{b.kind}:{b.level}", b.text, b.line))
+    if release.about_title or release.about:
+        units.append(Unit("about_title", release.about_title))
+        for b in release.about:
+            units.append(Unit(f"about:{b.kind}:{b.level}", b.text, b.line))
+    return units
+
+
+def release_from_units(
+    source: Release, units: Sequence[Unit], tgt: Lang, *, copyright_text: str = "", path: str = ""
+) -> Release:
+    """Rebuild a Release in the target language around translated units."""
+    fields: dict[str, str] = {}
+    contact: list[str] = []
+    body: list[Block] = []
+    about: list[Block] = []
+    about_title = ""
+    for u in units:
+        if u.id in ("title", "subtitle", "dateline", "organization", "department"):
+            fields[u.id] = u.text
+        elif u.id == "contact":
+            contact.append(u.text)
+        elif u.id == "about_title":
+            about_title = u.text
+        else:
+            where, kind, level = u.id.split(":")
+            block = Block(kind=kind, text=u.text, level=int(level))  # type: ignore[arg-type]
+            (body if where == "body" else about).append(block)
+    dateline = fields.get("dateline", "")
+    if tgt == "en":
+        dateline = dateline.upper()
+    meta = Meta(
+        title=fields.get("title", ""),
+        lang=tgt,
+        subtitle=fields.get("subtitle", ""),
+        date=source.meta.date,
+        dateline=dateline,
+        organization=fields.get("organization", ""),
+        copyright=copyright_text,
+        contact="\n".join(contact),
+        embargo=source.meta.embargo,
+        department=fields.get("department", ""),
+    )
+    return Release(meta=meta, body=tuple(body), about=tuple(about), about_title=about_title, source_path=path)
+
+
+# --------------------------------------------------------------------------- segments
+
+
+def segments_of(text: str, lang: str) -> list[str]:
+    """Sentences of a unit, stripped (units are re-joined with single spaces)."""
+    return [s.strip() for s in split_sentences(text, lang) if s.strip()]
+
+
+def join_segments(segments: Sequence[str]) -> str:
+    return " ".join(s for s in segments if s)
+
+
+@dataclass
+class SegmentMemory:
+    src: str
+    tgt: str  # what presspack last wrote (or the human text it found and kept)
+    mt: str = ""  # raw engine output, for reference
+    terms: list[list[str]] = field(default_factory=list)  # [source term, target term] applied
+
+
+@dataclass
+class UnitMemory:
+    id: str
+    segments: list[SegmentMemory]
+    review: bool = False  # source changed under a hand-edited paragraph
+
+    @property
+    def source_text(self) -> str:
+        return join_segments([s.src for s in self.segments])
+
+    @property
+    def target_text(self) -> str:
+        return join_segments([s.tgt for s in self.segments])
+
+
+@dataclass
+class Memory:
+    source_lang: str
+    target_lang: str
+    source_file: str
+    units: list[UnitMemory]
+    model: str = ""
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {
+            "format": TM_FORMAT,
+            "note": "presspack translation memory: keeps post-edits safe on re-translation. Do not edit.",
+            "source_lang": self.source_lang,
+            "target_lang": self.target_lang,
+            "source_file": self.source_file,
+            "model": self.model,
+            "units": [
+                {
+                    "id": u.id,
+                    **({"review": True} if u.review else {}),
+                    "segments": [
+                        {"src": s.src, "tgt": s.tgt, **({"mt": s.mt} if s.mt else {}), **({"terms": s.terms} if s.terms else {})}
+                        for s in u.segments
+                    ],
+                }
+                for u in self.units
+            ],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Memory | None:
+        """Parse a memory; anything malformed returns None (treated as absent)."""
+        try:
+            data = json.loads(text)
+            if data.get("format") != TM_FORMAT:
+                return None
+            units = [
+                UnitMemory(
+                    id=str(u["id"]),
+                    review=bool(u.get("review", False)),
+                    segments=[
+                        SegmentMemory(
+                            src=str(s["src"]),
+                            tgt=str(s["tgt"]),
+                            mt=str(s.get("mt", "")),
+                            terms=[[str(a), str(b)] for a, b in s.get("terms", [])],
+                        )
+                        for s in u["segments"]
+                    ],
+                )
+                for u in data["units"]
+            ]
+            return cls(
+                source_lang=str(data["source_lang"]),
+                target_lang=str(data["target_lang"]),
+                source_file=str(data.get("source_file", "")),
+                units=units,
+                model=str(data.get("model", "")),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+def memory_path(translation_path: Path) -> Path:
+    name = translation_path.name
+    stem = name[: -len(translation_path.suffix)] if translation_path.suffix else name
+    return translation_path.with_name(stem + ".tm.json")
+
+
+# --------------------------------------------------------------------------- engine glue
+
+
+def _expected_terms(src: str, matcher: Matcher | None) -> list[list[str]]:
+    if matcher is None:
+        return []
+    return [[m.source_term, m.target_term] for m in matcher.find(src)]
+
+
+def machine_translate(
+    segments: Sequence[str],
+    translate: TranslateFn,
+    matcher: Matcher | None,
+    tgt: str,
+    *,
+    num_hypotheses: int = 4,
+) -> tuple[list[str], list[Finding]]:
+    """Translate a batch of segments in one engine call, enforcing the glossary."""
+    if not segments:
+        return [], []
+    if matcher is None:
+        outs = translate(list(segments), 1)
+        return [hyps[0] if hyps else "" for hyps in outs], []
+    from toolkit.terms import enforce
+
+    return enforce(segments, translate, matcher, tgt, num_hypotheses=num_hypotheses)
+
+
+# --------------------------------------------------------------------------- sync
+
+
+@dataclass
+class SyncResult:
+    release: Release
+    memory: Memory
+    findings: list[Finding]
+    translated: int  # segments sent to the engine
+    kept: int  # segments whose current translation was kept
+    term_updates: int  # glossary term replacements applied in place
+
+
+@dataclass
+class _Current:
+    """The current target text of one memory unit, mapped to its segments where possible."""
+
+    unit: UnitMemory
+    texts: list[str] | None  # per segment, or None when edited as a whole
+    blob: str  # the whole current text of the unit
+    edited: bool
+
+
+def _current_units(memory: Memory, target: Release | None, tgt: str) -> list[_Current] | None:
+    if target is None:
+        return [_Current(u, [s.tgt for s in u.segments], u.target_text, False) for u in memory.units]
+    cur_units = units_of(target)
+    if [u.id for u in cur_units] != [u.id for u in memory.units]:
+        return None
+    result: list[_Current] = []
+    for mem, cur in zip(memory.units, cur_units, strict=True):
+        if cur.text == mem.target_text:
+            result.append(_Current(mem, [s.tgt for s in mem.segments], cur.text, False))
+            continue
+        parts = segments_of(cur.text, tgt)
+        if len(parts) == len(mem.segments):
+            result.append(_Current(mem, parts, cur.text, True))
+        elif len(mem.segments) == 1:
+            result.append(_Current(mem, [cur.text], cur.text, True))
+        else:
+            result.append(_Current(mem, None, cur.text, True))
+    return result
+
+
+def _replace_term(text: str, old: str, new: str) -> tuple[str, bool]:
+    if not old or old == new:
+        return text, True
+    if old not in text:
+        return text, False
+    return text.replace(old, new), True
+
+
+def sync_translation(
+    source: Release,
+    target: Release | None,
+    memory: Memory | None,
+    tgt: Lang,
+    *,
+    matcher: Matcher | None,
+    translate: Callable[[], TranslateFn],
+    target_path: str = "",
+    model_id: Callable[[], str] = lambda: "",
+) -> SyncResult:
+    """Bring a translation up to date with its source without losing edits.
+
+    ``translate`` is a factory so the engine is loaded only when at least one
+    segment really needs machine translation.
+    """
+    src_lang = source.lang
+    findings: list[Finding] = []
+    new_units = units_of(source)
+    current = _current_units(memory, target, tgt) if memory is not None else None
+    if memory is not None and current is None and target is not None:
+        findings.append(
+            Finding(
+                check="tm-structure",
+                severity="error",
+                message=(
+                    "the translation's paragraphs no longer match its memory (added or removed by hand); "
+                    "presspack left it untouched — keep one paragraph per source paragraph, or delete "
+                    f"{memory_path(Path(target_path)).name if target_path else 'the .tm.json file'} to start over"
+                ),
+                file=target_path,
+            )
+        )
+        return SyncResult(target, memory, findings, 0, 0, 0)
+    if target is not None and memory is None:
+        # An approved translation with no memory yet: adopt it as-is when its
+        # structure matches, so nothing a person wrote is ever re-translated.
+        cur_units = units_of(target)
+        if [u.id for u in cur_units] == [u.id for u in new_units]:
+            memory = Memory(src_lang, tgt, Path(source.source_path).name, [])
+            for su, tu in zip(new_units, cur_units, strict=True):
+                src_segs = segments_of(su.text, src_lang)
+                tgt_segs = segments_of(tu.text, tgt)
+                if len(src_segs) == len(tgt_segs):
+                    segs = [
+                        SegmentMemory(s, t, terms=_expected_terms(s, matcher))
+                        for s, t in zip(src_segs, tgt_segs, strict=True)
+                    ]
+                else:
+                    segs = [SegmentMemory(join_segments(src_segs), tu.text, terms=_expected_terms(su.text, matcher))]
+                memory.units.append(UnitMemory(su.id, segs))
+            current = _current_units(memory, target, tgt)
+        else:
+            findings.append(
+                Finding(
+                    check="tm-structure",
+                    severity="warning",
+                    message="translation has a different paragraph structure from its source; left as written",
+                    file=target_path,
+                )
+            )
+            return SyncResult(target, Memory(src_lang, tgt, Path(source.source_path).name, []), findings, 0, 0, 0)
+
+    old_units: list[_Current] = current or []
+    old_keys = [(c.unit.id, c.unit.source_text) for c in old_units]
+    new_keys = [(u.id, join_segments(segments_of(u.text, src_lang))) for u in new_units]
+
+    # plan: for each new unit, a list of (source segment, kept target or None)
+    plan: list[tuple[Unit, list[tuple[str, str | None, list[list[str]]]], bool, str | None]] = []
+    matcher_sm = difflib.SequenceMatcher(a=old_keys, b=new_keys, autojunk=False)
+    pairs: dict[int, int] = {}
+    for tag, a0, a1, b0, b1 in matcher_sm.get_opcodes():
+        if tag == "equal":
+            for k in range(a1 - a0):
+                pairs[b0 + k] = a0 + k
+        elif tag == "replace":
+            # pair positionally units of the same kind: a changed paragraph
+            olds = list(range(a0, a1))
+            for b in range(b0, b1):
+                for a in olds:
+                    if old_keys[a][0] == new_keys[b][0]:
+                        pairs[b] = a
+                        olds.remove(a)
+                        break
+    for b, unit in enumerate(new_units):
+        src_segs = segments_of(unit.text, src_lang)
+        a = pairs.get(b)
+        if a is None:
+            plan.append((unit, [(s, None, []) for s in src_segs], False, None))
+            continue
+        cur = old_units[a]
+        old_src = [s.src for s in cur.unit.segments]
+        if cur.texts is None:
+            # edited as a whole: keep the text; flag when its source moved on
+            same = old_src == src_segs
+            was_review = cur.unit.review and cur.blob == cur.unit.target_text
+            plan.append((unit, [(join_segments(src_segs), cur.blob, _merge_terms(cur.unit))], (not same) or was_review, cur.blob))
+            continue
+        segs: list[tuple[str, str | None, list[list[str]]]] = []
+        sm = difflib.SequenceMatcher(a=old_src, b=src_segs, autojunk=False)
+        kept: dict[int, int] = {}
+        for tag, a0, a1, b0, b1 in sm.get_opcodes():
+            if tag == "equal":
+                for k in range(a1 - a0):
+                    kept[b0 + k] = a0 + k
+        for j, s in enumerate(src_segs):
+            if j in kept:
+                i = kept[j]
+                segs.append((s, cur.texts[i], cur.unit.segments[i].terms))
+            else:
+                segs.append((s, None, []))
+        plan.append((unit, segs, False, None))
+
+    # machine-translate everything new in ONE engine call
+    need = [s for _, segs, _, _ in plan for s, kept_text, _ in segs if kept_text is None]
+    mt_out: dict[int, str] = {}
+    if need:
+        outs, mt_findings = machine_translate(need, translate(), matcher, tgt)
+        for f in mt_findings:
+            findings.append(replace(f, file=f.file or target_path))
+        mt_out = dict(enumerate(outs))
+    cursor = 0
+    translated = kept_count = term_updates = 0
+    result_units: list[Unit] = []
+    mem_units: list[UnitMemory] = []
+    for unit, segs, review, blob in plan:
+        mem_segs: list[SegmentMemory] = []
+        texts: list[str] = []
+        for s, kept_text, old_terms in segs:
+            expected = _expected_terms(s, matcher)
+            if kept_text is None:
+                out = mt_out.get(cursor, "")
+                cursor += 1
+                translated += 1
+                texts.append(out)
+                mem_segs.append(SegmentMemory(s, out, mt=out, terms=expected))
+                continue
+            kept_count += 1
+            text = kept_text
+            # glossary target changes: swap the old approved term for the new one in place
+            old_map = {a: b for a, b in old_terms}
+            for src_term, new_term in expected:
+                old_term = old_map.get(src_term)
+                if old_term is None or old_term == new_term:
+                    continue
+                text, ok = _replace_term(text, old_term, new_term)
+                if ok:
+                    term_updates += 1
+                else:
+                    findings.append(
+                        Finding(
+                            check="term-update",
+                            severity="warning",
+                            message=(
+                                f"glossary now says '{src_term}' → '{new_term}' (was '{old_term}'), but "
+                                f"'{old_term}' is not in the edited translation; update it by hand"
+                            ),
+                            file=target_path,
+                            line=unit.line,
+                            segment=s,
+                        )
+                    )
+            texts.append(text)
+            mem_segs.append(SegmentMemory(s, text, terms=expected))
+        if review:
+            findings.append(
+                Finding(
+                    check="tm-review",
+                    severity="warning",
+                    message=(
+                        "the source of this paragraph changed, but its translation was edited as a whole; "
+                        "presspack kept the edited text — review it against the new source"
+                    ),
+                    file=target_path,
+                    line=unit.line,
+                    segment=unit.text,
+                )
+            )
+        joined = join_segments(texts) if blob is None else texts[0]
+        result_units.append(Unit(unit.id, joined, unit.line))
+        mem_units.append(UnitMemory(unit.id, mem_segs, review=review))
+
+    copyright_text = target.meta.copyright if target is not None else ""
+    release = release_from_units(source, result_units, tgt, copyright_text=copyright_text, path=target_path)
+    if target is not None:
+        # fields people set in the translation's front matter and that are not translated
+        release = replace(
+            release,
+            meta=replace(release.meta, dateline=target.meta.dateline or release.meta.dateline),
+        )
+    new_memory = Memory(
+        source_lang=src_lang,
+        target_lang=tgt,
+        source_file=Path(source.source_path).name,
+        units=mem_units,
+        model=model_id() if translated else (memory.model if memory else ""),
+    )
+    findings.extend(qa_findings(new_memory, tgt, matcher, target_path))
+    return SyncResult(release, new_memory, findings, translated, kept_count, term_updates)
+
+
+def _merge_terms(unit: UnitMemory) -> list[list[str]]:
+    out: list[list[str]] = []
+    for s in unit.segments:
+        out.extend(s.terms)
+    return out
+
+
+def qa_findings(memory: Memory, tgt: str, matcher: Matcher | None, file: str) -> list[Finding]:
+    """Run the QA checks on every segment pair of a translation."""
+    from toolkit.qa import QAContext, run_checks
+
+    matcher = matcher if matcher is not None else empty_matcher(memory.source_lang)
+    findings: list[Finding] = []
+    for unit in memory.units:
+        for seg in unit.segments:
+            if not seg.src.strip():
+                continue
+            ctx = QAContext(src_lang=memory.source_lang, tgt_lang=tgt, matcher=matcher, file=file, line=0)
+            findings.extend(run_checks(seg.src, seg.tgt, ctx))
+    return findings
+
+
+def empty_matcher(src_lang: str) -> Matcher:
+    """A matcher with no terms: the QA checks that need no glossary still run."""
+    from toolkit.glossary import Glossary
+    from toolkit.termmatch import Matcher
+
+    return Matcher(Glossary(entries=()), src_lang)
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
