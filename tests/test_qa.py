@@ -99,3 +99,14 @@ def test_run_checks_stable_order() -> None:
         ("untranslated", "warning"),
     ]
     assert run_checks("창원시는", "Changwon Special City is", KO_EN) == []
+
+
+def test_month_name_on_one_side_only_is_not_a_number_mismatch() -> None:
+    from toolkit.glossary import Glossary
+    from toolkit.qa import QAContext, numbers_mismatch
+    from toolkit.termmatch import Matcher
+
+    ctx = QAContext(src_lang="ko", tgt_lang="en", matcher=Matcher(Glossary(entries=()), "ko"))
+    assert numbers_mismatch("5일 포럼을 열었다.", "It held the forum on Nov. 5.", ctx) == []
+    (finding,) = numbers_mismatch("5일 포럼을 열었다.", "It held the forum on Nov. 6.", ctx)
+    assert "missing in translation: 5" in finding.message and "only in translation: 6" in finding.message

@@ -183,6 +183,10 @@ def numbers(text: str) -> Counter[str]:
     return result
 
 
+def _month_names(text: str) -> Counter[str]:
+    return Counter(str(_MONTHS[hit.group().rstrip(".")[:3].lower()]) for hit in _MONTH.finditer(text))
+
+
 def _canonical(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text
@@ -208,8 +212,12 @@ def numbers_mismatch(source: str, target: str, ctx: QAContext) -> list[Finding]:
     src_numbers, tgt_numbers = numbers(src_text), numbers(tgt_text)
     if src_numbers == tgt_numbers:
         return []
-    missing = sorted((src_numbers - tgt_numbers).elements())
-    added = sorted((tgt_numbers - src_numbers).elements())
+    # Korean releases often give only the day ("5일") where English names the
+    # month ("Nov. 5"): a month written as a word may appear on one side only.
+    missing = sorted((src_numbers - tgt_numbers - _month_names(src_text)).elements())
+    added = sorted((tgt_numbers - src_numbers - _month_names(tgt_text)).elements())
+    if not missing and not added:
+        return []
     parts = []
     if missing:
         parts.append("missing in translation: " + ", ".join(missing))

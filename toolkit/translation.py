@@ -51,6 +51,8 @@ def units_of(release: Release) -> list[Unit]:
     units: list[Unit] = [Unit("title", m.title)]
     for key in ("subtitle", "dateline", "organization", "department"):
         value = str(getattr(m, key))
+        if key == "dateline" and m.lang == "en" and value.isupper():
+            value = value.title()  # "CHANGWON" is style, the name is "Changwon"
         if value:
             units.append(Unit(key, value))
     for line in m.contact.split("\n") if m.contact else []:
@@ -379,9 +381,14 @@ def sync_translation(
             continue
         cur = old_units[a]
         old_src = [s.src for s in cur.unit.segments]
-        if cur.texts is None:
+        if old_src == src_segs and cur.texts is not None and not cur.unit.review:
+            # unchanged unit: keep every current sentence as it is
+            plan.append((unit, [(s, t, m.terms) for s, t, m in zip(src_segs, cur.texts, cur.unit.segments, strict=True)], False, None))
+            continue
+        merged = len(old_src) == 1 and len(segments_of(old_src[0], src_lang)) > 1
+        if cur.texts is None or merged:
             # edited as a whole: keep the text; flag when its source moved on
-            same = old_src == src_segs
+            same = join_segments(old_src) == join_segments(src_segs)
             was_review = cur.unit.review and cur.blob == cur.unit.target_text
             plan.append((unit, [(join_segments(src_segs), cur.blob, _merge_terms(cur.unit))], (not same) or was_review, cur.blob))
             continue
