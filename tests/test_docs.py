@@ -71,3 +71,12 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
     assert "pytest" in commands[1]
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert "presspack build releases/ --out out/" in ci and "pytest" in ci
+
+
+def test_bundled_default_style_is_the_projects_default() -> None:
+    from toolkit.style import bundled_templates
+
+    shipped = (bundled_templates() / "default" / "style.toml").read_bytes()
+    assert shipped == (ROOT / "templates" / "default" / "style.toml").read_bytes(), (
+        "copy templates/default/style.toml to toolkit/data/templates/default/"
+    )

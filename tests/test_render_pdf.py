@@ -1,0 +1,337 @@
+"""PDF output: text, order, footers on every page, embedded fonts, safety, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from toolkit.document import Block, Meta, Release
+from toolkit.errors import RenderError
+from toolkit.render_pdf import render_pdf
+from toolkit.style import HouseStyle, footer_text, load_style
+
+REPO = Path(__file__).resolve().parents[1]
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
+    reason="poppler-utils (pdftotext, pdffonts) not installed: apt-get install poppler-utils",
+)
+
+MARKUP = 'K9 & <img src="/nonexistent/evil.png"/> <font size=40>big</font> &amp; <b>x</b>'
+ACCENTS = "Łódź, Zürich, Ångström, naïve, São Paulo, Győr"
+FILLER_EN = "The defense industry cluster in Changwon keeps growing with new investment. "
+FILLER_KO = "창원특례시는 방위산업 육성을 위해 지역 기업과의 협력을 꾸준히 강화하고 있다. "
+
+
+def english(paragraphs: int = 3, **meta: object) -> Release:
+    body = [
+        Block("paragraph", f"Changwon Special City signed agreements with {ACCENTS}.", line=8),
+        Block("heading", "Key points", level=2, line=10),
+        Block("bullet", MARKUP, line=11),
+        Block("bullet", "Mayor Hong Nam-pyo (홍남표) attended.", line=12),
+        Block("quote", "“We are proud of this partnership,” the mayor said.", line=13),
+    ]
+    body += [
+        Block("paragraph", f"Paragraph {i}. " + FILLER_EN * 7, line=20 + i)
+        for i in range(paragraphs)
+    ]
+    fields: dict[str, object] = {
+        "title": "Changwon signs defense MOU with Łódź",
+        "lang": "en",
+        "subtitle": "Partners from Zürich join the cluster",
+        "date": dt.date(2026, 11, 5),
+        "dateline": "Changwon",
+        "contact": "Kim Min-ji\nPublic Relations Office\n+82-55-225-0000",
+    }
+    fields.update(meta)
+    return Release(
+        meta=Meta(**fields),  # type: ignore[arg-type]
+        body=tuple(body),
+        about=(Block("paragraph", "Changwon is the capital of South Gyeongsang Province."),),
+        about_title="About Changwon Special City",
+        source_path="releases/mou.en.md",
+    )
+
+
+def korean(paragraphs: int = 3, **meta: object) -> Release:
+    body = [
+        Block(
+            "paragraph", "창원특례시는 5일 방위산업 클러스터 업무협약을 체결했다고 밝혔다.", line=8
+        ),
+        Block("heading", "주요 내용", level=2, line=10),
+        Block("bullet", "K9 자주포 & <b>굵게</b> 수출 확대", line=11),
+        Block("paragraph", f"협력 도시: {ACCENTS}.", line=12),
+    ]
+    body += [
+        Block("paragraph", f"문단 {i}. " + FILLER_KO * 7, line=20 + i) for i in range(paragraphs)
+    ]
+    fields: dict[str, object] = {
+        "title": "창원특례시, 방산 클러스터 업무협약 체결",
+        "lang": "ko",
+        "subtitle": "지역 기업 20곳 참여",
+        "date": dt.date(2026, 11, 5),
+        "embargo": "2026-11-05T06:00:00+09:00",
+        "department": "홍보담당관",
+        "contact": "김민지 주무관 055-225-0000",
+    }
+    fields.update(meta)
+    return Release(
+        meta=Meta(**fields),  # type: ignore[arg-type]
+        body=tuple(body),
+        about=(Block("paragraph", "창원특례시는 경상남도의 도청 소재지이다."),),
+        about_title="창원특례시 소개",
+        source_path="releases/mou.ko.md",
+    )
+
+
+@pytest.fixture(scope="module")
+def style() -> HouseStyle:
+    return load_style(REPO / "templates")
+
+
+@pytest.fixture(scope="module")
+def en_long(style: HouseStyle, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "en.pdf"
+    path.write_bytes(render_pdf(english(paragraphs=24), style))
+    return path
+
+
+@pytest.fixture(scope="module")
+def ko_long(style: HouseStyle, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "ko.pdf"
+    path.write_bytes(render_pdf(korean(paragraphs=24), style))
+    return path
+
+
+def pdftotext(path: Path, page: int | None = None) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run(
+        [*args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def page_count(path: Path) -> int:
+    return len(PdfReader(str(path)).pages)
+
+
+def flowing_text(path: Path, footer: str, number: str) -> str:
+    """All pages' text without the page footers, so paragraphs split by a page
+    break read as one. ``number`` is the page-number format."""
+    pages = page_count(path)
+    parts = []
+    for page in range(1, pages + 1):
+        text = norm(pdftotext(path, page))
+        assert footer in text
+        text = text.replace(footer, " ")
+        label = number.format(page=page, pages=pages)
+        pattern = r"\s*".join(re.escape(ch) for ch in label.replace(" ", ""))
+        text, count = re.subn(pattern + r"\s*$", " ", text)
+        assert count == 1, f"page number {label!r} not at the end of page {page}"
+        parts.append(text)
+    return norm(" ".join(parts))
+
+
+@needs_poppler
+def test_english_text_in_order(en_long: Path) -> None:
+    footer = "© 2026 Changwon Special City. All rights reserved."
+    text = flowing_text(en_long, footer, "Page {page} of {pages}")
+    release = english(paragraphs=24)
+    expected = [
+        "FOR IMMEDIATE RELEASE",
+        release.meta.title,
+        release.meta.subtitle,
+        "CHANGWON, South Korea, Nov. 5, 2026 — Changwon Special City signed agreements with "
+        + ACCENTS
+        + ".",
+        *(norm(b.text) for b in release.body[1:]),
+        "About Changwon Special City",
+        "Changwon is the capital of South Gyeongsang Province.",
+        "Media contact",
+        "Kim Min-ji Public Relations Office +82-55-225-0000",
+        "###",
+    ]
+    position = 0
+    for piece in expected:
+        found = text.find(norm(piece), position)
+        assert found >= 0, f"missing or out of order: {piece!r}"
+        position = found + len(norm(piece))
+
+
+@needs_poppler
+def test_korean_header_and_body(ko_long: Path) -> None:
+    text = flowing_text(ko_long, "ⓒ 창원특례시. 무단 전재 및 재배포 금지", "- {page} -")
+    release = korean(paragraphs=24)
+    expected = [
+        "보도자료",
+        "창원특례시",
+        "보도일시",
+        "2026. 11. 5.(목) 06:00 이후 보도",
+        "담당부서",
+        "홍보담당관",
+        "담당자",
+        "김민지 주무관 055-225-0000",
+        release.meta.title,
+        "- 지역 기업 20곳 참여",
+        *(norm(b.text) for b in release.body),
+        "창원특례시 소개",
+        "창원특례시는 경상남도의 도청 소재지이다.",
+    ]
+    position = 0
+    for piece in expected:
+        found = text.find(norm(piece), position)
+        assert found >= 0, f"missing or out of order: {piece!r}"
+        position = found + len(norm(piece))
+    assert "###" not in text
+    assert "FOR IMMEDIATE RELEASE" not in text
+
+
+@needs_poppler
+def test_footer_and_page_number_on_every_page(en_long: Path, ko_long: Path) -> None:
+    pages = page_count(en_long)
+    assert pages >= 3
+    for page in range(1, pages + 1):
+        text = norm(pdftotext(en_long, page))
+        assert "© 2026 Changwon Special City. All rights reserved." in text
+        assert f"Page {page} of {pages}" in text
+    pages = page_count(ko_long)
+    assert pages >= 3
+    for page in range(1, pages + 1):
+        text = pdftotext(ko_long, page)
+        assert "ⓒ 창원특례시. 무단 전재 및 재배포 금지" in norm(text)
+        assert f"-{page}-" in squash(text)
+
+
+@needs_poppler
+def test_custom_copyright_footer(style: HouseStyle, tmp_path: Path) -> None:
+    release = english(paragraphs=0, copyright="© {year} Hanwha Aerospace", organization="Hanwha")
+    path = tmp_path / "c.pdf"
+    path.write_bytes(render_pdf(release, style))
+    assert footer_text(release, style) == "© 2026 Hanwha Aerospace"
+    assert "© 2026 Hanwha Aerospace" in norm(pdftotext(path))
+    assert "All rights reserved" not in pdftotext(path)
+
+
+@needs_poppler
+def test_fonts_embedded_with_real_bold(en_long: Path, ko_long: Path) -> None:
+    for path, primary in ((en_long, "NotoSans-"), (ko_long, "NotoSansKR-")):
+        out = subprocess.run(
+            ["pdffonts", str(path)], capture_output=True, text=True, check=True
+        ).stdout
+        rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+        assert rows
+        names = [row[0] for row in rows]
+        for row in rows:
+            # name type encoding emb sub uni id gen
+            assert row[-5] == "yes", f"font not embedded: {row[0]}"
+        assert any(n.endswith(primary + "Regular") for n in names), names
+        assert any(n.endswith(primary + "Bold") for n in names), names
+        assert not any("Helvetica" in n for n in names)
+
+
+@needs_poppler
+def test_no_character_dropped(en_long: Path, ko_long: Path) -> None:
+    for path in (en_long, ko_long):
+        text = pdftotext(path)
+        for word in ACCENTS.replace(",", "").split():
+            assert word in text, word
+    assert "홍남표" in pdftotext(en_long)  # Hangul in an English release: KR fallback
+
+
+@needs_poppler
+def test_markup_is_printed_literally(en_long: Path, ko_long: Path) -> None:
+    assert MARKUP in norm(pdftotext(en_long))
+    assert "K9 자주포 & <b>굵게</b> 수출 확대" in pdftotext(ko_long)
+
+
+def test_character_without_font_is_an_error(style: HouseStyle) -> None:
+    release = english(paragraphs=0)
+    bad = Block("paragraph", "Runes ᚠ and emoji 😀 here", line=42)
+    release = dataclasses.replace(release, body=(*release.body, bad))
+    with pytest.raises(RenderError) as info:
+        render_pdf(release, style)
+    problems = info.value.problems
+    assert [(p.file, p.line) for p in problems] == [("releases/mou.en.md", 42)] * 2
+    assert "U+16A0" in problems[0].what
+    assert "U+1F600" in problems[1].what
+
+
+@needs_poppler
+def test_korean_words_never_split(ko_long: Path) -> None:
+    release = korean(paragraphs=24)
+    sources = [release.meta.title, release.meta.subtitle, *(b.text for b in release.body)]
+    sources += [b.text for b in release.about] + [
+        release.about_title,
+        "ⓒ 창원특례시. 무단 전재 및 재배포 금지",
+    ]
+    sources += ["보도자료 창원특례시 보도일시 2026. 11. 5.(목) 06:00 이후 보도 담당부서 홍보담당관"]
+    sources += ["담당자 김민지 주무관 055-225-0000"]
+    words = {w for s in sources for w in s.split()}
+    hangul = re.compile("[\uac00-\ud7a3]")
+    checked = 0
+    for token in pdftotext(ko_long).split():
+        if hangul.search(token):
+            checked += 1
+            assert token in words, f"Korean word split across lines: {token!r}"
+    assert checked > 500
+
+
+def test_markup_and_metadata_via_pypdf(style: HouseStyle) -> None:
+    reader = PdfReader(io.BytesIO(render_pdf(english(paragraphs=0), style)))
+    text = reader.pages[0].extract_text()
+    assert "<img src=" in text and "&amp;" in text
+    info = reader.metadata
+    assert info is not None
+    assert info.title == "Changwon signs defense MOU with Łódź"
+    assert info.producer == "presspack"
+    assert info.creator == "presspack"
+    assert str(info["/CreationDate"]).startswith("D:2000")  # invariant, not the clock
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.1)
+
+
+def test_embargo_line_in_english(style: HouseStyle) -> None:
+    release = english(paragraphs=0, embargo="2026-11-05T06:00:00+09:00")
+    text = PdfReader(io.BytesIO(render_pdf(release, style))).pages[0].extract_text()
+    assert "EMBARGOED UNTIL Nov. 5, 2026, 06:00 KST" in text
+    assert "FOR IMMEDIATE RELEASE" not in text
+
+
+def test_deterministic_in_process(style: HouseStyle) -> None:
+    for release in (english(paragraphs=10), korean(paragraphs=10)):
+        assert render_pdf(release, style) == render_pdf(release, style)
+
+
+def test_deterministic_across_processes(style: HouseStyle) -> None:
+    code = (
+        "import hashlib, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_render_pdf import english, korean\n"
+        "from toolkit.render_pdf import render_pdf\n"
+        "from toolkit.style import load_style\n"
+        f"style = load_style(__import__('pathlib').Path({str(REPO / 'templates')!r}))\n"
+        "for r in (english(10), korean(10)):\n"
+        "    print(hashlib.sha256(render_pdf(r, style)).hexdigest())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    here = [hashlib.sha256(render_pdf(r, style)).hexdigest() for r in (english(10), korean(10))]
+    assert out == here

@@ -1,0 +1,358 @@
+"""Fonts for the PDF renderer: static instances of pip-installed variable fonts.
+
+The only fonts guaranteed after ``pip install`` are two *variable* TTFs
+(Noto Sans KR from justmytype-intl-cjk, Noto Sans from fontpkg-noto-sans).
+reportlab cannot use variable fonts (it would render the default instance,
+Thin), so we make static Regular (400) and Bold (700) instances with
+fontTools, once per user, and cache them. Building is slow (seconds), loading
+a cached instance is fast (tens of ms).
+
+The instances are deterministic (no timestamps), keyed by a hash of the source
+font + fontTools version + our recipe, and written atomically so concurrent
+processes never read a half-written file.
+
+Every character of a document must be drawn by some font: :func:`segment`
+splits text into runs per font of a fallback chain and raises
+:class:`RenderError` naming the character instead of letting reportlab drop
+it silently.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Callable, Container, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from toolkit.errors import RenderError, problem
+
+RECIPE_VERSION = "1"  # bump when the instancing recipe changes (invalidates caches)
+WEIGHTS: tuple[int, int] = (400, 700)
+
+# Code points kept in the Noto Sans KR instances: what a Korean/English release
+# needs. Hangul (syllables + all jamo), Latin, punctuation, symbols, CJK
+# symbols/enclosed forms and Hanja (KS X 1001 Hanja sit in the URO block).
+KR_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x007E),  # Basic Latin
+    (0x00A0, 0x024F),  # Latin-1, Latin Extended-A/B (what the font has)
+    (0x0370, 0x04FF),  # Greek, Cyrillic (partial in the font)
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x2000, 0x2BFF),  # punctuation, super/subscripts, letterlike, arrows, symbols
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0x3130, 0x318F),  # Hangul compatibility jamo
+    (0x3200, 0x33FF),  # enclosed CJK, CJK compatibility
+    (0x3400, 0x4DBF),  # CJK Extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs (Hanja)
+    (0xA960, 0xA97F),  # Hangul Jamo Extended-A
+    (0xAC00, 0xD7A3),  # Hangul syllables
+    (0xD7B0, 0xD7FF),  # Hangul Jamo Extended-B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF00, 0xFFEF),  # half/full-width forms
+)
+
+
+@dataclass(frozen=True)
+class FontSource:
+    """A variable font shipped by a pip package and how we instance it."""
+
+    key: str  # "noto-sans-kr" / "noto-sans" (used in style font_chain)
+    family: str  # family name written into the instance and into DOCX
+    ps_base: str  # PostScript name stem, e.g. "NotoSansKR"
+    package: str
+    relpath: str
+    fixed_axes: tuple[tuple[str, float], ...] = ()  # other axes pinned (e.g. wdth=100)
+    ranges: tuple[tuple[int, int], ...] | None = None  # None = keep the whole cmap
+
+    def path(self) -> Path:
+        try:
+            root = resources.files(self.package)
+        except ModuleNotFoundError:
+            raise RenderError(
+                problem(
+                    self.package,
+                    None,
+                    f"font package {self.package} is not installed",
+                    f"pip install {self.package.replace('_', '-')}",
+                )
+            ) from None
+        path = Path(str(root.joinpath(self.relpath)))
+        if not path.is_file():
+            raise RenderError(
+                problem(
+                    path,
+                    None,
+                    f"font file missing from {self.package}",
+                    f"reinstall: pip install --force-reinstall {self.package.replace('_', '-')}",
+                )
+            )
+        return path
+
+
+SOURCES: dict[str, FontSource] = {
+    "noto-sans-kr": FontSource(
+        key="noto-sans-kr",
+        family="Noto Sans KR",
+        ps_base="NotoSansKR",
+        package="justmytype_intl_cjk",
+        relpath="fonts/ofl/notosanskr/NotoSansKR[wght].ttf",
+        ranges=KR_RANGES,
+    ),
+    "noto-sans": FontSource(
+        key="noto-sans",
+        family="Noto Sans",
+        ps_base="NotoSans",
+        package="fontpkg_noto_sans",
+        relpath="files/NotoSans[wdth,wght].ttf",
+        fixed_axes=(("wdth", 100.0),),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """Static Regular + Bold instances of one family, ready for reportlab."""
+
+    key: str
+    family: str
+    regular: Path
+    bold: Path
+
+
+def cache_dir() -> Path:
+    """Per-user font cache: $PRESSPACK_CACHE_DIR/fonts, XDG cache, or ~/.cache."""
+    env = os.environ.get("PRESSPACK_CACHE_DIR")
+    if env:
+        return Path(env) / "fonts"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "presspack" / "fonts"
+
+
+@functools.lru_cache(maxsize=8)
+def _file_sha256(path: Path, size: int, mtime_ns: int) -> str:
+    """Hash of a source font; size/mtime in the key re-hash a changed file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def source_sha256(path: Path) -> str:
+    st = path.stat()
+    return _file_sha256(path, st.st_size, st.st_mtime_ns)
+
+
+def _fonttools_version() -> str:
+    import fontTools
+
+    return str(fontTools.version)
+
+
+def instance_key(source: FontSource, weight: int) -> str:
+    """Cache key: source bytes, fontTools version, recipe and weight."""
+    parts = [
+        source_sha256(source.path()),
+        _fonttools_version(),
+        RECIPE_VERSION,
+        str(weight),
+        repr(source.fixed_axes),
+        repr(source.ranges),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def fonts_fingerprint() -> str:
+    """Changes whenever any embedded font would change (for the build cache)."""
+    parts = [RECIPE_VERSION, _fonttools_version()]
+    for key in sorted(SOURCES):
+        source = SOURCES[key]
+        parts.append(f"{key}={source_sha256(source.path())}:{source.ranges!r}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def build_instance(
+    source_path: Path,
+    family: str,
+    ps_base: str,
+    weight: int,
+    fixed_axes: Sequence[tuple[str, float]] = (),
+    unicodes: Sequence[int] | None = None,
+    ranges: Sequence[tuple[int, int]] | None = None,
+) -> bytes:
+    """Make one static instance (TTF bytes) of a variable font, deterministically.
+
+    Layout tables and hinting are dropped before instancing: reportlab uses
+    neither, and it makes instancing several times faster.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    font = TTFont(str(source_path), recalcTimestamp=False)
+    cmap = font.getBestCmap()
+    if unicodes is None:
+        if ranges is None:
+            keep = sorted(cmap)
+        else:
+            keep = [cp for cp in sorted(cmap) if any(lo <= cp <= hi for lo, hi in ranges)]
+    else:
+        keep = [cp for cp in unicodes if cp in cmap]
+    options = subset.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.notdef_outline = True
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
+    options.drop_tables = [*options.drop_tables, "BASE", "vhea", "vmtx", "VORG", "STAT", "DSIG"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=keep)
+    subsetter.subset(font)
+
+    axes: dict[str, float] = {"wght": float(weight), **dict(fixed_axes)}
+    font = instancer.instantiateVariableFont(font, axes, inplace=True, updateFontNames=False)
+    bold = weight >= 700
+    style = "Bold" if bold else "Regular"
+    _set_names(font, family, style, f"{ps_base}-{style}")
+    font["OS/2"].usWeightClass = weight
+    # fsSelection: bit 5 BOLD, bit 6 REGULAR; keep USE_TYPO_METRICS (bit 7).
+    fs = font["OS/2"].fsSelection & 0x0080
+    font["OS/2"].fsSelection = fs | (0x0020 if bold else 0x0040)
+    font["head"].macStyle = 0x0001 if bold else 0x0000
+    out = io.BytesIO()
+    font.save(out, reorderTables=True)
+    return out.getvalue()
+
+
+def _set_names(font: object, family: str, style: str, ps_name: str) -> None:
+    """Rename the instance (the source's default names say 'Thin')."""
+    name = font["name"]  # type: ignore[index]
+    name.names = [r for r in name.names if r.nameID not in {1, 2, 3, 4, 6, 16, 17, 21, 22, 25}]
+    full = f"{family} {style}" if style != "Regular" else family
+    values = {1: family, 2: style, 3: f"presspack:{ps_name}", 4: full, 6: ps_name}
+    for name_id, value in values.items():
+        name.setName(value, name_id, 3, 1, 0x409)
+        name.setName(value, name_id, 1, 0, 0)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def instance_path(source: FontSource, weight: int) -> Path:
+    return cache_dir() / f"{source.ps_base}-{weight}-{instance_key(source, weight)[:20]}.ttf"
+
+
+def ensure_instance(source: FontSource, weight: int) -> Path:
+    """Return the cached instance, building it (under a file lock) if needed."""
+    path = instance_path(source, weight)
+    if path.is_file():
+        return path
+    from filelock import FileLock
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(path) + ".lock", timeout=900):
+            if not path.is_file():  # another process may have built it meanwhile
+                data = build_instance(
+                    source.path(),
+                    source.family,
+                    source.ps_base,
+                    weight,
+                    fixed_axes=source.fixed_axes,
+                    ranges=source.ranges,
+                )
+                _atomic_write(path, data)
+    except OSError as exc:
+        raise RenderError(
+            problem(
+                path,
+                None,
+                f"cannot write the font cache: {exc.strerror or exc}",
+                "set PRESSPACK_CACHE_DIR to a writable directory",
+            )
+        ) from None
+    return path
+
+
+def fonts_cached() -> bool:
+    """True when every instance is already built (lets a CLI announce the
+    one-time, ~20 s font preparation before it starts)."""
+    return all(
+        instance_path(source, weight).is_file() for source in SOURCES.values() for weight in WEIGHTS
+    )
+
+
+def ensure_face(key: str) -> FontFace:
+    source = SOURCES[key]
+    return FontFace(
+        key=key,
+        family=source.family,
+        regular=ensure_instance(source, WEIGHTS[0]),
+        bold=ensure_instance(source, WEIGHTS[1]),
+    )
+
+
+def describe_char(ch: str) -> str:
+    """``U+0141 'Ł' (LATIN CAPITAL LETTER L WITH STROKE)`` for messages."""
+    import unicodedata
+
+    return f"U+{ord(ch):04X} {ch!r} ({unicodedata.name(ch, 'unnamed')})"
+
+
+def segment(text: str, chain: Sequence[tuple[str, Container[int]]]) -> list[tuple[str, str]]:
+    """Split ``text`` into ``(font_key, run)`` pairs: first font in ``chain`` whose
+    cmap has the character. Whitespace joins the current run.
+
+    Raises ``KeyError`` carrying the first character no font has; callers turn
+    it into a RenderError with file and line (see :func:`missing_chars`).
+    """
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        cp = ord(ch)
+        key = _pick(cp, chain)
+        if key is None:
+            if ch in " \n" and runs:
+                key = runs[-1][0]
+            else:
+                raise KeyError(ch)
+        if runs and runs[-1][0] == key:
+            runs[-1] = (key, runs[-1][1] + ch)
+        elif runs and ch == " ":
+            runs[-1] = (runs[-1][0], runs[-1][1] + ch)
+        else:
+            runs.append((key, ch))
+    return runs
+
+
+def _pick(cp: int, chain: Sequence[tuple[str, Container[int]]]) -> str | None:
+    for key, cmap in chain:
+        if cp in cmap:
+            return key
+    return None
+
+
+def missing_chars(text: str, has: Callable[[int], bool]) -> list[str]:
+    """Distinct characters of ``text`` that no font covers, in order of appearance."""
+    seen: list[str] = []
+    for ch in text:
+        if ch not in " \n" and not has(ord(ch)) and ch not in seen:
+            seen.append(ch)
+    return seen
