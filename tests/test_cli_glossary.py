@@ -57,13 +57,22 @@ def test_lint_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
 
 def test_lint_excel_file_with_bom_and_crlf(tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + "ko,en,category,note\r\n창원시,Changwon Special City,place,\r\n".encode())
+    path.write_bytes(
+        b"\xef\xbb\xbf" + "ko,en,category,note\r\n창원시,Changwon Special City,place,\r\n".encode()
+    )
     assert run(["glossary", "lint", str(path)])[0] == 0
 
 
 def test_find_shows_matches_and_near_misses() -> None:
     code, out, _ = run(
-        ["glossary", "find", "창원시장은 창원시에서 방위사업청과 만났다", "--glossary", str(ROOT / "glossary.csv"), "--json"]
+        [
+            "glossary",
+            "find",
+            "창원시장은 창원시에서 방위사업청과 만났다",
+            "--glossary",
+            str(ROOT / "glossary.csv"),
+            "--json",
+        ]
     )
     assert code == 0
     data = json.loads(out)
@@ -82,9 +91,7 @@ def test_export_then_import_round_trip(tmp_path: Path) -> None:
     assert code == 0, err
     assert b'type="TBX-Basic"' in tbx.read_bytes()
     other = tmp_path / "other.csv"
-    other.write_text(
-        "ko,en,category,note\n창원시,Changwon City,place,\n김해시,Gimhae-si,place,\n", "utf-8"
-    )
+    other.write_text("ko,en,category,note\n창원시,Changwon City,place,\n김해시,Gimhae-si,place,\n", "utf-8")
     code, out, err = run(["glossary", "import", str(other), "--glossary", str(csv_path)])
     assert code == 1  # a conflict is reported, the approved row is kept
     assert "added: 김해시 → Gimhae-si" in out

@@ -52,7 +52,11 @@ class TestStdin:
                 "Defense Acquisition Program Administration (DAPA)과의 협력이 늘었다.",
             ),
             ("방위사업청장은 말했다.", "Minister of DAPA은 말했다."),
-            ("‘창원시’는 (방위사업청) 소속이 아니다.", "‘Changwon Special City’는 (Defense Acquisition Program Administration (DAPA)) 소속이 아니다."),
+            (
+                "‘창원시’는 (방위사업청) 소속이 아니다.",
+                "‘Changwon Special City’는 (Defense Acquisition Program Administration (DAPA))"
+                " 소속이 아니다.",
+            ),
             ("양산 체계를 갖췄다.", "양산 체계를 갖췄다."),
             ("신창원 아파트", "신창원 아파트"),
             ("K9 자주포를 수출했다.", "K9 Thunder를 수출했다."),
@@ -61,7 +65,9 @@ class TestStdin:
     def test_ko_terms_land_exactly_where_the_source_term_was(
         self, glossary_csv: Path, source: str, expected: str
     ) -> None:
-        code, out, _ = run(["translate", "-", "--to", "en", "--glossary", str(glossary_csv)], stdin=source + "\n")
+        code, out, _ = run(
+            ["translate", "-", "--to", "en", "--glossary", str(glossary_csv)], stdin=source + "\n"
+        )
         assert code == 0
         assert out == expected + "\n"
 
@@ -101,7 +107,10 @@ class TestStdin:
 
         monkeypatch.setattr(socket.socket, "connect", refuse)
         monkeypatch.setattr(socket, "getaddrinfo", refuse)
-        code, out, _ = run(["translate", "-", "--to", "en", "--glossary", str(glossary_csv)], stdin="창원시는 좋다.\n")
+        code, out, _ = run(
+            ["translate", "-", "--to", "en", "--glossary", str(glossary_csv)],
+            stdin="창원시는 좋다.\n",
+        )
         assert code == 0 and out == "Changwon Special City는 좋다.\n"
 
 
@@ -128,18 +137,31 @@ def test_release_file_round_trip_and_memory(tmp_path: Path, glossary_csv: Path) 
     code, _, err = run(["translate", str(src), "--to", "en", "--glossary", str(glossary_csv)])
     assert code == 0, err
     out = (folder / "release.en.md").read_text("utf-8")
-    assert out.startswith("---\ntitle: Changwon Special City, 포럼 개최\ndate: 2026-11-05\ndateline: 창원\nlang: en\n"
-                          "translation_of: ko\n---\n")
-    assert "Changwon Special City는 포럼을 열었다. Defense Acquisition Program Administration (DAPA)도 참석했다." in out
+    assert out.startswith(
+        "---\ntitle: Changwon Special City, 포럼 개최\ndate: 2026-11-05\ndateline: 창원\nlang: en\n"
+        "translation_of: ko\n---\n"
+    )
+    assert (
+        "Changwon Special City는 포럼을 열었다. Defense Acquisition Program Administration (DAPA)도 참석했다."
+        in out
+    )
     assert "## Changwon Special City 소개" in out
     assert (folder / "release.en.tm.json").exists()
     # a translator edits the English; the source changes elsewhere
     edited = out.replace("Changwon Special City는 포럼을 열었다.", "Changwon Special City hosted a forum.")
     (folder / "release.en.md").write_text(edited, "utf-8")
-    src.write_text(src.read_text("utf-8").replace("방위사업청도 참석했다.", "방위사업청장도 참석했다."), "utf-8")
-    code, out_diff, err = run(["translate", str(src), "--to", "en", "--glossary", str(glossary_csv), "--dry-run"])
+    src.write_text(
+        src.read_text("utf-8").replace("방위사업청도 참석했다.", "방위사업청장도 참석했다."),
+        "utf-8",
+    )
+    code, out_diff, err = run(
+        ["translate", str(src), "--to", "en", "--glossary", str(glossary_csv), "--dry-run"]
+    )
     assert code == 0, err
-    assert "-Changwon Special City hosted a forum. Defense Acquisition Program Administration (DAPA)도 참석했다." in out_diff
+    assert (
+        "-Changwon Special City hosted a forum. Defense Acquisition Program Administration (DAPA)도 참석했다."
+        in out_diff
+    )
     assert "+Changwon Special City hosted a forum. Minister of DAPA도 참석했다." in out_diff
     assert (folder / "release.en.md").read_text("utf-8") == edited  # dry run wrote nothing
     code, _, err = run(["translate", str(src), "--to", "en", "--glossary", str(glossary_csv)])
@@ -148,14 +170,31 @@ def test_release_file_round_trip_and_memory(tmp_path: Path, glossary_csv: Path) 
     assert "Changwon Special City hosted a forum. Minister of DAPA도 참석했다." in final
 
 
-def test_translate_does_not_import_heavy_modules(copy_models: Path, tmp_path: Path, glossary_csv: Path) -> None:
+def test_translate_does_not_import_heavy_modules(
+    copy_models: Path, tmp_path: Path, glossary_csv: Path
+) -> None:
     import os
 
     env = dict(os.environ)
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "toolkit", "translate", "-", "--to", "en",
-         "--glossary", str(glossary_csv)],
-        input="창원시는 좋다.\n", capture_output=True, text=True, env=env, check=True,
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "toolkit",
+            "translate",
+            "-",
+            "--to",
+            "en",
+            "--glossary",
+            str(glossary_csv),
+        ],
+        input="창원시는 좋다.\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     assert proc.stdout == "Changwon Special City는 좋다.\n"
     imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}

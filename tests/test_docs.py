@@ -58,7 +58,9 @@ def test_help_does_not_import_heavy_modules() -> None:
 
 
 def test_python_dash_m_toolkit() -> None:
-    out = subprocess.run([sys.executable, "-m", "toolkit", "--version"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "toolkit", "--version"], capture_output=True, text=True, check=True
+    )
     assert out.stdout.startswith("presspack, version ")
 
 

@@ -97,9 +97,7 @@ def test_copies_underscores_accents_digits_and_punctuation(translator: Translato
 
 def test_long_sentence_is_not_truncated(translator: Translator) -> None:
     assert isinstance(translator, CTranslate2Translator)
-    sentence = " ".join(
-        f"방위산업 {i}번 협약 item_{i} Łódź" if i % 2 else f"Korea {i}" for i in range(30)
-    )
+    sentence = " ".join(f"방위산업 {i}번 협약 item_{i} Łódź" if i % 2 else f"Korea {i}" for i in range(30))
     pieces = translator.count_tokens(sentence)
     assert 280 <= pieces <= 400  # beyond argos's silent 256-token cut, below our split limit
     assert _best(translator, [sentence]) == [sentence]
@@ -183,9 +181,7 @@ def test_missing_pair_message(installed: InstalledPackage) -> None:
     assert expected in str(info.value)
 
 
-def test_translation_opens_no_socket(
-    installed: InstalledPackage, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_translation_opens_no_socket(installed: InstalledPackage, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_network(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("network access during translation")
 
@@ -249,7 +245,6 @@ def test_damaged_model_gives_model_error(
     assert problem.file == str(pkg.path)
     assert problem.what.startswith("cannot load the CTranslate2 model (")
     assert problem.fix == (
-        "reinstall it with 'presspack models install en ko' or "
-        "'presspack models install FILE.argosmodel'"
+        "reinstall it with 'presspack models install en ko' or 'presspack models install FILE.argosmodel'"
     )
     engine.clear_translator_cache()

@@ -61,9 +61,7 @@ def test_build_instance_is_static_bold_and_deterministic() -> None:
 def test_bold_instance_really_is_bolder_than_regular() -> None:
     regular = TTFont(
         io.BytesIO(
-            fonts.build_instance(
-                SMALL.path(), "Noto Sans", "NotoSans", 400, SMALL.fixed_axes, ASCII_PLUS
-            )
+            fonts.build_instance(SMALL.path(), "Noto Sans", "NotoSans", 400, SMALL.fixed_axes, ASCII_PLUS)
         )
     )
     bold = TTFont(io.BytesIO(_small_bold()))
@@ -81,9 +79,7 @@ def test_bold_instance_really_is_bolder_than_regular() -> None:
         ({"HOME": "/x/home"}, "/x/home/.cache/presspack/fonts"),
     ],
 )
-def test_cache_dir_precedence(
-    env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cache_dir_precedence(env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PRESSPACK_CACHE_DIR", "XDG_CACHE_HOME"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():

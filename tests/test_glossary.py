@@ -96,8 +96,7 @@ def test_lint_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
         "retype the space as an ordinary space",
         f"error: {f}:9: en cell 'Masan<U+200B>' contains invisible zero-width characters — "
         "retype the cell (copy-paste from the web brought them in)",
-        f"error: {f}:10: ko cell '국방  부' contains double spaces — "
-        "use single spaces between words",
+        f"error: {f}:10: ko cell '국방  부' contains double spaces — use single spaces between words",
         f"warning: {f}:11: duplicate of line 2 ('창원시' → 'Changwon Special City') — "
         "delete one of the two rows",
         f"warning: {f}:13: en 'Ministry of National Defense' also comes from '국방부' (line 12); "
@@ -170,9 +169,7 @@ def test_helpers() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=300))
-def test_lint_never_crashes_on_arbitrary_bytes(
-    tmp_path_factory: pytest.TempPathFactory, data: bytes
-) -> None:
+def test_lint_never_crashes_on_arbitrary_bytes(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "g.csv"
     path.write_bytes(b"ko,en,category\n" + data)
     problems = lint_glossary(path)
@@ -185,9 +182,7 @@ def test_lint_never_crashes_on_arbitrary_bytes(
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=200))
-def test_lint_never_crashes_on_arbitrary_text(
-    tmp_path_factory: pytest.TempPathFactory, text: str
-) -> None:
+def test_lint_never_crashes_on_arbitrary_text(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "g.csv"
     path.write_bytes(text.encode("utf-8", "surrogatepass"))
     lint_glossary(path)

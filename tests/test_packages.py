@@ -56,8 +56,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def snapshot(root: Path) -> dict[str, int]:
     """Every path under root (the packages dir's parent, to catch staging leftovers)."""
     return {
-        str(p.relative_to(root)): (p.stat().st_size if p.is_file() else -1)
-        for p in sorted(root.rglob("*"))
+        str(p.relative_to(root)): (p.stat().st_size if p.is_file() else -1) for p in sorted(root.rglob("*"))
     }
 
 
@@ -165,9 +164,7 @@ def test_argos_sees_our_packages(env: Path, builds: dict[str, Path]) -> None:
         "from argostranslate.package import get_installed_packages as g;"
         "print([(p.from_code, p.to_code, p.package_version) for p in g()])"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=dict(os.environ), capture_output=True, text=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ), capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[('ko', 'en', '1.0')]"
 
@@ -200,9 +197,7 @@ def test_rejects_corrupt_zip_bad_crc(env: Path, builds: dict[str, Path], tmp_pat
 def test_rejects_non_zip_and_truncated(env: Path, builds: dict[str, Path], tmp_path: Path) -> None:
     text = tmp_path / "readme.argosmodel"
     text.write_text("hello")
-    assert _reject(text, env).problems[0].what == (
-        "not a zip archive, so not an argos model package"
-    )
+    assert _reject(text, env).problems[0].what == ("not a zip archive, so not an argos model package")
     truncated = tmp_path / "cut.argosmodel"
     truncated.write_bytes(builds["ko-en-1.0"].read_bytes()[:5000])
     assert "not a zip archive" in _reject(truncated, env).problems[0].what
@@ -236,9 +231,7 @@ def test_rejects_symlink_members(env: Path, tmp_path: Path) -> None:
 def test_rejects_two_top_level_folders(env: Path, tmp_path: Path) -> None:
     members = good_members("one") | good_members("two")
     err = _reject(make_zip(tmp_path / "two.argosmodel", members), env)
-    assert err.problems[0].what == (
-        "a package must hold exactly one top-level folder, found: one, two"
-    )
+    assert err.problems[0].what == ("a package must hold exactly one top-level folder, found: one, two")
 
 
 def test_rejects_zip_without_package_layout(env: Path, tmp_path: Path) -> None:
@@ -277,9 +270,7 @@ def index_server(tmp_path: Path, builds: dict[str, Path]) -> Iterator[str]:
     root = tmp_path / "www"
     root.mkdir()
     (root / "ko_en.argosmodel").write_bytes(builds["ko-en-1.1"].read_bytes())
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), lambda *a: _Handler(*a, directory=str(root))
-    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Handler(*a, directory=str(root)))
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     index = [
         {"from_code": "en", "to_code": "es", "package_version": "1.0", "links": [base + "x"]},

@@ -35,8 +35,7 @@ def test_term_missing_counts_per_occurrence() -> None:
     findings = term_missing(source, "Changwon Special City and the city, DAPA", KO_EN)
     assert checks(findings) == [("term-missing", "error")]
     assert findings[0].message == (
-        "'창원시' must be translated as 'Changwon Special City', which is missing from the "
-        "translation"
+        "'창원시' must be translated as 'Changwon Special City', which is missing from the translation"
     )
     assert (findings[0].file, findings[0].line, findings[0].segment) == ("r.md", 7, source)
     assert term_missing(source, "Changwon Special City, Changwon Special City, DAPA", KO_EN) == []
@@ -81,9 +80,7 @@ def test_numbers_mismatch() -> None:
 
 
 def test_untranslated() -> None:
-    assert checks(untranslated("The forum opens", "The forum opens", EN_KO)) == [
-        ("untranslated", "warning")
-    ]
+    assert checks(untranslated("The forum opens", "The forum opens", EN_KO)) == [("untranslated", "warning")]
     assert untranslated("K9", "K9", EN_KO) == []
     assert untranslated("2026", "2026", EN_KO) == []
     assert untranslated("The forum", "포럼", EN_KO) == []

@@ -230,9 +230,7 @@ def test_markup_is_escaped_text(style: HouseStyle) -> None:
 
 def test_control_character_is_an_error(style: HouseStyle) -> None:
     release = english()
-    release = dataclasses.replace(
-        release, body=(*release.body, Block("paragraph", "bell\x07here", line=33))
-    )
+    release = dataclasses.replace(release, body=(*release.body, Block("paragraph", "bell\x07here", line=33)))
     with pytest.raises(RenderError) as info:
         render_docx(release, style)
     assert info.value.problems[0].file == "releases/mou.en.md"
@@ -315,10 +313,7 @@ def test_footer_text(style: HouseStyle) -> None:
     )
     assert footer_text(english(copyright="Copyright {year} ACME"), style) == "Copyright 2026 ACME"
     assert footer_text(korean(), style) == "ⓒ 창원특례시. 무단 전재 및 재배포 금지"
-    assert (
-        footer_text(korean(organization="경상남도"), style)
-        == "ⓒ 경상남도. 무단 전재 및 재배포 금지"
-    )
+    assert footer_text(korean(organization="경상남도"), style) == "ⓒ 경상남도. 무단 전재 및 재배포 금지"
 
 
 def test_release_lines(style: HouseStyle) -> None:
@@ -332,9 +327,7 @@ def test_release_lines(style: HouseStyle) -> None:
         == "EMBARGOED UNTIL Nov. 5 morning papers"
     )
     assert ko_release_time(korean(), style) == "2026. 11. 5.(목)"
-    assert ko_release_time(korean(embargo="2026-11-05 06:00"), style) == (
-        "2026. 11. 5.(목) 06:00 이후 보도"
-    )
+    assert ko_release_time(korean(embargo="2026-11-05 06:00"), style) == ("2026. 11. 5.(목) 06:00 이후 보도")
     assert ko_release_time(korean(embargo="2026-11-08"), style) == "2026. 11. 8.(일) 이후 보도"
     assert ko_release_time(korean(embargo="11월 5일 조간"), style) == "11월 5일 조간"
     assert ko_release_time(korean(date=None), style) == ""

@@ -40,10 +40,7 @@ def english(paragraphs: int = 3, **meta: object) -> Release:
         Block("bullet", "Mayor Hong Nam-pyo (홍남표) attended.", line=12),
         Block("quote", "“We are proud of this partnership,” the mayor said.", line=13),
     ]
-    body += [
-        Block("paragraph", f"Paragraph {i}. " + FILLER_EN * 7, line=20 + i)
-        for i in range(paragraphs)
-    ]
+    body += [Block("paragraph", f"Paragraph {i}. " + FILLER_EN * 7, line=20 + i) for i in range(paragraphs)]
     fields: dict[str, object] = {
         "title": "Changwon signs defense MOU with Łódź",
         "lang": "en",
@@ -64,16 +61,12 @@ def english(paragraphs: int = 3, **meta: object) -> Release:
 
 def korean(paragraphs: int = 3, **meta: object) -> Release:
     body = [
-        Block(
-            "paragraph", "창원특례시는 5일 방위산업 클러스터 업무협약을 체결했다고 밝혔다.", line=8
-        ),
+        Block("paragraph", "창원특례시는 5일 방위산업 클러스터 업무협약을 체결했다고 밝혔다.", line=8),
         Block("heading", "주요 내용", level=2, line=10),
         Block("bullet", "K9 자주포 & <b>굵게</b> 수출 확대", line=11),
         Block("paragraph", f"협력 도시: {ACCENTS}.", line=12),
     ]
-    body += [
-        Block("paragraph", f"문단 {i}. " + FILLER_KO * 7, line=20 + i) for i in range(paragraphs)
-    ]
+    body += [Block("paragraph", f"문단 {i}. " + FILLER_KO * 7, line=20 + i) for i in range(paragraphs)]
     fields: dict[str, object] = {
         "title": "창원특례시, 방산 클러스터 업무협약 체결",
         "lang": "ko",
@@ -116,9 +109,7 @@ def pdftotext(path: Path, page: int | None = None) -> str:
     args = ["pdftotext", "-enc", "UTF-8"]
     if page is not None:
         args += ["-f", str(page), "-l", str(page)]
-    return subprocess.run(
-        [*args, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def norm(text: str) -> str:
@@ -159,9 +150,7 @@ def test_english_text_in_order(en_long: Path) -> None:
         "FOR IMMEDIATE RELEASE",
         release.meta.title,
         release.meta.subtitle,
-        "CHANGWON, South Korea, Nov. 5, 2026 — Changwon Special City signed agreements with "
-        + ACCENTS
-        + ".",
+        "CHANGWON, South Korea, Nov. 5, 2026 — Changwon Special City signed agreements with " + ACCENTS + ".",
         *(norm(b.text) for b in release.body[1:]),
         "About Changwon Special City",
         "Changwon is the capital of South Gyeongsang Province.",
@@ -233,9 +222,7 @@ def test_custom_copyright_footer(style: HouseStyle, tmp_path: Path) -> None:
 @needs_poppler
 def test_fonts_embedded_with_real_bold(en_long: Path, ko_long: Path) -> None:
     for path, primary in ((en_long, "NotoSans-"), (ko_long, "NotoSansKR-")):
-        out = subprocess.run(
-            ["pdffonts", str(path)], capture_output=True, text=True, check=True
-        ).stdout
+        out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
         rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
         assert rows
         names = [row[0] for row in rows]

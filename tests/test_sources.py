@@ -57,7 +57,10 @@ class TestMarkdown:
         assert r.meta.lang == "ko"
         assert r.meta.contact == "방위산업과 김하늘 주무관\n055-225-0000"
         assert [(b.kind, b.text) for b in r.body] == [
-            ("paragraph", "창원특례시는 5일 창원컨벤션센터에서 포럼을 열었다. 이 포럼에는 250여 명이 참석했다."),
+            (
+                "paragraph",
+                "창원특례시는 5일 창원컨벤션센터에서 포럼을 열었다. 이 포럼에는 250여 명이 참석했다.",
+            ),
             ("heading", "포럼 프로그램"),
             ("bullet", "제1세션: 미래전"),
             ("bullet", "제2세션: 부품 국산화"),
@@ -69,7 +72,9 @@ class TestMarkdown:
 
     def test_bom_and_crlf_read_like_lf(self, tmp_path: Path) -> None:
         plain = load_release(write(tmp_path, "a.md", KO_MD)).release
-        excel = load_release(write(tmp_path, "b.md", b"\xef\xbb\xbf" + KO_MD.replace("\n", "\r\n").encode())).release
+        excel = load_release(
+            write(tmp_path, "b.md", b"\xef\xbb\xbf" + KO_MD.replace("\n", "\r\n").encode())
+        ).release
         assert excel.meta == plain.meta
         assert excel.body == plain.body
 
@@ -85,7 +90,10 @@ class TestMarkdown:
         assert detect_lang("창원특례시는 포럼을 열었다. K9") == "ko"
 
     def test_markup_like_text_is_kept_literally(self, tmp_path: Path) -> None:
-        text = '---\ntitle: "<font size=40>Big</font>"\nlang: en\n---\n\nSee <img src="/etc/passwd"/> & *stars*.\n'
+        text = (
+            '---\ntitle: "<font size=40>Big</font>"\nlang: en\n---\n\n'
+            'See <img src="/etc/passwd"/> & *stars*.\n'
+        )
         r = load_release(write(tmp_path, "x.md", text)).release
         assert r.meta.title == "<font size=40>Big</font>"
         assert r.body[0].text == 'See <img src="/etc/passwd"/> & *stars*.'
@@ -188,7 +196,10 @@ class TestBadInput:
     def test_typo_key_gets_a_suggestion(self, tmp_path: Path) -> None:
         path = write(tmp_path, "r.md", "---\ntitle: T\nlang: en\nsubtitel: S\n---\n\nBody.\n")
         (w,) = load_release(path).warnings
-        assert w.format() == f"{path}:4: unknown front matter key 'subtitel' (ignored) — did you mean 'subtitle'?"
+        assert (
+            w.format()
+            == f"{path}:4: unknown front matter key 'subtitel' (ignored) — did you mean 'subtitle'?"
+        )
 
     def test_bad_yaml_points_at_line(self, tmp_path: Path) -> None:
         path = write(tmp_path, "r.md", "---\ntitle: T\nlang: [en\n---\n\nBody.\n")

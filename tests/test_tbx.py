@@ -45,10 +45,7 @@ def read_csv_simple(path: Path) -> list[Entry]:
     """Tiny stand-in for glossary.load_glossary (developed in parallel)."""
     text = path.read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    return [
-        E(r["ko"], r["en"], r["category"], r.get("note") or "", line=i + 2)
-        for i, r in enumerate(rows)
-    ]
+    return [E(r["ko"], r["en"], r["category"], r.get("note") or "", line=i + 2) for i, r in enumerate(rows)]
 
 
 SAMPLE = Glossary(
@@ -441,9 +438,7 @@ def test_writer_keeps_bom_and_crlf_of_existing_file(tmp_path: Path) -> None:
         write_glossary_csv(Glossary(entries=()), path, newline="\r")
 
 
-def test_writer_failure_leaves_original_and_no_temp(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_writer_failure_leaves_original_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "glossary.csv"
     path.write_bytes(b"ko,en,category,note\n")
 

@@ -22,10 +22,7 @@ ROWS = [
     ("대한민국", "Republic of Korea", True),
 ]
 GLOSSARY = Glossary(
-    tuple(
-        Entry(ko, en, "place", line=i + 2, case_insensitive=ci)
-        for i, (ko, en, ci) in enumerate(ROWS)
-    )
+    tuple(Entry(ko, en, "place", line=i + 2, case_insensitive=ci) for i, (ko, en, ci) in enumerate(ROWS))
 )
 KO = Matcher(GLOSSARY, "ko")
 EN = Matcher(GLOSSARY, "en")
@@ -105,9 +102,7 @@ def test_near_misses_korean() -> None:
 
 
 def test_own_entry_suppresses_near_miss() -> None:
-    glossary = Glossary(
-        (Entry("창원시", "Changwon", "place"), Entry("창원시청", "City Hall", "org"))
-    )
+    glossary = Glossary((Entry("창원시", "Changwon", "place"), Entry("창원시청", "City Hall", "org")))
     matcher = Matcher(glossary, "ko")
     assert [m.source_term for m in matcher.find("창원시청에서")] == ["창원시청"]
     assert matcher.near_misses("창원시청에서") == []
@@ -152,9 +147,7 @@ def test_empty_glossary_and_text() -> None:
 
 
 def test_single_character_terms() -> None:
-    matcher = Matcher(
-        Glossary((Entry("군", "army", "org"), Entry("군수", "governor", "title"))), "ko"
-    )
+    matcher = Matcher(Glossary((Entry("군", "army", "org"), Entry("군수", "governor", "title"))), "ko")
     assert [(m.source_term, m.particle) for m in matcher.find("군은 군수가 군")] == [
         ("군", "은"),
         ("군수", "가"),

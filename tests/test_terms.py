@@ -137,9 +137,7 @@ def test_engine_result_count_mismatch_is_a_model_error() -> None:
         enforce(["창원시"], lambda texts, n: [[]], KO, "en")
 
 
-_NO_TERMS = st.text(
-    alphabet=st.characters(blacklist_characters="창원시방위사업청김해서울CGDS"), max_size=80
-)
+_NO_TERMS = st.text(alphabet=st.characters(blacklist_characters="창원시방위사업청김해서울CGDS"), max_size=80)
 
 
 @settings(max_examples=200, deadline=None)

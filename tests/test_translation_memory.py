@@ -48,7 +48,10 @@ def test_fresh_translation_sends_every_sentence_once() -> None:
     src = ko_release(["첫 문장이다. 둘째 문장이다.", "셋째 문장이다."])
     res = sync_translation(src, None, None, "en", matcher=None, translate=rec.factory)
     assert rec.calls == [["창원특례시 포럼 개최", "첫 문장이다.", "둘째 문장이다.", "셋째 문장이다."]]
-    assert [b.text for b in res.release.body] == ["MT(첫 문장이다.) MT(둘째 문장이다.)", "MT(셋째 문장이다.)"]
+    assert [b.text for b in res.release.body] == [
+        "MT(첫 문장이다.) MT(둘째 문장이다.)",
+        "MT(셋째 문장이다.)",
+    ]
     assert res.translated == 4 and res.kept == 0
 
 
@@ -82,12 +85,18 @@ def test_inserted_and_deleted_paragraphs() -> None:
     rec = Recorder()
     src = ko_release(["가 문단이다.", "나 문단이다.", "다 문단이다."])
     first = sync_translation(src, None, None, "en", matcher=None, translate=rec.factory)
-    edited = replace(first.release, body=(Block(kind="paragraph", text="A by hand."), *first.release.body[1:]))
+    edited = replace(
+        first.release, body=(Block(kind="paragraph", text="A by hand."), *first.release.body[1:])
+    )
     new_src = ko_release(["가 문단이다.", "새 문단이다.", "다 문단이다."])
     rec2 = Recorder()
     res = sync_translation(new_src, edited, first.memory, "en", matcher=None, translate=rec2.factory)
     assert rec2.sent == ["새 문단이다."]
-    assert [b.text for b in res.release.body] == ["A by hand.", "MT(새 문단이다.)", "MT(다 문단이다.)"]
+    assert [b.text for b in res.release.body] == [
+        "A by hand.",
+        "MT(새 문단이다.)",
+        "MT(다 문단이다.)",
+    ]
 
 
 def test_no_change_means_no_engine_call() -> None:
@@ -109,7 +118,10 @@ def test_glossary_target_change_updates_term_in_edited_sentence() -> None:
     src = ko_release(["창원시는 포럼을 열었다."])
     rec = Recorder()
     first = sync_translation(src, None, None, "en", matcher=Matcher(old, "ko"), translate=rec.factory)
-    edited = replace(first.release, body=(Block(kind="paragraph", text="Changwon City proudly hosted the forum."),))
+    edited = replace(
+        first.release,
+        body=(Block(kind="paragraph", text="Changwon City proudly hosted the forum."),),
+    )
 
     def boom() -> TranslateFn:
         raise AssertionError("a glossary change must not re-run MT")
@@ -125,7 +137,9 @@ def test_glossary_change_that_cannot_be_applied_is_reported() -> None:
     src = ko_release(["창원시는 포럼을 열었다."])
     first = sync_translation(src, None, None, "en", matcher=Matcher(old, "ko"), translate=Recorder().factory)
     edited = replace(first.release, body=(Block(kind="paragraph", text="The city hosted the forum."),))
-    res = sync_translation(src, edited, first.memory, "en", matcher=Matcher(new, "ko"), translate=Recorder().factory)
+    res = sync_translation(
+        src, edited, first.memory, "en", matcher=Matcher(new, "ko"), translate=Recorder().factory
+    )
     assert [b.text for b in res.release.body] == ["The city hosted the forum."]
     assert any(f.check == "term-update" for f in res.findings)
 

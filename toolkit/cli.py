@@ -131,16 +131,46 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="Folder for the release packs.")
-@click.option("--lang", "langs", metavar="ko,en", help="Languages to build (default: every language a release has).")
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the release packs.",
+)
+@click.option(
+    "--lang",
+    "langs",
+    metavar="ko,en",
+    help="Languages to build (default: every language a release has).",
+)
 @glossary_option
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="House-style folder (default: ./templates).")
-@click.option("--style", default="default", show_default=True, help="House style name inside the templates folder.")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="House-style folder (default: ./templates).",
+)
+@click.option(
+    "--style",
+    default="default",
+    show_default=True,
+    help="House style name inside the templates folder.",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list what is stale (for CI).")
-@click.option("--dry-run", is_flag=True, help="Write nothing; show the diff of every translation file change.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Build releases in parallel.")
+@click.option(
+    "--dry-run", is_flag=True, help="Write nothing; show the diff of every translation file change."
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Build releases in parallel.",
+)
 @strict_option
 @json_option
 def build(
@@ -210,8 +240,11 @@ def build(
             click.echo(f"stale: {line}", err=not check)
         if result.stale:
             if check:
-                click.echo(f"Error: {len(result.stale)} release(s) out of date — run 'presspack build' and commit the result",
-                           err=True)
+                click.echo(
+                    f"Error: {len(result.stale)} release(s) out of date"
+                    " — run 'presspack build' and commit the result",
+                    err=True,
+                )
                 raise SystemExit(1)
         elif not as_json:
             click.echo("everything is up to date", err=True)
@@ -222,14 +255,34 @@ def build(
 
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path, allow_dash=True))
-@click.option("--to", "to_lang", type=click.Choice(["ko", "en"]), default=None,
-              help="Target language (default: the other one).")
-@click.option("--from", "from_lang", type=click.Choice(["ko", "en"]), default=None,
-              help="Source language (default: detected).")
+@click.option(
+    "--to",
+    "to_lang",
+    type=click.Choice(["ko", "en"]),
+    default=None,
+    help="Target language (default: the other one).",
+)
+@click.option(
+    "--from",
+    "from_lang",
+    type=click.Choice(["ko", "en"]),
+    default=None,
+    help="Source language (default: detected).",
+)
 @glossary_option
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path, allow_dash=True), default=None,
-              help="Where to write ('-' = stdout). Default: release.<to>.md beside the source; stdout for stdin.")
-@click.option("--dry-run", is_flag=True, help="Show the change to the translation file as a diff; write nothing.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path, allow_dash=True),
+    default=None,
+    help="Where to write ('-' = stdout). Default: release.<to>.md beside the source; stdout for stdin.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show the change to the translation file as a diff; write nothing.",
+)
 @strict_option
 @json_option
 def translate(
@@ -321,7 +374,12 @@ def glossary_lint(csv: Path | None) -> None:
 @glossary.command("find")
 @click.argument("text")
 @glossary_option
-@click.option("--lang", type=click.Choice(["ko", "en"]), default=None, help="Language of TEXT (default: detected).")
+@click.option(
+    "--lang",
+    type=click.Choice(["ko", "en"]),
+    default=None,
+    help="Language of TEXT (default: detected).",
+)
 @json_option
 def glossary_find(text: str, glossary: Path | None, lang: str | None, as_json: bool) -> None:
     """Show the approved terms found in TEXT (and near-misses).
@@ -346,12 +404,21 @@ def glossary_find(text: str, glossary: Path | None, lang: str | None, as_json: b
             json.dumps(
                 {
                     "matches": [
-                        {"start": m.start, "end": m.end, "term": m.source_term, "target": m.target_term,
-                         "particle": m.particle, "category": m.entry.category, "line": m.entry.line}
+                        {
+                            "start": m.start,
+                            "end": m.end,
+                            "term": m.source_term,
+                            "target": m.target_term,
+                            "particle": m.particle,
+                            "category": m.entry.category,
+                            "line": m.entry.line,
+                        }
                         for m in matches
                     ],
-                    "near_misses": [{"start": n.start, "end": n.end, "term": n.term, "reason": n.reason}
-                                    for n in near],
+                    "near_misses": [
+                        {"start": n.start, "end": n.end, "term": n.source_term, "reason": n.reason}
+                        for n in near
+                    ],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -364,14 +431,19 @@ def glossary_find(text: str, glossary: Path | None, lang: str | None, as_json: b
         extra = f" (+{m.particle})" if m.particle else ""
         click.echo(f"{m.source_term}{extra} → {m.target_term}  [{m.entry.category}, {path}:{m.entry.line}]")
     for n in near:
-        click.echo(f"near-miss: {text[n.start:n.end]!r} is not '{n.term}': {n.reason}")
+        click.echo(f"near-miss: {text[n.start : n.end]!r} is not '{n.source_term}': {n.reason}")
 
 
 @glossary.command("export")
 @click.option("--format", "fmt", type=click.Choice(["tbx"]), default="tbx", show_default=True)
 @glossary_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), default=None,
-              help="Output file (default: stdout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    default=None,
+    help="Output file (default: stdout).",
+)
 def glossary_export(fmt: str, glossary: Path | None, output: Path | None) -> None:
     """Export the glossary for CAT tools (TBX-Basic: OmegaT, Trados, memoQ).
 
@@ -427,7 +499,10 @@ def glossary_import(file: Path, glossary: Path | None, dry_run: bool) -> None:
             err=True,
         )
     verb = "would add" if dry_run else "added"
-    click.echo(f"{verb} {len(report.added)}, unchanged {report.unchanged}, conflicts {len(report.conflicts)}", err=True)
+    click.echo(
+        f"{verb} {len(report.added)}, unchanged {report.unchanged}, conflicts {len(report.conflicts)}",
+        err=True,
+    )
     if report.conflicts:
         raise SystemExit(1)
 
@@ -453,8 +528,21 @@ def models_list(as_json: bool) -> None:
 
     pkgs = list_installed()
     if as_json:
-        click.echo(json.dumps([{"from": p.from_code, "to": p.to_code, "version": p.package_version,
-                                "name": p.name, "path": str(p.path)} for p in pkgs], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "from": p.from_code,
+                        "to": p.to_code,
+                        "version": p.package_version,
+                        "name": p.name,
+                        "path": str(p.path),
+                    }
+                    for p in pkgs
+                ],
+                indent=2,
+            )
+        )
         return
     if not pkgs:
         click.echo(f"no models installed in {packages_dir()}")
@@ -464,7 +552,13 @@ def models_list(as_json: bool) -> None:
 
 @models.command("install")
 @click.argument("args", nargs=-1, required=True)
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Give up on the package index after this.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Give up on the package index after this.",
+)
 def models_install(args: tuple[str, ...], timeout: float) -> None:
     """Install a model from a file (air-gapped) or from the argos index (online).
 
@@ -479,7 +573,9 @@ def models_install(args: tuple[str, ...], timeout: float) -> None:
         if len(args) == 1:
             pkg = install_file(Path(args[0]))
         elif len(args) == 2 and all(a in ("ko", "en") for a in args):
-            with click.progressbar(length=0, label=f"Downloading {args[0]}→{args[1]}", file=sys.stderr) as bar:
+            with click.progressbar(
+                length=0, label=f"Downloading {args[0]}→{args[1]}", file=sys.stderr
+            ) as bar:
 
                 def progress(done: int, total: int | None) -> None:
                     if total and bar.length != total:

@@ -37,9 +37,7 @@ class Translator(Protocol):
 
     model_id: str
 
-    def translate_batch(
-        self, sentences: Sequence[str], *, num_hypotheses: int = 1
-    ) -> list[list[str]]:
+    def translate_batch(self, sentences: Sequence[str], *, num_hypotheses: int = 1) -> list[list[str]]:
         """One list of hypotheses (best first) per input sentence."""
         ...
 
@@ -103,9 +101,7 @@ class CTranslate2Translator:
         self.source_prefix = str(meta.get("source_prefix") or "")
         sp_path = package.path / "sentencepiece.model"
         if not sp_path.is_file():
-            raise _model_error(
-                package, "no sentencepiece.model (BPE-tokenized packages are not supported)"
-            )
+            raise _model_error(package, "no sentencepiece.model (BPE-tokenized packages are not supported)")
         import ctranslate2
         import sentencepiece
 
@@ -159,9 +155,7 @@ class CTranslate2Translator:
         text: str = self._sp.decode(pieces)
         return text.strip()
 
-    def translate_batch(
-        self, sentences: Sequence[str], *, num_hypotheses: int = 1
-    ) -> list[list[str]]:
+    def translate_batch(self, sentences: Sequence[str], *, num_hypotheses: int = 1) -> list[list[str]]:
         if num_hypotheses < 1:
             raise ValueError("num_hypotheses must be >= 1")
         segments = self._segments(sentences)

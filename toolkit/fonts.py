@@ -295,9 +295,7 @@ def ensure_instance(source: FontSource, weight: int) -> Path:
 def fonts_cached() -> bool:
     """True when every instance is already built (lets a CLI announce the
     one-time, ~20 s font preparation before it starts)."""
-    return all(
-        instance_path(source, weight).is_file() for source in SOURCES.values() for weight in WEIGHTS
-    )
+    return all(instance_path(source, weight).is_file() for source in SOURCES.values() for weight in WEIGHTS)
 
 
 def ensure_face(key: str) -> FontFace:

@@ -195,8 +195,7 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
 def _show(value: str) -> str:
     """The cell with invisible characters made visible, e.g. ``다<U+00A0>라``."""
     return "".join(
-        c if c == " " or (c.isprintable() and c not in _INVISIBLE) else f"<U+{ord(c):04X}>"
-        for c in value
+        c if c == " " or (c.isprintable() and c not in _INVISIBLE) else f"<U+{ord(c):04X}>" for c in value
     )
 
 
@@ -228,9 +227,7 @@ def _cell_problems(value: str, column: str) -> tuple[list[tuple[str, str]], list
             )
         )
     if "  " in inner:
-        errors.append(
-            (f"{column} cell '{show}' contains double spaces", "use single spaces between words")
-        )
+        errors.append((f"{column} cell '{show}' contains double spaces", "use single spaces between words"))
     if any(c in "\t\r\n" or unicodedata.category(c) == "Cc" for c in inner):
         errors.append(
             (

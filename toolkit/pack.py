@@ -162,9 +162,7 @@ def output_path(out: Path, name: str, lang: str, fmt: str) -> Path:
     return out / name / f"{name}.{lang}.{fmt}"
 
 
-def write_pack(
-    job: ReleaseJob, rendered: dict[str, dict[str, bytes]], out: Path
-) -> list[Output]:
+def write_pack(job: ReleaseJob, rendered: dict[str, dict[str, bytes]], out: Path) -> list[Output]:
     outputs: list[Output] = []
     for lang in sorted(rendered):
         for fmt in FORMATS:
@@ -245,7 +243,12 @@ def build(
     if dupes:
         raise SourceError(
             [
-                problem(rs.folder, None, f"two releases are named '{rs.name}'", "rename one of the folders")
+                problem(
+                    rs.folder,
+                    None,
+                    f"two releases are named '{rs.name}'",
+                    "rename one of the folders",
+                )
                 for rs in sets
                 if rs.name in dupes
             ]
@@ -324,7 +327,8 @@ def build(
             releases_cache[job.name] = {
                 "key": job.key,
                 "outputs": [
-                    {"file": o.path.name, "lang": o.lang, "format": o.format, "sha256": o.sha256} for o in outs
+                    {"file": o.path.name, "lang": o.lang, "format": o.format, "sha256": o.sha256}
+                    for o in outs
                 ],
             }
             _write_cache(options.out, cache)

@@ -189,9 +189,7 @@ def _member_problems(info: zipfile.ZipInfo) -> str | None:
     name = info.filename
     if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
         return f"member {name!r} has an absolute or Windows path"
-    if any(part in ("..", "") for part in PurePosixPath(name.rstrip("/")).parts) or ".." in (
-        name.split("/")
-    ):
+    if any(part in ("..", "") for part in PurePosixPath(name.rstrip("/")).parts) or ".." in (name.split("/")):
         return f"member {name!r} escapes the package folder"
     if stat.S_ISLNK(info.external_attr >> 16):
         return f"member {name!r} is a symbolic link"
@@ -215,10 +213,7 @@ def _validate(path: Path) -> tuple[dict[str, Any], str]:
             problems = [p for info in infos if (p := _member_problems(info)) is not None]
             if problems:
                 raise ModelError(
-                    [
-                        Problem(where, None, what, "refusing to install an unsafe archive")
-                        for what in problems
-                    ]
+                    [Problem(where, None, what, "refusing to install an unsafe archive") for what in problems]
                 )
             names = [i.filename for i in infos]
             tops = sorted({n.split("/", 1)[0] for n in names})
@@ -250,9 +245,7 @@ def _validate(path: Path) -> tuple[dict[str, Any], str]:
     try:
         meta = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise _err(
-            f"{top}/metadata.json is not valid JSON ({exc})", fix_download, file=where
-        ) from exc
+        raise _err(f"{top}/metadata.json is not valid JSON ({exc})", fix_download, file=where) from exc
     if not isinstance(meta, dict):
         raise _err(f"{top}/metadata.json must hold a JSON object", fix_download, file=where)
     bad_fields = [
@@ -319,14 +312,11 @@ def install_file(path: Path | str) -> InstalledPackage:
         new_folder = staging / "new" / top
         final = root / top
         olds = [
-            p
-            for p in list_installed()
-            if p.from_code == meta["from_code"] and p.to_code == meta["to_code"]
+            p for p in list_installed() if p.from_code == meta["from_code"] and p.to_code == meta["to_code"]
         ]
         if final.exists() and final not in {p.path for p in olds}:
             raise _err(
-                f"{final} already exists and is not a {meta['from_code']}→{meta['to_code']} "
-                "package",
+                f"{final} already exists and is not a {meta['from_code']}→{meta['to_code']} package",
                 "remove or rename that folder, then install again",
             )
         moved: list[tuple[Path, Path]] = []
@@ -460,8 +450,7 @@ def install_from_index(
         raw = b"".join(_stream(url, _Deadline(timeout), None))
     except _NET_ERRORS as exc:
         raise _err(
-            f"cannot reach the package index at {url} ({_reason(exc)}); check the network "
-            f"or {_OFFLINE_HINT}"
+            f"cannot reach the package index at {url} ({_reason(exc)}); check the network or {_OFFLINE_HINT}"
         ) from exc
     try:
         index = json.loads(raw.decode("utf-8"))

@@ -42,8 +42,16 @@ def release_digest(release: Release) -> str:
     m = release.meta
     data = {
         "meta": [
-            m.title, m.lang, m.subtitle, m.date.isoformat() if m.date else "", m.dateline,
-            m.organization, m.copyright, m.contact, m.embargo, m.department,
+            m.title,
+            m.lang,
+            m.subtitle,
+            m.date.isoformat() if m.date else "",
+            m.dateline,
+            m.organization,
+            m.copyright,
+            m.contact,
+            m.embargo,
+            m.department,
         ],
         "body": [[b.kind, b.level, b.text] for b in release.body],
         "about_title": release.about_title,
@@ -87,9 +95,9 @@ def plan_release(
     diffs: list[str] = []
     releases: dict[str, Release] = {}
     input_hashes: list[tuple[str, str]] = []
-    for lang, lr in sorted(loaded.items()):
-        data = Path(lr.release.source_path).read_bytes()
-        input_hashes.append((Path(lr.release.source_path).name, hashlib.sha256(data).hexdigest()))
+    for _, loaded_release in sorted(loaded.items()):
+        source_file = Path(loaded_release.release.source_path)
+        input_hashes.append((source_file.name, hashlib.sha256(source_file.read_bytes()).hexdigest()))
 
     for lang in langs:
         lr = loaded.get(lang)
@@ -98,12 +106,16 @@ def plan_release(
             continue
         if lr is None and "" in rs.files:
             raise PresspackError(
-                [problem(rs.files[""], None, f"no '{lang}' version of this single-file release",
-                         f"run 'presspack translate {rs.files['']} --to {lang}' first")]
+                [
+                    problem(
+                        rs.files[""],
+                        None,
+                        f"no '{lang}' version of this single-file release",
+                        f"run 'presspack translate {rs.files['']} --to {lang}' first",
+                    )
+                ]
             )
-        target_path = (
-            Path(lr.release.source_path) if lr is not None else rs.folder / f"release.{lang}.md"
-        )
+        target_path = Path(lr.release.source_path) if lr is not None else rs.folder / f"release.{lang}.md"
         tm_path = memory_path(target_path)
         tm_bytes = _read(tm_path)
         memory = Memory.from_json(tm_bytes.decode("utf-8", "replace")) if tm_bytes else None
@@ -119,7 +131,14 @@ def plan_release(
         tgt: Lang = "ko" if lang == "ko" else "en"
         if lr is None and not options.allow_mt:
             raise PresspackError(
-                [problem(rs.folder, None, f"release has no '{lang}' translation", "drop it from --lang or allow translation")]
+                [
+                    problem(
+                        rs.folder,
+                        None,
+                        f"release has no '{lang}' translation",
+                        "drop it from --lang or allow translation",
+                    )
+                ]
             )
 
         def translate_factory(src: str = src_lang, t: str = tgt):  # type: ignore[no-untyped-def]

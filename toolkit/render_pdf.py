@@ -75,9 +75,7 @@ def _face(key: str) -> _Face:
         ) from None
     pdfmetrics.registerFont(regular_font)
     pdfmetrics.registerFont(bold_font)
-    pdfmetrics.registerFontFamily(
-        regular, normal=regular, bold=bold, italic=regular, boldItalic=bold
-    )
+    pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold, italic=regular, boldItalic=bold)
     addMapping(regular, 0, 0, regular)
     addMapping(regular, 1, 0, bold)
     result = _Face(key=key, regular=regular, bold=bold, cmap=regular_font.face.charToGlyph)
@@ -248,9 +246,7 @@ def _styles(style: HouseStyle, f: _Fonts) -> dict[str, Any]:
 _BOLD_ROLES = frozenset({"release_line", "title", "heading", "contact_label"})
 
 
-def _flowables(
-    items: tuple[Item, ...], style: HouseStyle, f: _Fonts, styles: dict[str, Any]
-) -> list[Any]:
+def _flowables(items: tuple[Item, ...], style: HouseStyle, f: _Fonts, styles: dict[str, Any]) -> list[Any]:
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     out: list[Any] = []
@@ -382,7 +378,5 @@ def render_pdf(release: Release, style: HouseStyle) -> bytes:
     if "{pages}" in lang_style.page_number:
         data, pages_again = build(pages)
         if pages_again != pages:  # cannot happen: the footer lies outside the frame
-            raise RenderError(
-                problem(release.source_path or "<release>", None, "page count changed")
-            )
+            raise RenderError(problem(release.source_path or "<release>", None, "page count changed"))
     return data

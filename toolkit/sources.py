@@ -8,8 +8,8 @@ raised together so staff fix a file in one pass, not one error per run.
 from __future__ import annotations
 
 import codecs
-import difflib
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -88,7 +88,12 @@ def decode_source(path: Path, data: bytes | None = None) -> SourceFile:
             data = path.read_bytes()
         except OSError as exc:
             raise SourceError(
-                problem(path, None, f"cannot read file ({exc.strerror})", "check the path and permissions")
+                problem(
+                    path,
+                    None,
+                    f"cannot read file ({exc.strerror})",
+                    "check the path and permissions",
+                )
             ) from exc
     if not data.strip():
         raise SourceError(problem(path, None, "file is empty", "write the release text into it"))
@@ -97,9 +102,7 @@ def decode_source(path: Path, data: bytes | None = None) -> SourceFile:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise SourceError(
-                problem(path, None, "invalid UTF-16 text", "save the file as UTF-8")
-            ) from exc
+            raise SourceError(problem(path, None, "invalid UTF-16 text", "save the file as UTF-8")) from exc
         encoding = "utf-16"
     elif b"\x00" in data:
         raise SourceError(
@@ -126,11 +129,7 @@ def decode_source(path: Path, data: bytes | None = None) -> SourceFile:
                 )
             )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = [
-        i
-        for i, ch in enumerate(text)
-        if unicodedata.category(ch) == "Cc" and ch not in "\n\t"
-    ]
+    bad = [i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cc" and ch not in "\n\t"]
     if bad and len(bad) > max(8, len(text) // 100):
         raise SourceError(
             problem(path, None, "binary file, not a text release", "give a .md, .txt or .docx release")
@@ -222,14 +221,24 @@ def _parse_front_matter(
         line = first_line + mark.line if mark is not None else first_line
         reason = getattr(exc, "problem", None) or str(exc)
         raise SourceError(
-            problem(path, line, f"invalid front matter ({reason})", "write one 'key: value' per line; quote values containing ':'")
+            problem(
+                path,
+                line,
+                f"invalid front matter ({reason})",
+                "write one 'key: value' per line; quote values containing ':'",
+            )
         ) from exc
     values: dict[str, tuple[str, int]] = {}
     if node is None:
         return values, problems
     if not isinstance(node, yaml.MappingNode):
         raise SourceError(
-            problem(path, first_line, "front matter is not a list of 'key: value' lines", "write one 'key: value' per line")
+            problem(
+                path,
+                first_line,
+                "front matter is not a list of 'key: value' lines",
+                "write one 'key: value' per line",
+            )
         )
     for key_node, value_node in node.value:
         line = first_line + key_node.start_mark.line
@@ -240,7 +249,14 @@ def _parse_front_matter(
             ):
                 value = "\n".join(str(v.value) for v in value_node.value)
             else:
-                problems.append(problem(path, line, f"'{key}' must be text", f"write '{key}: …' on one line or as a '|' block"))
+                problems.append(
+                    problem(
+                        path,
+                        line,
+                        f"'{key}' must be text",
+                        f"write '{key}: …' on one line or as a '|' block",
+                    )
+                )
                 continue
         else:
             value = str(value_node.value)
@@ -257,7 +273,11 @@ def _parse_date(path: Path, value: str, line: int, key: str, problems: list[Prob
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value[:10]) if len(value) >= 10 and value[10:11] in ("", "T", " ") else dt.date.fromisoformat(value)
+        return (
+            dt.date.fromisoformat(value[:10])
+            if len(value) >= 10 and value[10:11] in ("", "T", " ")
+            else dt.date.fromisoformat(value)
+        )
     except ValueError:
         problems.append(
             problem(path, line, f"invalid {key} '{value}'", f"use an ISO date such as {key}: 2026-11-05")
@@ -327,7 +347,9 @@ def parse_markdown_body(body: str, first_line: int) -> list[Block]:
             flush()
             text = heading.group(2).strip()
             if text:
-                blocks.append(Block(kind="heading", text=text, level=min(len(heading.group(1)), 3), line=lineno))
+                blocks.append(
+                    Block(kind="heading", text=text, level=min(len(heading.group(1)), 3), line=lineno)
+                )
             continue
         bullet = _BULLET_RE.match(line)
         if bullet and not (para and kind == "paragraph"):
@@ -389,14 +411,20 @@ def _meta_from_values(
     warnings: list[Problem],
 ) -> tuple[Meta, Lang | None]:
     def get(key: str) -> str:
-        return values.get(key, ("", 0))[0].strip() if key != "contact" else values.get(key, ("", 0))[0].strip()
+        return values.get(key, ("", 0))[0].strip()
 
     for key, (_, line) in values.items():
         if key not in KNOWN_KEYS:
             near = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.7)
             hint = f"did you mean '{near[0]}'?" if near else f"known keys: {', '.join(KNOWN_KEYS)}"
             warnings.append(
-                Problem(file=str(path), line=line, what=f"unknown front matter key '{key}' (ignored)", fix=hint, severity="warning")
+                Problem(
+                    file=str(path),
+                    line=line,
+                    what=f"unknown front matter key '{key}' (ignored)",
+                    fix=hint,
+                    severity="warning",
+                )
             )
     title = get("title")
     if not title:
@@ -407,7 +435,12 @@ def _meta_from_values(
     if lang_raw:
         if lang_raw not in LANGS:
             problems.append(
-                problem(path, values["lang"][1], f"unknown lang '{lang_raw}'", "use 'lang: ko' or 'lang: en'")
+                problem(
+                    path,
+                    values["lang"][1],
+                    f"unknown lang '{lang_raw}'",
+                    "use 'lang: ko' or 'lang: en'",
+                )
             )
             lang = detect_lang(text_for_detection)
         else:
@@ -478,9 +511,16 @@ def _finish(
     if footer and not meta.copyright:
         meta = replace(meta, copyright=footer)
     if not body and not about:
-        problems.append(problem(path, None, "release has no body text", "add paragraphs after the front matter/headline"))
+        problems.append(
+            problem(
+                path,
+                None,
+                "release has no body text",
+                "add paragraphs after the front matter/headline",
+            )
+        )
     if problems:
-        raise SourceError(sorted(problems, key=lambda p: (p.line or 0)) + warnings)
+        raise SourceError(sorted(problems, key=lambda p: p.line or 0) + warnings)
     release = Release(
         meta=meta,
         body=tuple(body),
@@ -501,11 +541,21 @@ def _load_markdown(src: SourceFile, expected_lang: str | None) -> LoadedRelease:
         problems.extend(fm_problems)
     blocks = parse_markdown_body(body_text, body_line)
     # A Markdown file without a title key may carry its headline as "# H1".
-    if not values.get("title", ("", 0))[0].strip() and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
+    if (
+        not values.get("title", ("", 0))[0].strip()
+        and blocks
+        and blocks[0].kind == "heading"
+        and blocks[0].level == 1
+    ):
         values["title"] = (blocks[0].text, blocks[0].line)
         blocks = blocks[1:]
     meta, translation_of = _meta_from_values(
-        src.path, values, values.get("title", ("", 0))[0] + "\n" + body_text, expected_lang, problems, warnings
+        src.path,
+        values,
+        values.get("title", ("", 0))[0] + "\n" + body_text,
+        expected_lang,
+        problems,
+        warnings,
     )
     return _finish(src.path, meta, blocks, translation_of, problems, warnings)
 
@@ -548,9 +598,7 @@ def _load_plain(src: SourceFile, expected_lang: str | None) -> LoadedRelease:
         else:
             cleaned.append(b)
     values = {"title": (title, title_line)}
-    meta, translation_of = _meta_from_values(
-        src.path, values, src.text, expected_lang, problems, warnings
-    )
+    meta, translation_of = _meta_from_values(src.path, values, src.text, expected_lang, problems, warnings)
     return _finish(src.path, meta, cleaned, translation_of, problems, warnings)
 
 
@@ -564,11 +612,21 @@ def _load_docx(path: Path, expected_lang: str | None) -> LoadedRelease:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise SourceError(
-            problem(path, None, "not a readable Word .docx file", "open it in Word and save as .docx again")
+            problem(
+                path,
+                None,
+                "not a readable Word .docx file",
+                "open it in Word and save as .docx again",
+            )
         ) from exc
     except Exception as exc:  # python-docx raises its own PackageNotFoundError etc.
         raise SourceError(
-            problem(path, None, f"not a readable Word .docx file ({type(exc).__name__})", "open it in Word and save as .docx again")
+            problem(
+                path,
+                None,
+                f"not a readable Word .docx file ({type(exc).__name__})",
+                "open it in Word and save as .docx again",
+            )
         ) from exc
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -601,14 +659,18 @@ def _load_docx(path: Path, expected_lang: str | None) -> LoadedRelease:
         first = blocks.pop(0)
         title = first.text
     if not title:
-        raise SourceError(problem(path, None, "document is empty", "type the headline and paragraphs into it"))
+        raise SourceError(
+            problem(path, None, "document is empty", "type the headline and paragraphs into it")
+        )
     values = {"title": (title, 1)}
     if subtitle:
         values["subtitle"] = (subtitle, 1)
     core_title = (document.core_properties.title or "").strip()
     _ = core_title  # the visible headline wins over file properties
     text_for_detection = title + "\n" + "\n".join(b.text for b in blocks)
-    meta, translation_of = _meta_from_values(path, values, text_for_detection, expected_lang, problems, warnings)
+    meta, translation_of = _meta_from_values(
+        path, values, text_for_detection, expected_lang, problems, warnings
+    )
     return _finish(path, meta, blocks, translation_of, problems, warnings)
 
 
@@ -638,7 +700,12 @@ def discover(paths: Iterable[Path]) -> list[ReleaseSet]:
         if path.is_file():
             if path.suffix.lower() not in SOURCE_SUFFIXES:
                 problems.append(
-                    problem(path, None, f"unsupported file type '{path.suffix}'", "give a .md, .txt or .docx release")
+                    problem(
+                        path,
+                        None,
+                        f"unsupported file type '{path.suffix}'",
+                        "give a .md, .txt or .docx release",
+                    )
                 )
                 continue
             m = _RELEASE_FILE_RE.match(path.name)
@@ -653,14 +720,23 @@ def discover(paths: Iterable[Path]) -> list[ReleaseSet]:
         if rs is not None:
             add(rs)
             continue
-        subfolders = sorted(p for p in path.rglob("*") if p.is_dir() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        subfolders = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_dir() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
         for sub in subfolders:
             rs = _release_set_from_folder(sub, problems)
             if rs is not None:
                 add(rs)
         if not any(str(k).startswith(str(path)) for k in found):
             problems.append(
-                problem(path, None, "no releases found", "a release folder holds release.ko.md and/or release.en.md")
+                problem(
+                    path,
+                    None,
+                    "no releases found",
+                    "a release folder holds release.ko.md and/or release.en.md",
+                )
             )
     if problems:
         raise SourceError(problems)
@@ -676,7 +752,12 @@ def _release_set_from_folder(folder: Path, problems: list[Problem]) -> ReleaseSe
         lang = m.group(1).lower()
         if lang in files:
             problems.append(
-                problem(child, None, f"two '{lang}' sources in one release ({files[lang].name}, {child.name})", "keep only one")
+                problem(
+                    child,
+                    None,
+                    f"two '{lang}' sources in one release ({files[lang].name}, {child.name})",
+                    "keep only one",
+                )
             )
             continue
         files[lang] = child

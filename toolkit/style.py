@@ -151,9 +151,7 @@ def load_style(templates_dir: Path, name: str = "default") -> HouseStyle:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise PresspackError(
-            problem(path, line, "style file is not UTF-8", "save it as UTF-8")
-        ) from None
+        raise PresspackError(problem(path, line, "style file is not UTF-8", "save it as UTF-8")) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -171,9 +169,7 @@ def load_style(templates_dir: Path, name: str = "default") -> HouseStyle:
     style = _build(data, path, locate, problems)
     if problems:
         raise PresspackError(problems)
-    return dataclasses.replace(
-        style, name=name, path=str(path), fingerprint=hashlib.sha256(raw).hexdigest()
-    )
+    return dataclasses.replace(style, name=name, path=str(path), fingerprint=hashlib.sha256(raw).hexdigest())
 
 
 class _Locator:
@@ -200,9 +196,7 @@ class _Locator:
         return table_line
 
 
-def _build(
-    data: dict[str, Any], path: Path, locate: _Locator, problems: list[Problem]
-) -> HouseStyle:
+def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Problem]) -> HouseStyle:
     known = {"page", "type", "colors", "lang"}
     for key in sorted(set(data) - known):
         problems.append(
@@ -293,23 +287,17 @@ def _section(
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 changes[key] = tuple(value)
             else:
-                problems.append(
-                    problem(path, line, f"{name}.{key} must be a list of strings", '["a", "b"]')
-                )
+                problems.append(problem(path, line, f"{name}.{key} must be a list of strings", '["a", "b"]'))
         elif isinstance(current, float):
             if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
                 changes[key] = float(value)
             else:
-                problems.append(
-                    problem(path, line, f"{name}.{key} must be a positive number, got {value!r}")
-                )
+                problems.append(problem(path, line, f"{name}.{key} must be a positive number, got {value!r}"))
         elif isinstance(current, str):
             if isinstance(value, str):
                 changes[key] = value
             else:
-                problems.append(
-                    problem(path, line, f"{name}.{key} must be a string, got {value!r}")
-                )
+                problems.append(problem(path, line, f"{name}.{key} must be a string, got {value!r}"))
     return dataclasses.replace(default, **changes)  # type: ignore[type-var]
 
 
@@ -468,9 +456,7 @@ def release_line_text(release: Release, style: HouseStyle) -> str:
     """English: FOR IMMEDIATE RELEASE or the embargo line."""
     lang_style = style.for_lang(release.lang)
     if release.meta.embargo.strip():
-        return _fill(
-            lang_style.embargo_line, {"embargo": embargo_text(release.meta.embargo, release.lang)}
-        )
+        return _fill(lang_style.embargo_line, {"embargo": embargo_text(release.meta.embargo, release.lang)})
     return lang_style.release_line
 
 

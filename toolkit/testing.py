@@ -341,9 +341,7 @@ class FakeTranslator:
             return self._mapping(text)
         return self._mapping.get(text, text)
 
-    def translate_batch(
-        self, sentences: Sequence[str], *, num_hypotheses: int = 1
-    ) -> list[list[str]]:
+    def translate_batch(self, sentences: Sequence[str], *, num_hypotheses: int = 1) -> list[list[str]]:
         self.calls.append(list(sentences))
         result: list[list[str]] = []
         for sentence in sentences:

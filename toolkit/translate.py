@@ -117,7 +117,9 @@ def run_translate(request: TranslateRequest, *, stdin: TextIO) -> TranslateResul
     if str(request.source) == "-":
         text = stdin.read()
         if not text.strip():
-            raise SourceError(problem("<stdin>", None, "no text on standard input", "pipe the text to translate"))
+            raise SourceError(
+                problem("<stdin>", None, "no text on standard input", "pipe the text to translate")
+            )
         src = request.from_lang or detect_lang(text)
         tgt = request.to_lang or _other(src)
         _check_pair(src, tgt)
@@ -137,7 +139,14 @@ def run_translate(request: TranslateRequest, *, stdin: TextIO) -> TranslateResul
 def _check_pair(src: str, tgt: str) -> None:
     if src == tgt:
         raise PresspackError(
-            [problem("", None, f"source and target are both '{src}'", "pass --to with the other language")]
+            [
+                problem(
+                    "",
+                    None,
+                    f"source and target are both '{src}'",
+                    "pass --to with the other language",
+                )
+            ]
         )
 
 
@@ -152,8 +161,12 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
     src = request.from_lang or source.lang
     if request.from_lang and request.from_lang != source.lang:
         raise SourceError(
-            problem(request.source, None, f"--from {request.from_lang}, but the release is '{source.lang}'",
-                    f"drop --from or set 'lang: {request.from_lang}'")
+            problem(
+                request.source,
+                None,
+                f"--from {request.from_lang}, but the release is '{source.lang}'",
+                f"drop --from or set 'lang: {request.from_lang}'",
+            )
         )
     tgt: Lang = "ko" if (request.to_lang or _other(src)) == "ko" else "en"
     _check_pair(src, tgt)
@@ -165,8 +178,12 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
         existing = load_release(out_path)
         if existing.translation_of not in (None, src):
             raise SourceError(
-                problem(out_path, None, f"is a translation of '{existing.translation_of}', not '{src}'",
-                        "choose another -o file")
+                problem(
+                    out_path,
+                    None,
+                    f"is a translation of '{existing.translation_of}', not '{src}'",
+                    "choose another -o file",
+                )
             )
         target = existing.release
         tm_file = memory_path(out_path)
@@ -180,9 +197,19 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
             engine["e"] = _translator_fn(src, tgt)
         return engine["e"][0]
 
+    def model_id() -> str:
+        factory()
+        return engine["e"][1]
+
     sync = sync_translation(
-        source, target, memory, tgt, matcher=matcher, translate=factory,
-        target_path=str(out_path), model_id=lambda: factory() and engine["e"][1],
+        source,
+        target,
+        memory,
+        tgt,
+        matcher=matcher,
+        translate=factory,
+        target_path=str(out_path),
+        model_id=model_id,
     )
     md = dump_markdown(sync.release, translation_of=src).encode("utf-8")
     result = TranslateResult(findings=sync.findings, translated=sync.translated, kept=sync.kept)

@@ -160,7 +160,12 @@ class Memory:
                     "id": u.id,
                     **({"review": True} if u.review else {}),
                     "segments": [
-                        {"src": s.src, "tgt": s.tgt, **({"mt": s.mt} if s.mt else {}), **({"terms": s.terms} if s.terms else {})}
+                        {
+                            "src": s.src,
+                            "tgt": s.tgt,
+                            **({"mt": s.mt} if s.mt else {}),
+                            **({"terms": s.terms} if s.terms else {}),
+                        }
                         for s in u.segments
                     ],
                 }
@@ -289,6 +294,135 @@ def _replace_term(text: str, old: str, new: str) -> tuple[str, bool]:
     return text.replace(old, new), True
 
 
+@dataclass(frozen=True)
+class _Seg:
+    """One source sentence of the new source and the translation to keep (None: translate it)."""
+
+    src: str
+    kept: str | None
+    terms: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class _PlannedUnit:
+    unit: Unit
+    segs: tuple[_Seg, ...]
+    review: bool = False  # source moved on under a paragraph edited as a whole
+    whole: bool = False  # segs[0].kept is the whole unit text (sentences unknown)
+
+
+def _terms(pairs: Sequence[Sequence[str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((a, b) for a, b in pairs)
+
+
+def _adopt(
+    source_units: Sequence[Unit],
+    target: Release,
+    src_lang: str,
+    tgt: str,
+    matcher: Matcher | None,
+    source_file: str,
+) -> Memory | None:
+    """A memory for an approved translation that has none yet (e.g. written by hand).
+
+    Sentences are paired where the counts agree, otherwise the paragraph is
+    kept as one unit, so nothing a person wrote is ever re-translated.
+    """
+    cur_units = units_of(target)
+    if [u.id for u in cur_units] != [u.id for u in source_units]:
+        return None
+    memory = Memory(src_lang, tgt, source_file, [])
+    for su, tu in zip(source_units, cur_units, strict=True):
+        src_segs = segments_of(su.text, src_lang)
+        tgt_segs = segments_of(tu.text, tgt)
+        if len(src_segs) == len(tgt_segs):
+            segs = [
+                SegmentMemory(s, t, terms=_expected_terms(s, matcher))
+                for s, t in zip(src_segs, tgt_segs, strict=True)
+            ]
+        else:
+            segs = [SegmentMemory(join_segments(src_segs), tu.text, terms=_expected_terms(su.text, matcher))]
+        memory.units.append(UnitMemory(su.id, segs))
+    return memory
+
+
+def _pair_units(old_keys: list[tuple[str, str]], new_keys: list[tuple[str, str]]) -> dict[int, int]:
+    """Map new unit index → old unit index: equal units, and changed units of the same kind."""
+    pairs: dict[int, int] = {}
+    for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(a=old_keys, b=new_keys, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for k in range(a1 - a0):
+                pairs[b0 + k] = a0 + k
+        elif tag == "replace":
+            olds = list(range(a0, a1))
+            for b in range(b0, b1):
+                for a in olds:
+                    if old_keys[a][0] == new_keys[b][0]:
+                        pairs[b] = a
+                        olds.remove(a)
+                        break
+    return pairs
+
+
+def _plan_unit(unit: Unit, src_segs: list[str], cur: _Current | None, src_lang: str) -> _PlannedUnit:
+    if cur is None:
+        return _PlannedUnit(unit, tuple(_Seg(s, None) for s in src_segs))
+    old_src = [s.src for s in cur.unit.segments]
+    if old_src == src_segs and cur.texts is not None and not cur.unit.review:
+        kept = zip(src_segs, cur.texts, cur.unit.segments, strict=True)
+        return _PlannedUnit(unit, tuple(_Seg(s, t, _terms(m.terms)) for s, t, m in kept))
+    merged = len(old_src) == 1 and len(segments_of(old_src[0], src_lang)) > 1
+    if cur.texts is None or merged:
+        # edited as a whole: keep the text; flag when its source moved on
+        same = join_segments(old_src) == join_segments(src_segs)
+        still_review = cur.unit.review and cur.blob == cur.unit.target_text
+        seg = _Seg(join_segments(src_segs), cur.blob, _terms(_merge_terms(cur.unit)))
+        return _PlannedUnit(unit, (seg,), review=(not same) or still_review, whole=True)
+    kept_at: dict[int, int] = {}
+    for tag, a0, a1, b0, _b1 in difflib.SequenceMatcher(a=old_src, b=src_segs, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for k in range(a1 - a0):
+                kept_at[b0 + k] = a0 + k
+    segs = []
+    for j, s in enumerate(src_segs):
+        if j in kept_at:
+            i = kept_at[j]
+            segs.append(_Seg(s, cur.texts[i], _terms(cur.unit.segments[i].terms)))
+        else:
+            segs.append(_Seg(s, None))
+    return _PlannedUnit(unit, tuple(segs))
+
+
+def _update_terms(
+    text: str, seg: _Seg, expected: list[list[str]], unit: Unit, target_path: str, findings: list[Finding]
+) -> tuple[str, int]:
+    """Swap old approved target terms for new ones in place; report what can't be swapped."""
+    updates = 0
+    old_map = dict(seg.terms)
+    for src_term, new_term in expected:
+        old_term = old_map.get(src_term)
+        if old_term is None or old_term == new_term:
+            continue
+        text, ok = _replace_term(text, old_term, new_term)
+        if ok:
+            updates += 1
+            continue
+        findings.append(
+            Finding(
+                check="term-update",
+                severity="warning",
+                message=(
+                    f"glossary now says '{src_term}' → '{new_term}' (was '{old_term}'), but "
+                    f"'{old_term}' is not in the edited translation; update it by hand"
+                ),
+                file=target_path,
+                line=unit.line,
+                segment=seg.src,
+            )
+        )
+    return text, updates
+
+
 def sync_translation(
     source: Release,
     target: Release | None,
@@ -306,10 +440,25 @@ def sync_translation(
     segment really needs machine translation.
     """
     src_lang = source.lang
+    source_file = Path(source.source_path).name
     findings: list[Finding] = []
     new_units = units_of(source)
-    current = _current_units(memory, target, tgt) if memory is not None else None
-    if memory is not None and current is None and target is not None:
+    if target is not None and memory is None:
+        memory = _adopt(new_units, target, src_lang, tgt, matcher, source_file)
+        if memory is None:
+            findings.append(
+                Finding(
+                    check="tm-structure",
+                    severity="warning",
+                    message="translation's paragraphs differ from its source's; left as written",
+                    file=target_path,
+                )
+            )
+            return SyncResult(target, Memory(src_lang, tgt, source_file, []), findings, 0, 0, 0)
+    current = _current_units(memory, target, tgt) if memory is not None else []
+    if current is None:
+        assert target is not None and memory is not None
+        tm_name = memory_path(Path(target_path)).name if target_path else "the .tm.json file"
         findings.append(
             Finding(
                 check="tm-structure",
@@ -317,148 +466,50 @@ def sync_translation(
                 message=(
                     "the translation's paragraphs no longer match its memory (added or removed by hand); "
                     "presspack left it untouched — keep one paragraph per source paragraph, or delete "
-                    f"{memory_path(Path(target_path)).name if target_path else 'the .tm.json file'} to start over"
+                    f"{tm_name} to start over"
                 ),
                 file=target_path,
             )
         )
         return SyncResult(target, memory, findings, 0, 0, 0)
-    if target is not None and memory is None:
-        # An approved translation with no memory yet: adopt it as-is when its
-        # structure matches, so nothing a person wrote is ever re-translated.
-        cur_units = units_of(target)
-        if [u.id for u in cur_units] == [u.id for u in new_units]:
-            memory = Memory(src_lang, tgt, Path(source.source_path).name, [])
-            for su, tu in zip(new_units, cur_units, strict=True):
-                src_segs = segments_of(su.text, src_lang)
-                tgt_segs = segments_of(tu.text, tgt)
-                if len(src_segs) == len(tgt_segs):
-                    segs = [
-                        SegmentMemory(s, t, terms=_expected_terms(s, matcher))
-                        for s, t in zip(src_segs, tgt_segs, strict=True)
-                    ]
-                else:
-                    segs = [SegmentMemory(join_segments(src_segs), tu.text, terms=_expected_terms(su.text, matcher))]
-                memory.units.append(UnitMemory(su.id, segs))
-            current = _current_units(memory, target, tgt)
-        else:
-            findings.append(
-                Finding(
-                    check="tm-structure",
-                    severity="warning",
-                    message="translation has a different paragraph structure from its source; left as written",
-                    file=target_path,
-                )
-            )
-            return SyncResult(target, Memory(src_lang, tgt, Path(source.source_path).name, []), findings, 0, 0, 0)
 
-    old_units: list[_Current] = current or []
-    old_keys = [(c.unit.id, c.unit.source_text) for c in old_units]
-    new_keys = [(u.id, join_segments(segments_of(u.text, src_lang))) for u in new_units]
-
-    # plan: for each new unit, a list of (source segment, kept target or None)
-    plan: list[tuple[Unit, list[tuple[str, str | None, list[list[str]]]], bool, str | None]] = []
-    matcher_sm = difflib.SequenceMatcher(a=old_keys, b=new_keys, autojunk=False)
-    pairs: dict[int, int] = {}
-    for tag, a0, a1, b0, b1 in matcher_sm.get_opcodes():
-        if tag == "equal":
-            for k in range(a1 - a0):
-                pairs[b0 + k] = a0 + k
-        elif tag == "replace":
-            # pair positionally units of the same kind: a changed paragraph
-            olds = list(range(a0, a1))
-            for b in range(b0, b1):
-                for a in olds:
-                    if old_keys[a][0] == new_keys[b][0]:
-                        pairs[b] = a
-                        olds.remove(a)
-                        break
-    for b, unit in enumerate(new_units):
-        src_segs = segments_of(unit.text, src_lang)
-        a = pairs.get(b)
-        if a is None:
-            plan.append((unit, [(s, None, []) for s in src_segs], False, None))
-            continue
-        cur = old_units[a]
-        old_src = [s.src for s in cur.unit.segments]
-        if old_src == src_segs and cur.texts is not None and not cur.unit.review:
-            # unchanged unit: keep every current sentence as it is
-            plan.append((unit, [(s, t, m.terms) for s, t, m in zip(src_segs, cur.texts, cur.unit.segments, strict=True)], False, None))
-            continue
-        merged = len(old_src) == 1 and len(segments_of(old_src[0], src_lang)) > 1
-        if cur.texts is None or merged:
-            # edited as a whole: keep the text; flag when its source moved on
-            same = join_segments(old_src) == join_segments(src_segs)
-            was_review = cur.unit.review and cur.blob == cur.unit.target_text
-            plan.append((unit, [(join_segments(src_segs), cur.blob, _merge_terms(cur.unit))], (not same) or was_review, cur.blob))
-            continue
-        segs: list[tuple[str, str | None, list[list[str]]]] = []
-        sm = difflib.SequenceMatcher(a=old_src, b=src_segs, autojunk=False)
-        kept: dict[int, int] = {}
-        for tag, a0, a1, b0, b1 in sm.get_opcodes():
-            if tag == "equal":
-                for k in range(a1 - a0):
-                    kept[b0 + k] = a0 + k
-        for j, s in enumerate(src_segs):
-            if j in kept:
-                i = kept[j]
-                segs.append((s, cur.texts[i], cur.unit.segments[i].terms))
-            else:
-                segs.append((s, None, []))
-        plan.append((unit, segs, False, None))
+    old_keys = [(c.unit.id, c.unit.source_text) for c in current]
+    new_segs = [segments_of(u.text, src_lang) for u in new_units]
+    pairs = _pair_units(
+        old_keys, [(u.id, join_segments(segs)) for u, segs in zip(new_units, new_segs, strict=True)]
+    )
+    plan = [
+        _plan_unit(unit, segs, current[pairs[b]] if b in pairs else None, src_lang)
+        for b, (unit, segs) in enumerate(zip(new_units, new_segs, strict=True))
+    ]
 
     # machine-translate everything new in ONE engine call
-    need = [s for _, segs, _, _ in plan for s, kept_text, _ in segs if kept_text is None]
-    mt_out: dict[int, str] = {}
+    need = [seg.src for p in plan for seg in p.segs if seg.kept is None]
+    outs: list[str] = []
     if need:
         outs, mt_findings = machine_translate(need, translate(), matcher, tgt)
-        for f in mt_findings:
-            findings.append(replace(f, file=f.file or target_path))
-        mt_out = dict(enumerate(outs))
-    cursor = 0
+        findings.extend(replace(f, file=f.file or target_path) for f in mt_findings)
+    mt_iter = iter(outs)
     translated = kept_count = term_updates = 0
     result_units: list[Unit] = []
     mem_units: list[UnitMemory] = []
-    for unit, segs, review, blob in plan:
+    for p in plan:
         mem_segs: list[SegmentMemory] = []
         texts: list[str] = []
-        for s, kept_text, old_terms in segs:
-            expected = _expected_terms(s, matcher)
-            if kept_text is None:
-                out = mt_out.get(cursor, "")
-                cursor += 1
+        for seg in p.segs:
+            expected = _expected_terms(seg.src, matcher)
+            if seg.kept is None:
+                out = next(mt_iter, "")
                 translated += 1
                 texts.append(out)
-                mem_segs.append(SegmentMemory(s, out, mt=out, terms=expected))
+                mem_segs.append(SegmentMemory(seg.src, out, mt=out, terms=expected))
                 continue
             kept_count += 1
-            text = kept_text
-            # glossary target changes: swap the old approved term for the new one in place
-            old_map = {a: b for a, b in old_terms}
-            for src_term, new_term in expected:
-                old_term = old_map.get(src_term)
-                if old_term is None or old_term == new_term:
-                    continue
-                text, ok = _replace_term(text, old_term, new_term)
-                if ok:
-                    term_updates += 1
-                else:
-                    findings.append(
-                        Finding(
-                            check="term-update",
-                            severity="warning",
-                            message=(
-                                f"glossary now says '{src_term}' → '{new_term}' (was '{old_term}'), but "
-                                f"'{old_term}' is not in the edited translation; update it by hand"
-                            ),
-                            file=target_path,
-                            line=unit.line,
-                            segment=s,
-                        )
-                    )
+            text, n = _update_terms(seg.kept, seg, expected, p.unit, target_path, findings)
+            term_updates += n
             texts.append(text)
-            mem_segs.append(SegmentMemory(s, text, terms=expected))
-        if review:
+            mem_segs.append(SegmentMemory(seg.src, text, terms=expected))
+        if p.review:
             findings.append(
                 Finding(
                     check="tm-review",
@@ -468,26 +519,20 @@ def sync_translation(
                         "presspack kept the edited text — review it against the new source"
                     ),
                     file=target_path,
-                    line=unit.line,
-                    segment=unit.text,
+                    line=p.unit.line,
+                    segment=p.unit.text,
                 )
             )
-        joined = join_segments(texts) if blob is None else texts[0]
-        result_units.append(Unit(unit.id, joined, unit.line))
-        mem_units.append(UnitMemory(unit.id, mem_segs, review=review))
+        joined = texts[0] if p.whole else join_segments(texts)
+        result_units.append(Unit(p.unit.id, joined, p.unit.line))
+        mem_units.append(UnitMemory(p.unit.id, mem_segs, review=p.review))
 
     copyright_text = target.meta.copyright if target is not None else ""
     release = release_from_units(source, result_units, tgt, copyright_text=copyright_text, path=target_path)
-    if target is not None:
-        # fields people set in the translation's front matter and that are not translated
-        release = replace(
-            release,
-            meta=replace(release.meta, dateline=target.meta.dateline or release.meta.dateline),
-        )
     new_memory = Memory(
         source_lang=src_lang,
         target_lang=tgt,
-        source_file=Path(source.source_path).name,
+        source_file=source_file,
         units=mem_units,
         model=model_id() if translated else (memory.model if memory else ""),
     )
