@@ -110,6 +110,24 @@ strict_option = click.option("--strict", is_flag=True, help="Fail (exit 1) on an
 json_option = click.option("--json", "as_json", is_flag=True, help="Print a JSON report to stdout.")
 
 
+class _Progress:
+    """A progress bar that learns its length from the first update."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def update(self, done: int, total: int, name: str) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos, name)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 # --------------------------------------------------------------------------- root
 
 
@@ -211,17 +229,17 @@ def build(
         dry_run=dry_run,
         jobs=jobs,
     )
-    progress: Callable[[str], None] | None = None
-    bar_ctx: Any = None
-    if jobs > 1 and not as_json and sys.stderr.isatty():
-        bar_ctx = click.progressbar(length=0, label="Building", file=sys.stderr)
+    from toolkit.fonts import fonts_cached
+
+    if not (check or dry_run) and not fonts_cached():
+        click.echo("Preparing fonts (first run only, about 30 s)…", err=True)
+    bar = _Progress("Building") if sys.stderr.isatty() and not as_json else None
     with reported():
-        if bar_ctx is not None:
-            with bar_ctx as bar:
-                progress = lambda _name: bar.update(1)  # noqa: E731
-                result = run_build(list(paths), options, progress=progress)
-        else:
-            result = run_build(list(paths), options, progress=progress)
+        try:
+            result = run_build(list(paths), options, progress=bar.update if bar else None)
+        finally:
+            if bar:
+                bar.close()
     for w in result.warnings:
         _echo_problem(w)
     if dry_run:

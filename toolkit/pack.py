@@ -231,7 +231,7 @@ def build(
     paths: Sequence[Path],
     options: BuildOptions,
     *,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> BuildResult:
     """Build release packs for PATHS into ``options.out``."""
     from toolkit.inputs import BuildInputs
@@ -293,14 +293,17 @@ def build(
         for plan in plans:
             job = plan.job
             valid = _cached_outputs_valid(options.out, job.name, releases_cache.get(job.name), job.key)
-            if valid is not None and not plan.writes:
+            if valid is not None and not plan.writes and not plan.needs_mt:
                 result.up_to_date.append(job.name)
                 result.outputs.extend(valid)
             else:
                 todo.append(job)
                 if options.check or options.dry_run:
-                    reason = "translation file out of date" if plan.writes else "pack out of date"
-                    result.stale.append(f"{job.name}: {reason}")
+                    reasons = [f"{p.name} would change" for p, _ in plan.writes if p.suffix == ".md"]
+                    reasons += plan.needs_mt
+                    if not reasons or valid is None:
+                        reasons.append("pack out of date")
+                    result.stale.append(f"{job.name}: {'; '.join(reasons)}")
         if options.check or options.dry_run:
             return result
         for plan in plans:
@@ -310,16 +313,18 @@ def build(
         if options.jobs > 1 and len(todo) > 1:
             with ProcessPoolExecutor(max_workers=options.jobs) as pool:
                 rendered_all = []
-                for job, rendered in zip(todo, pool.map(_render_job, work), strict=True):
+                for done, (job, rendered) in enumerate(
+                    zip(todo, pool.map(_render_job, work), strict=True), 1
+                ):
                     rendered_all.append(rendered)
                     if progress:
-                        progress(job.name)
+                        progress(done, len(todo), job.name)
         else:
             rendered_all = []
-            for item in work:
+            for done, item in enumerate(work, 1):
                 rendered_all.append(_render_job(item))
                 if progress:
-                    progress(item[0].name)
+                    progress(done, len(todo), item[0].name)
         for job, rendered in zip(todo, rendered_all, strict=True):
             outs = write_pack(job, rendered, options.out)
             result.outputs.extend(outs)

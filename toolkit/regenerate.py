@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from toolkit.atomic import write_bytes_atomic
 from toolkit.document import Finding, Lang, Release
-from toolkit.errors import PresspackError, problem
+from toolkit.errors import ModelError, PresspackError, problem
 from toolkit.sources import LoadedRelease, ReleaseSet
-from toolkit.write_markdown import dump_markdown
+from toolkit.write_markdown import dump_markdown, patch_markdown
 
 if TYPE_CHECKING:
     from toolkit.inputs import BuildInputs
@@ -31,6 +31,7 @@ class ReleasePlan:
     findings: list[Finding] = field(default_factory=list)
     writes: list[tuple[Path, bytes]] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
+    needs_mt: list[str] = field(default_factory=list)  # with --check/--dry-run and no model
 
     def apply(self) -> None:
         for path, data in self.writes:
@@ -93,6 +94,8 @@ def plan_release(
     findings: list[Finding] = []
     writes: list[tuple[Path, bytes]] = []
     diffs: list[str] = []
+    needs_mt: list[str] = []
+    reported: list[Finding] = []  # shown to the user, not stored in the pack
     releases: dict[str, Release] = {}
     input_hashes: list[tuple[str, str]] = []
     for _, loaded_release in sorted(loaded.items()):
@@ -104,18 +107,18 @@ def plan_release(
         if lr is not None and lr.translation_of is None:
             releases[lang] = lr.release  # a source (or an independent original)
             continue
-        if lr is None and "" in rs.files:
-            raise PresspackError(
-                [
-                    problem(
-                        rs.files[""],
-                        None,
-                        f"no '{lang}' version of this single-file release",
-                        f"run 'presspack translate {rs.files['']} --to {lang}' first",
-                    )
-                ]
-            )
-        target_path = Path(lr.release.source_path) if lr is not None else rs.folder / f"release.{lang}.md"
+        # A single source file has no release folder to keep a translation in:
+        # its translation goes into the pack only (run 'presspack translate' to
+        # keep an editable translation file).
+        in_memory_only = lr is None and "" in rs.files
+        if lr is not None:
+            target_path = Path(lr.release.source_path)
+        elif in_memory_only:
+            from toolkit.translate import default_output
+
+            target_path = default_output(rs.files[""], lang)
+        else:
+            target_path = rs.folder / f"release.{lang}.md"
         tm_path = memory_path(target_path)
         tm_bytes = _read(tm_path)
         memory = Memory.from_json(tm_bytes.decode("utf-8", "replace")) if tm_bytes else None
@@ -152,23 +155,39 @@ def plan_release(
         def model_id(src: str = src_lang, t: str = tgt) -> str:
             return inputs.translator(src, t).model_id
 
-        result = sync_translation(
-            source,
-            lr.release if lr is not None else None,
-            memory,
-            tgt,
-            matcher=inputs.matcher(src_lang),
-            translate=translate_factory,
-            target_path=str(target_path),
-            model_id=model_id,
-        )
+        try:
+            result = sync_translation(
+                source,
+                lr.release if lr is not None else None,
+                memory,
+                tgt,
+                matcher=inputs.matcher(src_lang),
+                translate=translate_factory,
+                target_path=str(target_path),
+                model_id=model_id,
+            )
+        except ModelError:
+            if not (options.check or options.dry_run):
+                raise
+            # --check/--dry-run must work without a model: it is enough to know
+            # that sentences need machine translation.
+            needs_mt.append(f"{target_path.name} needs machine translation of changed sentences")
+            if lr is not None:
+                releases[lang] = lr.release
+            continue
         findings.extend(result.findings)
+        reported.extend(result.engine_findings)
         releases[lang] = result.release
-        new_md = dump_markdown(result.release, translation_of=src_lang).encode("utf-8")
-        new_tm = result.memory.to_json().encode("utf-8")
         old_md = _read(target_path)
+        patched = None
+        if lr is not None and old_md is not None:
+            patched = patch_markdown(
+                old_md.decode("utf-8-sig").replace("\r\n", "\n"), lr.release, result.release
+            )
+        new_md = (patched or dump_markdown(result.release, translation_of=src_lang)).encode("utf-8")
+        new_tm = result.memory.to_json().encode("utf-8")
         structure_error = any(f.check == "tm-structure" for f in result.findings)
-        if not structure_error:
+        if not structure_error and not in_memory_only:
             if lr is None or (old_md is not None and _content_changed(lr.release, result.release)):
                 writes.append((target_path, new_md))
                 diffs.append(unified_diff(target_path, old_md, new_md))
@@ -190,7 +209,9 @@ def plan_release(
         key=key_h.hexdigest(),
         findings=tuple(findings),
     )
-    return ReleasePlan(job=job, findings=findings, writes=writes, diffs=[d for d in diffs if d])
+    return ReleasePlan(
+        job=job, findings=findings + reported, writes=writes, diffs=[d for d in diffs if d], needs_mt=needs_mt
+    )
 
 
 def _content_changed(old: Release, new: Release) -> bool:

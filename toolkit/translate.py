@@ -154,7 +154,7 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
     from toolkit.regenerate import unified_diff
     from toolkit.sources import load_release
     from toolkit.translation import Memory, memory_path, sync_translation
-    from toolkit.write_markdown import dump_markdown
+    from toolkit.write_markdown import dump_markdown, patch_markdown
 
     loaded = load_release(request.source)
     source = loaded.release
@@ -211,8 +211,13 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
         target_path=str(out_path),
         model_id=model_id,
     )
-    md = dump_markdown(sync.release, translation_of=src).encode("utf-8")
-    result = TranslateResult(findings=sync.findings, translated=sync.translated, kept=sync.kept)
+    patched = None
+    if target is not None:
+        patched = patch_markdown(out_path.read_text("utf-8-sig").replace("\r\n", "\n"), target, sync.release)
+    md = (patched or dump_markdown(sync.release, translation_of=src)).encode("utf-8")
+    result = TranslateResult(
+        findings=sync.engine_findings + sync.findings, translated=sync.translated, kept=sync.kept
+    )
     if to_stdout:
         result.text = md.decode("utf-8")
         return result

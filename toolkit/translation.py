@@ -253,6 +253,9 @@ class SyncResult:
     translated: int  # segments sent to the engine
     kept: int  # segments whose current translation was kept
     term_updates: int  # glossary term replacements applied in place
+    # what the engine pass reported (repairs, lost terms) while translating now;
+    # not part of the pack: the QA findings above are recomputed on every build
+    engine_findings: list[Finding] = field(default_factory=list)
 
 
 @dataclass
@@ -301,6 +304,7 @@ class _Seg:
     src: str
     kept: str | None
     terms: tuple[tuple[str, str], ...] = ()
+    mt: str = ""  # the engine's original output, kept for reference
 
 
 @dataclass(frozen=True)
@@ -370,7 +374,7 @@ def _plan_unit(unit: Unit, src_segs: list[str], cur: _Current | None, src_lang: 
     old_src = [s.src for s in cur.unit.segments]
     if old_src == src_segs and cur.texts is not None and not cur.unit.review:
         kept = zip(src_segs, cur.texts, cur.unit.segments, strict=True)
-        return _PlannedUnit(unit, tuple(_Seg(s, t, _terms(m.terms)) for s, t, m in kept))
+        return _PlannedUnit(unit, tuple(_Seg(s, t, _terms(m.terms), m.mt) for s, t, m in kept))
     merged = len(old_src) == 1 and len(segments_of(old_src[0], src_lang)) > 1
     if cur.texts is None or merged:
         # edited as a whole: keep the text; flag when its source moved on
@@ -387,7 +391,8 @@ def _plan_unit(unit: Unit, src_segs: list[str], cur: _Current | None, src_lang: 
     for j, s in enumerate(src_segs):
         if j in kept_at:
             i = kept_at[j]
-            segs.append(_Seg(s, cur.texts[i], _terms(cur.unit.segments[i].terms)))
+            old = cur.unit.segments[i]
+            segs.append(_Seg(s, cur.texts[i], _terms(old.terms), old.mt))
         else:
             segs.append(_Seg(s, None))
     return _PlannedUnit(unit, tuple(segs))
@@ -486,9 +491,10 @@ def sync_translation(
     # machine-translate everything new in ONE engine call
     need = [seg.src for p in plan for seg in p.segs if seg.kept is None]
     outs: list[str] = []
+    engine_findings: list[Finding] = []
     if need:
         outs, mt_findings = machine_translate(need, translate(), matcher, tgt)
-        findings.extend(replace(f, file=f.file or target_path) for f in mt_findings)
+        engine_findings.extend(replace(f, file=f.file or target_path) for f in mt_findings)
     mt_iter = iter(outs)
     translated = kept_count = term_updates = 0
     result_units: list[Unit] = []
@@ -508,7 +514,7 @@ def sync_translation(
             text, n = _update_terms(seg.kept, seg, expected, p.unit, target_path, findings)
             term_updates += n
             texts.append(text)
-            mem_segs.append(SegmentMemory(seg.src, text, terms=expected))
+            mem_segs.append(SegmentMemory(seg.src, text, mt=seg.mt, terms=expected))
         if p.review:
             findings.append(
                 Finding(
@@ -537,7 +543,7 @@ def sync_translation(
         model=model_id() if translated else (memory.model if memory else ""),
     )
     findings.extend(qa_findings(new_memory, tgt, matcher, target_path))
-    return SyncResult(release, new_memory, findings, translated, kept_count, term_updates)
+    return SyncResult(release, new_memory, findings, translated, kept_count, term_updates, engine_findings)
 
 
 def _merge_terms(unit: UnitMemory) -> list[list[str]]:

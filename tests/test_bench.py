@@ -1,0 +1,172 @@
+"""The benchmark harness's cheap parts: budgets, JSON shape, inputs, process timing.
+
+The benchmarks themselves take minutes (python bench/run.py --quick); nothing
+here builds a release or loads a model.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import bench_core  # noqa: E402
+import bench_data  # noqa: E402
+import run as bench_run  # noqa: E402
+from bench_core import BUDGETS, Metric, exit_code, failed, metric, table  # noqa: E402
+
+
+def test_every_metric_of_the_brief_has_a_budget() -> None:
+    assert BUDGETS == {
+        "cli_start_s": ("s", "<=", 0.5),
+        "glossary_match_chars_per_s": ("chars/s", ">=", 1_000_000),
+        "glossary_scaling_ratio": ("ratio", "<=", 2.0),
+        "pack_build_s": ("s", "<=", 1.0),
+        "batch_build_per_release_s": ("s", "<=", 0.6),
+        "noop_rebuild_100_s": ("s", "<=", 2.0),
+        "peak_rss_mb": ("MB", "<=", 600),
+        "translate_vs_argos_ratio": ("ratio", "<=", 0.5),
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "ok"),
+    [
+        ("cli_start_s", 0.49, True),
+        ("cli_start_s", 0.5, True),  # the budget itself passes
+        ("cli_start_s", 0.51, False),
+        ("glossary_match_chars_per_s", 1_000_000, True),
+        ("glossary_match_chars_per_s", 999_999, False),
+        ("glossary_match_chars_per_s", 6_000_000, True),
+        ("peak_rss_mb", None, False),  # not measured = missed
+    ],
+)
+def test_budget_direction(name: str, value: float | None, ok: bool) -> None:
+    assert metric(name, value).ok is ok
+
+
+def test_unknown_operator_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown budget operator"):
+        _ = Metric("x", 1.0, "s", 1.0, op="<").ok
+
+
+def test_exit_code_and_failed_list() -> None:
+    good = [metric("cli_start_s", 0.1), metric("glossary_match_chars_per_s", 2e6)]
+    assert exit_code(good) == 0
+    bad = [*good, metric("pack_build_s", 1.2), metric("peak_rss_mb", None, "build failed")]
+    assert exit_code(bad) == 1
+    assert [m.name for m in failed(bad)] == ["pack_build_s", "peak_rss_mb"]
+
+
+def test_json_shape() -> None:
+    data = json.loads(
+        json.dumps(
+            [metric("cli_start_s", 0.123456, "median of 7").to_json(), metric("pack_build_s", 2.0).to_json()]
+        )
+    )
+    assert data == [
+        {
+            "name": "cli_start_s",
+            "value": 0.1235,
+            "unit": "s",
+            "budget": 0.5,
+            "op": "<=",
+            "ok": True,
+            "detail": "median of 7",
+        },
+        {"name": "pack_build_s", "value": 2.0, "unit": "s", "budget": 1.0, "op": "<=", "ok": False},
+    ]
+    assert metric("peak_rss_mb", None).to_json()["value"] is None
+
+
+def test_table_plain_and_markdown() -> None:
+    metrics = [metric("cli_start_s", 0.0612), metric("glossary_match_chars_per_s", 6_071_271.0)]
+    plain = table(metrics).splitlines()
+    assert plain[0].split() == ["metric", "value", "unit", "budget", "pass"]
+    assert plain[1].split() == ["cli_start_s", "0.061", "s", "<=", "0.500", "yes"]
+    assert plain[2].split() == [
+        "glossary_match_chars_per_s",
+        "6,071,271",
+        "chars/s",
+        ">=",
+        "1,000,000",
+        "yes",
+    ]
+    md = table([metric("pack_build_s", 1.5)], markdown=True).splitlines()
+    assert md[0] == "| metric | value | unit | budget | pass |"
+    assert md[2] == "| pack_build_s | 1.500 | s | <= 1.000 | NO |"
+    assert bench_core.fmt_value(None) == "n/a"
+
+
+def test_synthetic_terms_are_deterministic_unique_hangul() -> None:
+    terms = bench_data.synthetic_terms(500, exclude={"창원"})
+    assert terms == bench_data.synthetic_terms(500, exclude={"창원"})
+    kos = [ko for ko, _ in terms]
+    assert len(set(kos)) == 500 and "창원" not in kos
+    assert all(2 <= len(ko) <= 6 and all("\uac00" <= c <= "\ud7a3" for c in ko) for ko in kos)
+    assert all(en.isascii() and en.strip() == en and en for _, en in terms)
+
+
+def test_korean_prose_size_and_determinism() -> None:
+    sentences = ["창원특례시는 협약을 맺었다.", "방위사업청과 국방부가 참석했다."]
+    text, inserted = bench_data.korean_prose(sentences, ["가나다"], target_bytes=10_000, term_every=5)
+    assert len(text.encode("utf-8")) >= 10_000
+    assert (text, inserted) == bench_data.korean_prose(
+        sentences, ["가나다"], target_bytes=10_000, term_every=5
+    )
+    assert text.count("가나다") == inserted > 0
+    with pytest.raises(ValueError):
+        bench_data.korean_prose([], [])
+
+
+def test_vary_release_changes_title_date_and_numbers_consistently() -> None:
+    ko = (
+        '---\ntitle: "창원특례시, 포럼 개최"\ndate: 2026-11-05\nlang: ko\n'
+        "contact: |\n  전화 055-225-0000\n---\n\n방산 중소기업 28개사와 250여 명이 참석했다. 2024년 시작.\n"
+    )
+    en = (
+        '---\ntitle: "Changwon Hosts Forum"\ndate: 2026-11-05\nlang: en\ntranslation_of: ko\n---\n\n'
+        "Some 250 people and 28 SMEs attended; call +82-55-225-0000. Started in 2024.\n"
+    )
+    out_ko = bench_data.vary_release(ko, 7, "2027-01-07")
+    out_en = bench_data.vary_release(en, 7, "2027-01-07")
+    assert 'title: "창원특례시, 포럼 개최 (제7차)"' in out_ko
+    assert 'title: "Changwon Hosts Forum (No. 7)"' in out_en
+    assert "date: 2027-01-07" in out_ko and "date: 2027-01-07" in out_en
+    assert "35개사와 257여 명" in out_ko and "2024년" in out_ko and "055-225-0000" in out_ko
+    assert "Some 257 people and 35 SMEs" in out_en and "+82-55-225-0000" in out_en and "2024." in out_en
+
+
+def test_make_releases_names_and_count(tmp_path: Path) -> None:
+    sample = tmp_path / "2026-11-05-forum"
+    sample.mkdir()
+    (sample / "release.ko.md").write_text(
+        '---\ntitle: "포럼"\ndate: 2026-11-05\nlang: ko\n---\n\n본문 12개.\n'
+    )
+    folders = bench_data.make_releases([sample], tmp_path / "out", 3)
+    assert [f.name for f in folders] == [
+        "2027-01-01-forum-001",
+        "2027-01-02-forum-002",
+        "2027-01-03-forum-003",
+    ]
+    assert (folders[2] / "release.ko.md").read_text() == (
+        '---\ntitle: "포럼 (제3차)"\ndate: 2027-01-03\nlang: ko\n---\n\n본문 15개.\n'
+    )
+
+
+def test_run_reports_exit_code_time_and_peak_rss(tmp_path: Path) -> None:
+    code = "import sys; b = bytearray(64 * 1024 * 1024); print('hi'); sys.exit(3)"
+    proc = bench_run.run([sys.executable, "-c", code], {"PATH": "/usr/bin:/bin"}, tmp_path)
+    assert proc.returncode == 3
+    assert proc.stdout == b"hi\n"
+    assert proc.maxrss_mb >= 64
+    assert 0 < proc.wall < 30
+
+
+def test_machine_description_keys() -> None:
+    assert set(bench_run.machine()) == {"CPU", "cores", "RAM", "Python", "OS"}
