@@ -155,7 +155,6 @@ class TestIncremental:
         before = tree_bytes(out)
         en = project / "releases" / MOU / "release.en.md"
         en.write_text(en.read_text("utf-8").replace("12 local defense", "13 local defense", 1), "utf-8")
-        ko_before = (project / "releases" / MOU / "release.ko.md").read_text("utf-8")
         code, stdout, err = run(["build", "releases/", "--out", str(out), "--check"])
         assert code == 1
         assert stdout.splitlines() == [
