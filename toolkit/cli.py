@@ -46,6 +46,14 @@ def reported() -> Iterator[None]:
         yield
     except PresspackError as exc:
         fail(exc.problems)
+    except OSError as exc:  # disk full, permissions…: say what and where, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(
+            f"Error: {where}{exc.strerror or exc} — check free disk space and permissions; "
+            "outputs written so far are complete, the next build finishes the job",
+            err=True,
+        )
+        raise SystemExit(1) from None
     except KeyboardInterrupt:
         click.echo("Error: interrupted — nothing half-written was left behind", err=True)
         raise SystemExit(130) from None

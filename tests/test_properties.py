@@ -1,0 +1,98 @@
+"""Property tests: rendering never drops a character; Markdown round-trips.
+
+(Segmentation, glossary protect/restore and lint-on-arbitrary-bytes have
+their own property tests beside their unit tests.)
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from toolkit.document import Block, Meta, Release
+from toolkit.render_docx import render_docx
+from toolkit.render_pdf import render_pdf
+from toolkit.style import bundled_templates, load_style
+from toolkit.write_markdown import dump_markdown
+
+STYLE = load_style(bundled_templates(), "default")
+
+# Everything a Korean/English release plausibly holds, and the fonts cover:
+# Hangul syllables, ASCII (markup characters included), Latin-1 and Latin
+# Extended-A letters, typographic punctuation.
+ALPHABET = st.one_of(
+    st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3),
+    st.characters(min_codepoint=0x21, max_codepoint=0x7E),
+    st.characters(min_codepoint=0xC0, max_codepoint=0x17F, exclude_characters="×÷"),
+    st.sampled_from(list("“”‘’·…—–ⓒ©")),
+)
+WORDS = st.lists(st.text(ALPHABET, min_size=1, max_size=12), min_size=1, max_size=40).map(" ".join)
+
+
+def release_with(text: str, lang: str) -> Release:
+    return Release(
+        meta=Meta(title="T", lang="ko" if lang == "ko" else "en"),
+        body=(Block(kind="paragraph", text=text),),
+    )
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=WORDS, lang=st.sampled_from(["ko", "en"]))
+def test_pdf_never_drops_a_character(text: str, lang: str) -> None:
+    pdf = render_pdf(release_with(text, lang), STYLE)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(pdf)
+        fh.flush()
+        extracted = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", fh.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
+    assert squash(text) in squash(extracted)
+
+
+@settings(max_examples=30, deadline=None)
+@given(text=WORDS, lang=st.sampled_from(["ko", "en"]))
+def test_docx_never_drops_a_character(text: str, lang: str) -> None:
+    import docx
+
+    document = docx.Document(io.BytesIO(render_docx(release_with(text, lang), STYLE)))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert text in paragraphs
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    paragraphs=st.lists(WORDS, min_size=1, max_size=5),
+    title=WORDS,
+    lang=st.sampled_from(["ko", "en"]),
+)
+def test_markdown_writer_round_trips(paragraphs: list[str], title: str, lang: str) -> None:
+    from toolkit.sources import load_release
+
+    title = " ".join(title.split())
+    release = Release(
+        meta=Meta(title=title, lang="ko" if lang == "ko" else "en"),
+        body=tuple(Block(kind="paragraph", text=" ".join(p.split())) for p in paragraphs),
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "r.md"
+        path.write_text(dump_markdown(release), "utf-8")
+        back = load_release(path).release
+    assert back.meta.title == release.meta.title
+    body_texts = [b.text for b in back.body]
+    expected = [b.text for b in release.body]
+    # a trailing paragraph that looks like a copyright line becomes the footer
+    if back.meta.copyright:
+        body_texts.append(back.meta.copyright)
+    assert body_texts == expected

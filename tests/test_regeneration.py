@@ -1,0 +1,131 @@
+"""CI regeneration: glossary changes, concurrent builds, crashes mid-build."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import main
+
+FORUM = "2026-11-05-k-defense-forum"
+MOU = "2026-10-20-defense-export-mou"
+
+
+def run(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, args)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith(".presspack")
+    }
+
+
+def test_glossary_target_change_updates_only_the_term_in_edited_translation(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    en = project / "releases" / FORUM / "release.en.md"
+    # a translator reworded a sentence that holds the approved venue name
+    text = en.read_text("utf-8")
+    assert "at the Changwon Convention Center on November 5" in text
+    en.write_text(
+        text.replace(
+            "held the K-Defense Future Innovation Forum at the Changwon Convention Center",
+            "proudly hosted the K-Defense Future Innovation Forum at the Changwon Convention Center",
+        ),
+        "utf-8",
+    )
+    assert run(["build", "releases/", "--out", str(out)])[0] == 0
+    edited = en.read_text("utf-8")
+    # the approved English of 창원컨벤션센터 changes
+    glossary = project / "glossary.csv"
+    g = glossary.read_text("utf-8")
+    assert "창원컨벤션센터,Changwon Convention Center," in g
+    glossary.write_text(
+        g.replace(
+            "창원컨벤션센터,Changwon Convention Center,", "창원컨벤션센터,CECO Changwon Convention Center,"
+        ),
+        "utf-8",
+    )
+    code, stdout, err = run(["build", "releases/", "--out", str(out), "--check"])
+    assert code == 1 and FORUM in stdout and MOU not in stdout
+    code, _, err = run(["build", "releases/", "--out", str(out)])
+    assert code == 0, err
+    assert f"built {FORUM}" in err and f"built {MOU}" not in err
+    after = en.read_text("utf-8")
+    assert after == edited.replace("the Changwon Convention Center", "the CECO Changwon Convention Center")
+    assert (
+        "proudly hosted the K-Defense Future Innovation Forum at the CECO Changwon Convention Center" in after
+    )
+    assert run(["build", "releases/", "--out", str(out), "--check"])[0] == 0
+
+
+def _build_in_subprocess(project: str, out: str, queue: multiprocessing.Queue[int]) -> None:
+    os.chdir(project)
+    proc = subprocess.run(
+        [sys.executable, "-m", "toolkit", "build", "releases/", "--out", out], capture_output=True, text=True
+    )
+    queue.put(proc.returncode)
+
+
+def test_two_builds_at_once_do_not_corrupt_outputs(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    ctx = multiprocessing.get_context("spawn")
+    queue: multiprocessing.Queue[int] = ctx.Queue()
+    procs = [ctx.Process(target=_build_in_subprocess, args=(str(project), str(out), queue)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert sorted(queue.get(timeout=5) for _ in procs) == [0, 0]
+    reference = tmp_path / "ref"
+    assert run(["build", "releases/", "--out", str(reference)])[0] == 0
+    assert outputs(out) == outputs(reference)
+    assert run(["build", "releases/", "--out", str(out), "--check"])[0] == 0
+
+
+def test_crash_mid_build_keeps_previous_outputs(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert run(["build", "releases/", "--out", str(out)])[0] == 0
+    before = outputs(out)
+    src = project / "releases" / FORUM / "release.en.md"
+    src.write_text(src.read_text("utf-8").replace("Some 250 people", "Some 260 people"), "utf-8")
+
+    import toolkit.pack as pack
+
+    real = pack.write_bytes_atomic
+    calls = {"n": 0}
+
+    def crash_after_first(path: Path, data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(pack, "write_bytes_atomic", crash_after_first)
+    code, _, err = run(["build", "releases/", "--out", str(out)])
+    assert code == 1
+    assert "Error: No space left on device — check free disk space" in err
+    monkeypatch.setattr(pack, "write_bytes_atomic", real)
+    after = outputs(out)
+    # every file is either the complete old one or the complete new one; no temp files left
+    assert set(after) == set(before)
+    assert not [p for p in out.rglob("*.tmp")]
+    # the next build notices and finishes the job
+    code, _, err = run(["build", "releases/", "--out", str(out)])
+    assert code == 0 and f"built {FORUM}" in err
+    assert run(["build", "releases/", "--out", str(out), "--check"])[0] == 0
