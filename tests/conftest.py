@@ -5,7 +5,6 @@ Nothing here touches the network or the user's real argos packages.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,12 +30,15 @@ def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty, private argos packages dir (no model installed)."""
     from toolkit.testing import isolated_argos_env
 
+    from toolkit.fonts import cache_dir
+
+    fonts = cache_dir()  # the real font cache, before HOME/XDG move to the sandbox
     home = tmp_path / "argos-home"
     home.mkdir()
     for key, value in isolated_argos_env(home).items():
         monkeypatch.setenv(key, value)
-    # keep the font cache shared across tests (it is a pure cache)
-    monkeypatch.setenv("PRESSPACK_CACHE_DIR", os.environ.get("PRESSPACK_CACHE_DIR", str(_font_cache())))
+    # keep the font cache shared across tests (it is a pure, content-keyed cache)
+    monkeypatch.setenv("PRESSPACK_CACHE_DIR", str(fonts.parent))
     from toolkit.engine import clear_translator_cache
 
     clear_translator_cache()
@@ -53,11 +55,6 @@ def copy_models(argos_home: Path, copy_model_files: dict[str, Path]) -> Iterator
         install_file(f)
     yield argos_home
     clear_translator_cache()
-
-
-def _font_cache() -> Path:
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "presspack" / "fonts"
 
 
 @pytest.fixture
