@@ -97,10 +97,11 @@ def plan_release(
     needs_mt: list[str] = []
     reported: list[Finding] = []  # shown to the user, not stored in the pack
     releases: dict[str, Release] = {}
-    input_hashes: list[tuple[str, str]] = []
+    # every input as it will be on disk after this plan is applied
+    input_hashes: dict[str, str] = {}
     for _, loaded_release in sorted(loaded.items()):
         source_file = Path(loaded_release.release.source_path)
-        input_hashes.append((source_file.name, hashlib.sha256(source_file.read_bytes()).hexdigest()))
+        input_hashes[source_file.name] = hashlib.sha256(source_file.read_bytes()).hexdigest()
 
     for lang in langs:
         lr = loaded.get(lang)
@@ -191,21 +192,22 @@ def plan_release(
             if lr is None or (old_md is not None and _content_changed(lr.release, result.release)):
                 writes.append((target_path, new_md))
                 diffs.append(unified_diff(target_path, old_md, new_md))
+                input_hashes[target_path.name] = hashlib.sha256(new_md).hexdigest()
             if tm_bytes != new_tm:
                 writes.append((tm_path, new_tm))
-        if old_md is not None:
-            input_hashes.append((tm_path.name, hashlib.sha256(new_tm).hexdigest()))
+            input_hashes[tm_path.name] = hashlib.sha256(new_tm).hexdigest()
 
     key_h = hashlib.sha256(inputs.base_key().encode())
     for lang in sorted(releases):
         key_h.update(f"{lang}:{release_digest(releases[lang])}\0".encode())
-    key_h.update(json.dumps([f.to_json() for f in findings], ensure_ascii=False, sort_keys=True).encode())
     if inputs.glossary_path is not None and inputs.glossary is not None:
-        input_hashes.append((inputs.glossary_path.name, _glossary_used_fp(inputs, source)))
+        input_hashes[inputs.glossary_path.name] = _glossary_used_fp(inputs, source)
+    key_h.update(json.dumps(sorted(input_hashes.items())).encode())
+    key_h.update(json.dumps([f.to_json() for f in findings], ensure_ascii=False, sort_keys=True).encode())
     job = ReleaseJob(
         name=rs.name,
         releases=tuple(releases[lang] for lang in sorted(releases)),
-        inputs=tuple(input_hashes),
+        inputs=tuple(sorted(input_hashes.items())),
         key=key_h.hexdigest(),
         findings=tuple(findings),
     )
