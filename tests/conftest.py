@@ -28,9 +28,8 @@ def copy_model_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
 @pytest.fixture
 def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty, private argos packages dir (no model installed)."""
-    from toolkit.testing import isolated_argos_env
-
     from toolkit.fonts import cache_dir
+    from toolkit.testing import isolated_argos_env
 
     fonts = cache_dir()  # the real font cache, before HOME/XDG move to the sandbox
     home = tmp_path / "argos-home"

@@ -169,4 +169,11 @@ def test_run_reports_exit_code_time_and_peak_rss(tmp_path: Path) -> None:
 
 
 def test_machine_description_keys() -> None:
-    assert set(bench_run.machine()) == {"CPU", "cores", "RAM", "Python", "OS"}
+    assert set(bench_run.machine()) == {
+        "CPU",
+        "cores",
+        "RAM",
+        "Python",
+        "OS",
+        "load average (1/5/15 min, at the end)",
+    }

@@ -158,6 +158,12 @@ def _render_job(args: tuple[ReleaseJob, Path, str]) -> dict[str, dict[str, bytes
     return {r.lang: render_release(r, templates, style_name) for r in job.releases}
 
 
+def portable(finding: Finding) -> Finding:
+    """A finding as stored in a pack: file names relative to the release folder,
+    so the same release gives the same manifest wherever it is built."""
+    return replace(finding, file=Path(finding.file).name) if finding.file else finding
+
+
 def output_path(out: Path, name: str, lang: str, fmt: str) -> Path:
     return out / name / f"{name}.{lang}.{fmt}"
 
@@ -178,7 +184,7 @@ def write_pack(job: ReleaseJob, rendered: dict[str, dict[str, bytes]], out: Path
         "outputs": [
             {"file": o.path.name, "lang": o.lang, "format": o.format, "sha256": o.sha256} for o in outputs
         ],
-        "findings": [f.to_json() for f in job.findings],
+        "findings": [portable(f).to_json() for f in job.findings],
     }
     data = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
     mpath = out / job.name / MANIFEST_NAME

@@ -85,7 +85,7 @@ def plan_release(
     options: BuildOptions,
     inputs: BuildInputs,
 ) -> ReleasePlan:
-    from toolkit.pack import ReleaseJob, source_lang_of
+    from toolkit.pack import ReleaseJob, portable, source_lang_of
     from toolkit.translation import Memory, memory_path, sync_translation
 
     src_lang = source_lang_of(loaded)
@@ -203,7 +203,9 @@ def plan_release(
     if inputs.glossary_path is not None and inputs.glossary is not None:
         input_hashes[inputs.glossary_path.name] = _glossary_used_fp(inputs, source)
     key_h.update(json.dumps(sorted(input_hashes.items())).encode())
-    key_h.update(json.dumps([f.to_json() for f in findings], ensure_ascii=False, sort_keys=True).encode())
+    key_h.update(
+        json.dumps([portable(f).to_json() for f in findings], ensure_ascii=False, sort_keys=True).encode()
+    )
     job = ReleaseJob(
         name=rs.name,
         releases=tuple(releases[lang] for lang in sorted(releases)),

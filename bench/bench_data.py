@@ -1,0 +1,166 @@
+"""Deterministic benchmark inputs: Korean prose, a 20,000-entry glossary, 100 releases.
+
+Everything is generated from the repository's sample releases (plus, when the
+shared corpus is present, real Korean news text) with fixed seeds, so two runs
+on the same checkout measure the same bytes.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+SEED = 20241125
+CORPUS_DIR = Path("/work/shared/corpus/korean_news")  # optional; the bench works without it
+
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# A few common particles, so inserted terms sit in sentences the way real nouns do.
+_PARTICLES = ("는", "가", "와", "의", "에서", "을", "도", "")
+
+
+@dataclass(frozen=True)
+class Prose:
+    text: str
+    sentences_available: int
+    sources: tuple[str, ...]
+    synthetic_terms_inserted: int
+
+
+def _strip_markdown(text: str) -> str:
+    text = _FRONT_MATTER.sub("", text.replace("\r\n", "\n"))
+    lines = []
+    for line in text.split("\n"):
+        line = re.sub(r"^\s*(#{1,6}\s+|[-*]\s+|\d+\.\s+)", "", line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def korean_sentences(repo: Path, corpus_dir: Path = CORPUS_DIR) -> tuple[list[str], list[str]]:
+    """Korean sentences of the sample releases (and the shared news corpus, if any)."""
+    sources: list[Path] = sorted(repo.glob("releases/*/release.ko.md"))
+    if corpus_dir.is_dir():
+        sources += sorted(p for p in corpus_dir.glob("*.txt") if not p.name.endswith(".source.txt"))
+    sentences: list[str] = []
+    for path in sources:
+        text = _strip_markdown(path.read_text("utf-8"))
+        for sentence in _SENTENCE_END.split(text):
+            sentence = sentence.strip()
+            if len(sentence) >= 8 and len(_HANGUL.findall(sentence)) >= 4:
+                sentences.append(sentence)
+    return sentences, [str(p) for p in sources]
+
+
+def synthetic_terms(count: int, exclude: set[str], seed: int = SEED) -> list[tuple[str, str]]:
+    """``count`` unique random Hangul terms (2–6 syllables) with English targets."""
+    rng = random.Random(seed)
+    seen = set(exclude)
+    result: list[tuple[str, str]] = []
+    while len(result) < count:
+        n = rng.randint(2, 6)
+        ko = "".join(chr(rng.randint(0xAC00, 0xD7A3)) for _ in range(n))
+        if ko in seen:
+            continue
+        seen.add(ko)
+        words = rng.randint(1, 3)
+        en = " ".join(
+            "".join(
+                rng.choice("bcdfghjklmnprstvwz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4))
+            ).capitalize()
+            for _ in range(words)
+        )
+        result.append((ko, f"{en} {len(result)}"))
+    return result
+
+
+def korean_prose(
+    sentences: list[str],
+    terms: list[str],
+    *,
+    target_bytes: int = 1 << 20,
+    term_every: int = 5,
+    seed: int = SEED,
+) -> tuple[str, int]:
+    """At least ``target_bytes`` of UTF-8 Korean prose in paragraphs of 3–5 sentences.
+
+    Real glossary terms occur at the density of the source sentences; one in
+    ``term_every`` sentences also starts with a synthetic glossary term plus a
+    particle, so the large glossary's entries really get hit.
+    """
+    if not sentences:
+        raise ValueError("no Korean sentences to build prose from")
+    rng = random.Random(seed)
+    paragraphs: list[str] = []
+    size = 0
+    inserted = 0
+    count = 0
+    while size < target_bytes:
+        para: list[str] = []
+        for _ in range(rng.randint(3, 5)):
+            sentence = rng.choice(sentences)
+            count += 1
+            if terms and count % term_every == 0:
+                sentence = f"{rng.choice(terms)}{rng.choice(_PARTICLES)} {sentence}"
+                inserted += 1
+            para.append(sentence)
+        paragraph = " ".join(para)
+        paragraphs.append(paragraph)
+        size += len(paragraph.encode("utf-8")) + 2
+    return "\n\n".join(paragraphs), inserted
+
+
+# --------------------------------------------------------------------------- releases
+
+_NUMBER = re.compile(r"(?<![\d\-+.:/])([1-9]\d{1,2})(?![\d\-.:/])")
+
+
+def _split_front(text: str) -> tuple[str, str]:
+    m = _FRONT_MATTER.match(text)
+    if m is None:
+        return "", text
+    return m.group(0), text[m.end() :]
+
+
+def vary_release(text: str, index: int, date: str) -> str:
+    """One variant of a sample release file: new title suffix, date and body numbers.
+
+    The same change is made to both language files of a release, so a translation
+    stays a faithful translation (numbers still agree) and no MT is needed.
+    """
+    front, body = _split_front(text)
+    lang_ko = "\nlang: ko\n" in front
+    suffix = f" (제{index}차)" if lang_ko else f" (No. {index})"
+
+    def title(m: re.Match[str]) -> str:
+        value = m.group(2)
+        if value.startswith('"') and value.endswith('"'):
+            return f'{m.group(1)}"{value[1:-1]}{suffix}"'
+        return f"{m.group(1)}{value}{suffix}"
+
+    front = re.sub(r"(?m)^(title: )(.*)$", title, front, count=1)
+    front = re.sub(r"(?m)^date: .*$", f"date: {date}", front, count=1)
+    body = _NUMBER.sub(lambda m: str(int(m.group(1)) + index), body)
+    return front + body
+
+
+def make_releases(samples: list[Path], dest: Path, count: int) -> list[Path]:
+    """``count`` release folders under ``dest``, cycling through ``samples``."""
+    import datetime as dt
+
+    dest.mkdir(parents=True, exist_ok=True)
+    start = dt.date(2027, 1, 1)
+    folders: list[Path] = []
+    for i in range(count):
+        sample = samples[i % len(samples)]
+        date = (start + dt.timedelta(days=i)).isoformat()
+        slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", sample.name)
+        folder = dest / f"{date}-{slug}-{i + 1:03d}"
+        folder.mkdir()
+        for src in sorted(sample.glob("release.*.md")):
+            text = src.read_text("utf-8")
+            (folder / src.name).write_text(vary_release(text, i + 1, date), "utf-8")
+        folders.append(folder)
+    return folders
