@@ -1,7 +1,9 @@
 """Atomic file writes: a crash never leaves a half-written output behind.
 
 Write to a temporary file in the same folder, flush to disk, then
-``os.replace`` it over the target (atomic on POSIX and Windows).
+``os.replace`` it over the target (atomic on POSIX and Windows). A file that
+is replaced keeps its permission bits; a new one gets the usual umask ones
+(mkstemp's private 0600 would hide outputs from colleagues).
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ def _umask() -> int:
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

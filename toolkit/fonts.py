@@ -23,12 +23,12 @@ import functools
 import hashlib
 import io
 import os
-import tempfile
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from toolkit.atomic import write_bytes_atomic
 from toolkit.errors import RenderError, problem
 
 RECIPE_VERSION = "1"  # bump when the instancing recipe changes (invalidates caches)
@@ -242,20 +242,6 @@ def _set_names(font: object, family: str, style: str, ps_name: str) -> None:
         name.setName(value, name_id, 1, 0, 0)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def instance_path(source: FontSource, weight: int) -> Path:
     return cache_dir() / f"{source.ps_base}-{weight}-{instance_key(source, weight)[:20]}.ttf"
 
@@ -279,7 +265,7 @@ def ensure_instance(source: FontSource, weight: int) -> Path:
                     fixed_axes=source.fixed_axes,
                     ranges=source.ranges,
                 )
-                _atomic_write(path, data)
+                write_bytes_atomic(path, data)
     except OSError as exc:
         raise RenderError(
             problem(

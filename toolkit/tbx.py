@@ -26,8 +26,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -35,6 +33,7 @@ from pathlib import Path
 from typing import cast
 from xml.parsers import expat
 
+from toolkit.atomic import write_bytes_atomic
 from toolkit.errors import GlossaryError, Problem, problem
 from toolkit.glossary import CATEGORIES, Entry, Glossary
 
@@ -486,18 +485,4 @@ def write_glossary_csv(
     writer.writerow(columns)
     writer.writerows(_row(e, columns) for e in glossary.entries)
     payload = (_UTF8_BOM if bom else b"") + buf.getvalue().encode("utf-8")
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except OSError:
-        mode = 0o644  # mkstemp's 0o600 would hide a new glossary from colleagues
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, payload)
