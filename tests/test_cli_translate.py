@@ -200,3 +200,31 @@ def test_translate_does_not_import_heavy_modules(
     imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
     assert "ctranslate2" in imported  # the engine really ran
     assert not imported & {"torch", "stanza", "spacy", "argostranslate"}
+
+
+@pytest.mark.usefixtures("copy_models")
+def test_windows_translation_file_keeps_bom_and_crlf(tmp_path: Path) -> None:
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    src = folder / "release.ko.md"
+    src.write_text(
+        "---\ntitle: 제목이다\nlang: ko\n---\n\n첫 문장이다. 둘째 문장이다.\n\n셋째 문단이다.\n", "utf-8"
+    )
+    en = folder / "release.en.md"
+    en_text = (
+        "---\ntitle: The title\nlang: en\ntranslation_of: ko\n---\n\n"
+        "First one. Second one.\n\nThird paragraph.\n"
+    )
+    en.write_bytes(b"\xef\xbb\xbf" + en_text.replace("\n", "\r\n").encode())
+    # first run adopts the hand-written translation as-is (and starts its memory)
+    code, _, err = run(["translate", str(src), "--to", "en"])
+    assert code == 0, err
+    assert en.read_bytes() == b"\xef\xbb\xbf" + en_text.replace("\n", "\r\n").encode()
+    src.write_text(src.read_text("utf-8").replace("셋째 문단이다.", "셋째 문단을 고쳤다."), "utf-8")
+    code, _, err = run(["translate", str(src), "--to", "en"])
+    assert code == 0, err
+    data = en.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\n") == data.count(b"\r\n")
+    lines = data.decode("utf-8-sig").split("\r\n")
+    assert lines == en_text.replace("Third paragraph.", "셋째 문단을 고쳤다.").split("\n")

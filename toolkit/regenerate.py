@@ -18,7 +18,7 @@ from toolkit.atomic import write_bytes_atomic
 from toolkit.document import Finding, Lang, Release
 from toolkit.errors import ModelError, PresspackError, problem
 from toolkit.sources import LoadedRelease, ReleaseSet
-from toolkit.write_markdown import dump_markdown, patch_markdown
+from toolkit.write_markdown import dump_markdown, encode_like, patch_markdown
 
 if TYPE_CHECKING:
     from toolkit.inputs import BuildInputs
@@ -185,7 +185,7 @@ def plan_release(
             patched = patch_markdown(
                 old_md.decode("utf-8-sig").replace("\r\n", "\n"), lr.release, result.release
             )
-        new_md = (patched or dump_markdown(result.release, translation_of=src_lang)).encode("utf-8")
+        new_md = encode_like(patched or dump_markdown(result.release, translation_of=src_lang), old_md)
         new_tm = result.memory.to_json().encode("utf-8")
         structure_error = any(f.check == "tm-structure" for f in result.findings)
         if not structure_error and not in_memory_only:

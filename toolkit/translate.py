@@ -154,7 +154,7 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
     from toolkit.regenerate import unified_diff
     from toolkit.sources import load_release
     from toolkit.translation import Memory, memory_path, sync_translation
-    from toolkit.write_markdown import dump_markdown, patch_markdown
+    from toolkit.write_markdown import dump_markdown, encode_like, patch_markdown
 
     loaded = load_release(request.source)
     source = loaded.release
@@ -214,7 +214,8 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
     patched = None
     if target is not None:
         patched = patch_markdown(out_path.read_text("utf-8-sig").replace("\r\n", "\n"), target, sync.release)
-    md = (patched or dump_markdown(sync.release, translation_of=src)).encode("utf-8")
+    old = out_path.read_bytes() if (not to_stdout and out_path.exists()) else None
+    md = encode_like(patched or dump_markdown(sync.release, translation_of=src), old)
     result = TranslateResult(
         findings=sync.engine_findings + sync.findings, translated=sync.translated, kept=sync.kept
     )
@@ -223,7 +224,6 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
         return result
     if any(f.check == "tm-structure" and f.severity == "error" for f in sync.findings):
         return result
-    old = out_path.read_bytes() if out_path.exists() else None
     tm_bytes = sync.memory.to_json().encode("utf-8")
     if request.dry_run:
         result.diff = unified_diff(out_path, old, md) if old != md else ""

@@ -164,3 +164,12 @@ def patch_markdown(old_text: str, old: Release, new: Release) -> str | None:
     for first, last, replacement in sorted(edits, reverse=True):
         lines[first : last + 1] = replacement
     return "\n".join(lines)
+
+
+def encode_like(text: str, old: bytes | None) -> bytes:
+    """Encode ``text`` keeping the BOM and CRLF line endings of the file it replaces
+    (a Windows editor's file must not turn into an all-lines-changed diff)."""
+    bom = b"\xef\xbb\xbf" if old is not None and old.startswith(b"\xef\xbb\xbf") else b""
+    if old is not None and b"\r\n" in old:
+        text = text.replace("\n", "\r\n")
+    return bom + text.encode("utf-8")
