@@ -178,3 +178,38 @@ def test_markdown_round_trip(tmp_path: Path) -> None:
     assert back.body == tuple(replace(b, line=bb.line) for b, bb in zip(src.body, back.body, strict=True))
     assert [b.text for b in back.about] == ["소개 문단."]
     assert [(u.id, u.text) for u in units_of(back)] == [(u.id, u.text) for u in units_of(src)]
+
+
+def test_glossary_change_never_touches_a_longer_approved_term() -> None:
+    def glossary(city: str) -> Glossary:
+        return Glossary(
+            entries=(
+                Entry(ko="창원시", en=city, category="place"),
+                Entry(ko="창원시의회", en="Changwon City Council", category="org"),
+            )
+        )
+
+    src = ko_release(["창원시와 창원시의회가 만났다."])
+    first = sync_translation(
+        src, None, None, "en", matcher=Matcher(glossary("Changwon City"), "ko"), translate=Recorder().factory
+    )
+    edited = replace(
+        first.release,
+        body=(
+            Block(
+                kind="paragraph",
+                text="Changwon City met the Changwon City Council; Changwon Cityscape aside.",
+            ),
+        ),
+    )
+    res = sync_translation(
+        src,
+        edited,
+        first.memory,
+        "en",
+        matcher=Matcher(glossary("Changwon Special City"), "ko"),
+        translate=Recorder().factory,
+    )
+    assert [b.text for b in res.release.body] == [
+        "Changwon Special City met the Changwon City Council; Changwon Cityscape aside."
+    ]

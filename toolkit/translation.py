@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -289,12 +290,33 @@ def _current_units(memory: Memory, target: Release | None, tgt: str) -> list[_Cu
     return result
 
 
-def _replace_term(text: str, old: str, new: str) -> tuple[str, bool]:
+def _replace_term(text: str, old: str, new: str, keep: Sequence[str] = ()) -> tuple[str, bool]:
+    """Replace the old approved term with the new one, as a whole word only and
+    never inside another approved term of the sentence ("Changwon City" must not
+    change inside "Changwon City Council")."""
     if not old or old == new:
         return text, True
-    if old not in text:
+    protected: list[tuple[int, int]] = []
+    for other in keep:
+        if other and old in other and other != old:
+            protected.extend((m.start(), m.end()) for m in re.finditer(re.escape(other), text))
+    word = r"[^\W_]"
+    pattern = re.compile(
+        (rf"(?<!{word})" if re.match(word, old[0]) else "")
+        + re.escape(old)
+        + (rf"(?!{word})" if re.match(word, old[-1]) and not _is_hangul(old[-1]) else "")
+    )
+    hits = [m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in protected)]
+    if not hits:
         return text, False
-    return text.replace(old, new), True
+    for m in reversed(hits):
+        text = text[: m.start()] + new + text[m.end() :]
+    return text, True
+
+
+def _is_hangul(ch: str) -> bool:
+    # a Korean term may carry a particle right after it (창원시는)
+    return "\uac00" <= ch <= "\ud7a3"
 
 
 @dataclass(frozen=True)
@@ -404,11 +426,12 @@ def _update_terms(
     """Swap old approved target terms for new ones in place; report what can't be swapped."""
     updates = 0
     old_map = dict(seg.terms)
+    unchanged = [new for src, new in expected if old_map.get(src) == new]
     for src_term, new_term in expected:
         old_term = old_map.get(src_term)
         if old_term is None or old_term == new_term:
             continue
-        text, ok = _replace_term(text, old_term, new_term)
+        text, ok = _replace_term(text, old_term, new_term, keep=unchanged)
         if ok:
             updates += 1
             continue
