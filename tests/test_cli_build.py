@@ -244,6 +244,9 @@ class TestBadInput:
         assert code == 0
         assert f"Warning: {src}:4: unknown front matter key 'author' (ignored)" in err
         assert (tmp_path / "out" / "r" / "r.en.pdf").exists()
+        code, _, err = run(["build", str(src), "--out", str(tmp_path / "out2"), "--strict"])
+        assert code == 1
+        assert "Error: aborted with 0 finding(s) and 1 warning(s) in strict mode" in err
 
     def test_usage_errors_exit_2(self, tmp_path: Path) -> None:
         assert run(["build"])[0] == 2

@@ -67,13 +67,17 @@ def _finding_line(f: Finding) -> str:
     return f"{f.severity}: {prefix}[{f.check}] {f.message}"
 
 
-def report_findings(findings: Sequence[Finding], *, strict: bool, quiet: bool = False) -> None:
+def report_findings(
+    findings: Sequence[Finding], *, strict: bool, quiet: bool = False, warnings: int = 0
+) -> None:
+    """Print QA findings; with --strict, findings and source warnings fail the run (exit 1)."""
     if not quiet:
         for f in findings:
             click.echo(_finding_line(f), err=True)
     serious = [f for f in findings if f.severity in ("error", "warning")]
-    if strict and serious:
-        click.echo(f"Error: aborted with {len(serious)} finding(s) in strict mode", err=True)
+    if strict and (serious or warnings):
+        parts = [f"{len(serious)} finding(s)"] + ([f"{warnings} warning(s)"] if warnings else [])
+        click.echo(f"Error: aborted with {' and '.join(parts)} in strict mode", err=True)
         raise SystemExit(1)
 
 
@@ -260,7 +264,7 @@ def build(
             click.echo(f"built {name}", err=True)
         if result.up_to_date and not result.built:
             click.echo(f"{len(result.up_to_date)} release(s) up to date", err=True)
-    report_findings(result.findings, strict=strict, quiet=as_json)
+    report_findings(result.findings, strict=strict, quiet=as_json, warnings=len(result.warnings))
     if check or dry_run:
         for line in result.stale:
             click.echo(f"stale: {line}", err=not check)
