@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -16,15 +17,7 @@ from toolkit import fonts
 
 REPO = Path(__file__).resolve().parents[1]
 ASCII_PLUS = [*range(0x20, 0x7F), 0x141, 0x17A, 0x151]  # + Ł ź ő
-SMALL = fonts.FontSource(
-    key="noto-sans",
-    family="Noto Sans",
-    ps_base="NotoSans",
-    package="fontpkg_noto_sans",
-    relpath="files/NotoSans[wdth,wght].ttf",
-    fixed_axes=(("wdth", 100.0),),
-    ranges=((0x20, 0x7E), (0x141, 0x141)),
-)
+SMALL = dataclasses.replace(fonts.SOURCES["noto-sans"], ranges=((0x20, 0x7E), (0x141, 0x141)))
 
 
 @pytest.fixture()
