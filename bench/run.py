@@ -192,8 +192,8 @@ def bench_cli_start(env: dict[str, str], work: Path, reps: int) -> Metric:
 
 def bench_glossary(reps: int) -> list[Metric]:
     """In-process: Matcher built first, only ``find`` over ~1 MB of Korean is timed."""
-    from toolkit.glossary import Entry, Glossary, load_glossary
-    from toolkit.termmatch import Matcher
+    from toolkit.terminology.glossary import Entry, Glossary, load_glossary
+    from toolkit.terminology.matcher import Matcher
 
     log("glossary: generating text and a 20,000-entry glossary")
     real = list(load_glossary(ROOT / "glossary.csv").entries)
@@ -437,7 +437,7 @@ def _plain_text(release_md: Path) -> str:
 
 def _sentence_count(release_md: Path) -> int:
     from toolkit.sources import load_release
-    from toolkit.translation import segments_of, units_of
+    from toolkit.translation.memory import segments_of, units_of
 
     release = load_release(release_md).release
     return sum(len(segments_of(u.text, "ko")) for u in units_of(release))

@@ -28,7 +28,7 @@ def copy_model_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
 @pytest.fixture
 def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty, private argos packages dir (no model installed)."""
-    from toolkit.fonts import cache_dir
+    from toolkit.render.fonts import cache_dir
     from toolkit.testing import isolated_argos_env
 
     fonts = cache_dir()  # the real font cache, before HOME/XDG move to the sandbox
@@ -38,7 +38,7 @@ def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(key, value)
     # keep the font cache shared across tests (it is a pure, content-keyed cache)
     monkeypatch.setenv("PRESSPACK_CACHE_DIR", str(fonts.parent))
-    from toolkit.engine import clear_translator_cache
+    from toolkit.mt.engine import clear_translator_cache
 
     clear_translator_cache()
     return home
@@ -47,8 +47,8 @@ def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def copy_models(argos_home: Path, copy_model_files: dict[str, Path]) -> Iterator[Path]:
     """Both copy models installed in a private argos home."""
-    from toolkit.engine import clear_translator_cache
-    from toolkit.packages import install_file
+    from toolkit.mt.engine import clear_translator_cache
+    from toolkit.mt.models import install_file
 
     for f in copy_model_files.values():
         install_file(f)

@@ -20,7 +20,7 @@ def run(args: list[str]) -> tuple[int, str, str]:
 def test_project_glossary_lints_clean_and_is_big_enough() -> None:
     code, _, err = run(["glossary", "lint", str(ROOT / "glossary.csv")])
     assert code == 0, err
-    from toolkit.glossary import load_glossary
+    from toolkit.terminology.glossary import load_glossary
 
     g = load_glossary(ROOT / "glossary.csv")
     assert len(g.entries) >= 400

@@ -68,7 +68,7 @@ def test_install_file_list_remove(argos_home: Path, copy_model_files: dict[str, 
 
 
 def test_bad_archives_leave_packages_dir_untouched(argos_home: Path, tmp_path: Path) -> None:
-    from toolkit.packages import packages_dir
+    from toolkit.mt.models import packages_dir
 
     before = tree(packages_dir())
     corrupt = tmp_path / "corrupt.argosmodel"

@@ -69,14 +69,16 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
     setup = text.split("## Set up", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
     commands = [ln for ln in setup.splitlines() if ln.strip() and not ln.startswith("#")]
     assert len(commands) == 2
-    assert "pip install torch==2.13.0" in commands[0] and "presspack build releases/" in commands[0]
+    assert "pip install -e '.[test]'" in commands[0]
+    assert "presspack build releases/" in commands[0]
+    assert "torch" not in commands[0]  # the default install never pulls torch
     assert "pytest" in commands[1]
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert "presspack build releases/ --out out/" in ci and "pytest" in ci
 
 
 def test_bundled_default_style_is_the_projects_default() -> None:
-    from toolkit.style import bundled_templates
+    from toolkit.core.config import bundled_templates
 
     shipped = (bundled_templates() / "default" / "style.toml").read_bytes()
     assert shipped == (ROOT / "templates" / "default" / "style.toml").read_bytes(), (

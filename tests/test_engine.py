@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from toolkit import engine
-from toolkit.engine import CTranslate2Translator, Translator, load_translator
-from toolkit.errors import ModelError
-from toolkit.packages import InstalledPackage, install_file
-from toolkit.segmentation import split_sentences
+from toolkit.core.errors import ModelError
+from toolkit.mt import engine
+from toolkit.mt.engine import CTranslate2Translator, Translator, load_translator
+from toolkit.mt.models import InstalledPackage, install_file
+from toolkit.mt.segmentation import split_sentences
 from toolkit.testing import FakeTranslator, build_copy_package, isolated_argos_env
 
 PARALLEL = Path("/work/shared/corpus/parallel_news/kepark_news_koen_sample173.tsv")
@@ -196,8 +196,8 @@ def test_translation_opens_no_socket(installed: InstalledPackage, monkeypatch: p
 
 def test_engine_import_and_translation_stay_light(installed: InstalledPackage) -> None:
     code = (
-        "import sys, toolkit.engine as e\n"
-        "assert 'ctranslate2' not in sys.modules, 'import toolkit.engine loaded ctranslate2'\n"
+        "import sys, toolkit.mt.engine as e\n"
+        "assert 'ctranslate2' not in sys.modules, 'import toolkit.mt.engine loaded ctranslate2'\n"
         "print(e.load_translator('ko', 'en').translate_batch(['가벼운 번역.'])[0][0])\n"
     )
     out = subprocess.run(

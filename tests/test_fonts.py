@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from toolkit import fonts
+from toolkit.render import fonts
 
 REPO = Path(__file__).resolve().parents[1]
 ASCII_PLUS = [*range(0x20, 0x7F), 0x141, 0x17A, 0x151]  # + Ł ź ő
@@ -100,7 +100,7 @@ def test_ensure_instance_caches_atomically(cache: Path, monkeypatch: pytest.Monk
 
 def test_two_processes_building_at_once_agree(cache: Path) -> None:
     code = (
-        "from toolkit import fonts\n"
+        "from toolkit.render import fonts\n"
         "src = fonts.FontSource(key='noto-sans', family='Noto Sans', ps_base='NotoSans',"
         " package='fontpkg_noto_sans', relpath='files/NotoSans[wdth,wght].ttf',"
         " fixed_axes=(('wdth', 100.0),), ranges=((0x20, 0x7E), (0x141, 0x141)))\n"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.errors import GlossaryError
-from toolkit.glossary import Entry, Glossary, fingerprint, lint_glossary, load_glossary
+from toolkit.core.errors import GlossaryError
+from toolkit.terminology.glossary import Entry, Glossary, fingerprint, lint_glossary, load_glossary
 
 GOOD = (
     "ko,en,category,note\r\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.josa import attach, fix_particle, has_final_consonant
+from toolkit.terminology.josa import attach, fix_particle, has_final_consonant
 
 
 @pytest.mark.parametrize(

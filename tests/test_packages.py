@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import http.server
+import importlib.util
 import json
 import os
 import socket
@@ -15,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import packages
-from toolkit.errors import ModelError
-from toolkit.packages import (
+from toolkit.core.errors import ModelError
+from toolkit.mt import models as packages
+from toolkit.mt.models import (
     find_package,
     install_file,
     install_from_index,
@@ -159,6 +160,8 @@ def test_failed_extraction_keeps_old_package(
 
 
 def test_argos_sees_our_packages(env: Path, builds: dict[str, Path]) -> None:
+    if importlib.util.find_spec("argostranslate") is None:
+        pytest.skip("argostranslate is the optional extra presspack[argos]")
     install_file(builds["ko-en-1.0"])
     code = (
         "from argostranslate.package import get_installed_packages as g;"

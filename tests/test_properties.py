@@ -16,11 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.document import Block, Meta, Release
-from toolkit.render_docx import render_docx
-from toolkit.render_pdf import render_pdf
-from toolkit.style import bundled_templates, load_style
-from toolkit.write_markdown import dump_markdown
+from toolkit.core.config import bundled_templates
+from toolkit.core.document import Block, Meta, Release
+from toolkit.render.docx import render_docx
+from toolkit.render.pdf import render_pdf
+from toolkit.render.style import load_style
+from toolkit.sources.markdown import dump_markdown
 
 STYLE = load_style(bundled_templates(), "default")
 
@@ -56,7 +57,7 @@ def test_pdf_never_drops_a_character(text: str, lang: str) -> None:
         fh.write(pdf)
         fh.flush()
         extracted = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", fh.name, "-"], capture_output=True, text=True, check=True
+            ["pdftotext", "-raw", "-enc", "UTF-8", fh.name, "-"], capture_output=True, text=True, check=True
         ).stdout
     assert squash(text) in squash(extracted)
 

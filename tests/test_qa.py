@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from toolkit.glossary import Entry, Glossary
-from toolkit.qa import (
+from toolkit.terminology.glossary import Entry, Glossary
+from toolkit.terminology.matcher import Matcher
+from toolkit.translation.checks import (
     QAContext,
     hangul_in_english,
     near_miss,
@@ -13,7 +14,6 @@ from toolkit.qa import (
     term_missing,
     untranslated,
 )
-from toolkit.termmatch import Matcher
 
 GLOSSARY = Glossary(
     (
@@ -99,9 +99,9 @@ def test_run_checks_stable_order() -> None:
 
 
 def test_month_name_on_one_side_only_is_not_a_number_mismatch() -> None:
-    from toolkit.glossary import Glossary
-    from toolkit.qa import QAContext, numbers_mismatch
-    from toolkit.termmatch import Matcher
+    from toolkit.terminology.glossary import Glossary
+    from toolkit.terminology.matcher import Matcher
+    from toolkit.translation.checks import QAContext, numbers_mismatch
 
     ctx = QAContext(src_lang="ko", tgt_lang="en", matcher=Matcher(Glossary(entries=()), "ko"))
     assert numbers_mismatch("5일 포럼을 열었다.", "It held the forum on Nov. 5.", ctx) == []

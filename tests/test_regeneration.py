@@ -105,7 +105,7 @@ def test_crash_mid_build_keeps_previous_outputs(
     src = project / "releases" / FORUM / "release.en.md"
     src.write_text(src.read_text("utf-8").replace("Some 250 people", "Some 260 people"), "utf-8")
 
-    import toolkit.pack as pack
+    import toolkit.build.pack as pack
 
     real = pack.write_bytes_atomic
     calls = {"n": 0}

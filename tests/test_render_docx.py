@@ -16,19 +16,11 @@ from xml.etree import ElementTree as ET
 import docx
 import pytest
 
-from toolkit.document import Block, Meta, Release
-from toolkit.errors import PresspackError, RenderError
-from toolkit.render_docx import render_docx
-from toolkit.style import (
-    HouseStyle,
-    dateline_text,
-    footer_text,
-    ko_release_time,
-    layout,
-    load_style,
-    release_line_text,
-    style_fingerprint,
-)
+from toolkit.core.document import Block, Meta, Release
+from toolkit.core.errors import PresspackError, RenderError
+from toolkit.render.docx import render_docx
+from toolkit.render.layout import dateline_text, footer_text, ko_release_time, layout, release_line_text
+from toolkit.render.style import HouseStyle, load_style, style_fingerprint
 
 REPO = Path(__file__).resolve().parents[1]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -51,7 +43,7 @@ def english(**meta: object) -> Release:
         body=(
             Block("heading", "Overview", level=2, line=7),
             Block("paragraph", f"The city signed agreements with {ACCENTS}.", line=8),
-            Block("bullet", MARKUP, line=9),
+            Block("list_item", MARKUP, line=9),
             Block("quote", "“We are proud,” the mayor said.", line=10),
             Block("paragraph", "More details follow.", line=11),
         ),
@@ -75,7 +67,7 @@ def korean(**meta: object) -> Release:
         meta=Meta(**fields),  # type: ignore[arg-type]
         body=(
             Block("paragraph", "창원특례시는 5일 업무협약을 체결했다고 밝혔다.", line=8),
-            Block("bullet", "K9 자주포 & <b>굵게</b> 수출", line=9),
+            Block("list_item", "K9 자주포 & <b>굵게</b> 수출", line=9),
         ),
         about=(
             Block("heading", "창원특례시 소개", level=2),
@@ -262,8 +254,8 @@ def test_deterministic_bytes(style: HouseStyle) -> None:
         "import hashlib, sys\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from test_render_docx import english, korean\n"
-        "from toolkit.render_docx import render_docx\n"
-        "from toolkit.style import load_style\n"
+        "from toolkit.render.docx import render_docx\n"
+        "from toolkit.render.style import load_style\n"
         f"style = load_style(__import__('pathlib').Path({str(REPO / 'templates')!r}))\n"
         "for r in (english(), korean()):\n"
         "    print(hashlib.sha256(render_docx(r, style)).hexdigest())\n"

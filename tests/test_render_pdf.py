@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from toolkit.document import Block, Meta, Release
-from toolkit.errors import RenderError
-from toolkit.render_pdf import render_pdf
-from toolkit.style import HouseStyle, footer_text, load_style
+from toolkit.core.document import Block, Meta, Release
+from toolkit.core.errors import RenderError
+from toolkit.render.layout import footer_text
+from toolkit.render.pdf import render_pdf
+from toolkit.render.style import HouseStyle, load_style
 
 REPO = Path(__file__).resolve().parents[1]
 needs_poppler = pytest.mark.skipif(
@@ -36,8 +37,8 @@ def english(paragraphs: int = 3, **meta: object) -> Release:
     body = [
         Block("paragraph", f"Changwon Special City signed agreements with {ACCENTS}.", line=8),
         Block("heading", "Key points", level=2, line=10),
-        Block("bullet", MARKUP, line=11),
-        Block("bullet", "Mayor Hong Nam-pyo (홍남표) attended.", line=12),
+        Block("list_item", MARKUP, line=11),
+        Block("list_item", "Mayor Hong Nam-pyo (홍남표) attended.", line=12),
         Block("quote", "“We are proud of this partnership,” the mayor said.", line=13),
     ]
     body += [Block("paragraph", f"Paragraph {i}. " + FILLER_EN * 7, line=20 + i) for i in range(paragraphs)]
@@ -63,7 +64,7 @@ def korean(paragraphs: int = 3, **meta: object) -> Release:
     body = [
         Block("paragraph", "창원특례시는 5일 방위산업 클러스터 업무협약을 체결했다고 밝혔다.", line=8),
         Block("heading", "주요 내용", level=2, line=10),
-        Block("bullet", "K9 자주포 & <b>굵게</b> 수출 확대", line=11),
+        Block("list_item", "K9 자주포 & <b>굵게</b> 수출 확대", line=11),
         Block("paragraph", f"협력 도시: {ACCENTS}.", line=12),
     ]
     body += [Block("paragraph", f"문단 {i}. " + FILLER_KO * 7, line=20 + i) for i in range(paragraphs)]
@@ -311,8 +312,8 @@ def test_deterministic_across_processes(style: HouseStyle) -> None:
         "import hashlib, sys\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from test_render_pdf import english, korean\n"
-        "from toolkit.render_pdf import render_pdf\n"
-        "from toolkit.style import load_style\n"
+        "from toolkit.render.pdf import render_pdf\n"
+        "from toolkit.render.style import load_style\n"
         f"style = load_style(__import__('pathlib').Path({str(REPO / 'templates')!r}))\n"
         "for r in (english(10), korean(10)):\n"
         "    print(hashlib.sha256(render_pdf(r, style)).hexdigest())\n"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.segmentation import split_overlong, split_sentences
+from toolkit.mt.segmentation import split_overlong, split_sentences
 
 CORPUS = Path("/work/shared/corpus")
 

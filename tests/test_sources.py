@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.errors import SourceError
+from toolkit.core.errors import SourceError
 from toolkit.sources import decode_source, detect_lang, discover, load_release
 
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "asiae-k-defense-forum.txt"
@@ -62,8 +62,8 @@ class TestMarkdown:
                 "창원특례시는 5일 창원컨벤션센터에서 포럼을 열었다. 이 포럼에는 250여 명이 참석했다.",
             ),
             ("heading", "포럼 프로그램"),
-            ("bullet", "제1세션: 미래전"),
-            ("bullet", "제2세션: 부품 국산화"),
+            ("list_item", "제1세션: 미래전"),
+            ("list_item", "제2세션: 부품 국산화"),
             ("quote", "홍남표 시장은 “방산 기업과 함께하겠다”고 말했다."),
         ]
         assert r.about_title == "창원특례시 소개"
@@ -149,7 +149,7 @@ class TestDocx:
         assert [(b.kind, b.text) for b in r.body] == [
             ("paragraph", "창원특례시는 포럼을 열었다."),
             ("heading", "프로그램"),
-            ("bullet", "제1세션"),
+            ("list_item", "제1세션"),
         ]
         assert r.meta.copyright == "ⓒ 창원특례시. 무단 전재 및 재배포 금지"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import glossary as glossary_module
-from toolkit.errors import GlossaryError
-from toolkit.glossary import Entry, Glossary
-from toolkit.tbx import (
+from toolkit.core.errors import GlossaryError
+from toolkit.terminology import glossary as glossary_module
+from toolkit.terminology.glossary import Entry, Glossary
+from toolkit.terminology.tbx import (
     Conflict,
     MergeReport,
     detect_csv_style,

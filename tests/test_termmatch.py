@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.glossary import Entry, Glossary
-from toolkit.termmatch import PARTICLES, Matcher
+from toolkit.terminology.glossary import Entry, Glossary
+from toolkit.terminology.matcher import PARTICLES, Matcher
 
 ROWS = [
     ("창원시", "Changwon Special City", False),

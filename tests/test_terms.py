@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.errors import ModelError
-from toolkit.glossary import Entry, Glossary
-from toolkit.termmatch import Matcher
-from toolkit.terms import enforce, protect, repair, select
+from toolkit.core.errors import ModelError
+from toolkit.mt.enforce import enforce, protect, repair, select
+from toolkit.terminology.glossary import Entry, Glossary
+from toolkit.terminology.matcher import Matcher
 
 DAPA = "Defense Acquisition Program Administration (DAPA)"
 GLOSSARY = Glossary(

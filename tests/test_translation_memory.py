@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from toolkit.document import Block, Meta, Release
-from toolkit.glossary import Entry, Glossary
+from toolkit.core.document import Block, Meta, Release
+from toolkit.mt.enforce import TranslateFn
 from toolkit.sources import load_release
-from toolkit.termmatch import Matcher
-from toolkit.translation import Memory, TranslateFn, sync_translation, units_of
-from toolkit.write_markdown import dump_markdown
+from toolkit.sources.markdown import dump_markdown
+from toolkit.terminology.glossary import Entry, Glossary
+from toolkit.terminology.matcher import Matcher
+from toolkit.translation.memory import Memory, units_of
+from toolkit.translation.sync import sync_translation
 
 
 class Recorder:

@@ -7,7 +7,6 @@ commands so ``presspack --help`` starts instantly.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,10 +16,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from toolkit import __version__
-from toolkit.errors import PresspackError, Problem
+from toolkit.core.errors import PresspackError, Problem
 
 if TYPE_CHECKING:
-    from toolkit.document import Finding
+    from toolkit.core.document import Finding
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -82,33 +81,12 @@ def report_findings(
 
 
 def _parse_langs(value: str | None) -> tuple[str, ...] | None:
-    if not value:
-        return None
-    langs = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
-    for lang in langs:
-        if lang not in ("ko", "en"):
-            raise click.BadParameter(f"unknown language '{lang}'; use ko, en or ko,en", param_hint="--lang")
-    return langs
+    from toolkit.commands.build import parse_langs
 
-
-def _default_glossary() -> Path | None:
-    env = os.environ.get("PRESSPACK_GLOSSARY")
-    if env:
-        return Path(env)
-    p = Path("glossary.csv")
-    return p if p.is_file() else None
-
-
-def _default_templates() -> Path:
-    env = os.environ.get("PRESSPACK_TEMPLATES")
-    if env:
-        return Path(env)
-    p = Path("templates")
-    if p.is_dir():
-        return p
-    from toolkit.style import bundled_templates
-
-    return bundled_templates()
+    try:
+        return parse_langs(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--lang") from None
 
 
 glossary_option = click.option(
@@ -227,28 +205,26 @@ def build(
     Example:
       presspack build releases/ --out out/ --lang ko,en --jobs 2
     """
-    from toolkit.pack import BuildOptions
-    from toolkit.pack import build as run_build
+    from toolkit.commands import build as commands
 
     lang_tuple = _parse_langs(langs)
-    options = BuildOptions(
-        out=out,
-        langs=lang_tuple,
-        templates=templates or _default_templates(),
-        style=style,
-        glossary=glossary if glossary is not None else _default_glossary(),
-        check=check,
-        dry_run=dry_run,
-        jobs=jobs,
-    )
-    from toolkit.fonts import fonts_cached
-
-    if not (check or dry_run) and not fonts_cached():
+    if not (check or dry_run) and commands.fonts_need_building():
         click.echo("Preparing fonts (first run only, about 30 s)…", err=True)
     bar = _Progress("Building") if sys.stderr.isatty() and not as_json else None
     with reported():
         try:
-            result = run_build(list(paths), options, progress=bar.update if bar else None)
+            result = commands.build(
+                list(paths),
+                out=out,
+                langs=lang_tuple,
+                glossary=glossary,
+                templates=templates,
+                style=style,
+                check=check,
+                dry_run=dry_run,
+                jobs=jobs,
+                progress=bar.update if bar else None,
+            )
         finally:
             if bar:
                 bar.close()
@@ -336,18 +312,18 @@ def translate(
       presspack translate releases/x/release.ko.md --to en
       echo '창원특례시는 포럼을 열었다.' | presspack translate - --to en
     """
-    from toolkit.translate import TranslateRequest, run_translate
+    from toolkit.commands.translate import translate as run_translate
 
-    request = TranslateRequest(
-        source=source,
-        to_lang=to_lang,
-        from_lang=from_lang,
-        glossary=glossary if glossary is not None else _default_glossary(),
-        output=output,
-        dry_run=dry_run,
-    )
     with reported():
-        result = run_translate(request, stdin=sys.stdin)
+        result = run_translate(
+            source,
+            stdin=sys.stdin,
+            to_lang=to_lang,
+            from_lang=from_lang,
+            glossary=glossary,
+            output=output,
+            dry_run=dry_run,
+        )
     if result.diff:
         click.echo(result.diff, nl=False)
     if result.text is not None:
@@ -387,11 +363,10 @@ def glossary_lint(csv: Path | None) -> None:
     Example:
       presspack glossary lint glossary.csv
     """
-    from toolkit.glossary import lint_glossary
+    from toolkit.commands import glossary as commands
 
-    path = csv or _default_glossary() or Path("glossary.csv")
     with reported():
-        problems = lint_glossary(path)
+        path, problems = commands.lint(csv)
     for p in problems:
         _echo_problem(p)
     errors = [p for p in problems if p.severity == "error"]
@@ -418,43 +393,14 @@ def glossary_find(text: str, glossary: Path | None, lang: str | None, as_json: b
     Example:
       presspack glossary find '창원시는 방위사업청과 협약을 맺었다'
     """
-    from toolkit.glossary import load_glossary
-    from toolkit.sources import detect_lang
-    from toolkit.termmatch import Matcher
+    from toolkit.commands import glossary as commands
 
-    path = glossary or _default_glossary() or Path("glossary.csv")
     with reported():
-        g = load_glossary(path)
-    src = lang or detect_lang(text)
-    matcher = Matcher(g, src)
-    matches = matcher.find(text)
-    near = matcher.near_misses(text)
+        found = commands.find(text, glossary=glossary, lang=lang)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "matches": [
-                        {
-                            "start": m.start,
-                            "end": m.end,
-                            "term": m.source_term,
-                            "target": m.target_term,
-                            "particle": m.particle,
-                            "category": m.entry.category,
-                            "line": m.entry.line,
-                        }
-                        for m in matches
-                    ],
-                    "near_misses": [
-                        {"start": n.start, "end": n.end, "term": n.source_term, "reason": n.reason}
-                        for n in near
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
         return
+    path, matches, near = found.glossary, found.matches, found.near_misses
     if not matches and not near:
         click.echo("no glossary terms found")
     for m in matches:
@@ -481,19 +427,16 @@ def glossary_export(fmt: str, glossary: Path | None, output: Path | None) -> Non
     Example:
       presspack glossary export --format tbx -o glossary.tbx
     """
-    from toolkit.atomic import write_bytes_atomic
-    from toolkit.glossary import load_glossary
-    from toolkit.tbx import export_tbx
+    from toolkit.commands import glossary as commands
+    from toolkit.core.atomic import write_bytes_atomic
 
-    path = glossary or _default_glossary() or Path("glossary.csv")
     with reported():
-        data = export_tbx(load_glossary(path))
+        data = commands.export(glossary=glossary, fmt=fmt)
     if output is None or str(output) == "-":
         click.echo(data.decode("utf-8"), nl=False)
     else:
         write_bytes_atomic(output, data)
         click.echo(f"wrote {output}", err=True)
-    _ = fmt
 
 
 @glossary.command("import")
@@ -510,16 +453,11 @@ def glossary_import(file: Path, glossary: Path | None, dry_run: bool) -> None:
     Example:
       presspack glossary import from-trados.tbx
     """
-    from toolkit.glossary import Glossary, load_glossary
-    from toolkit.tbx import merge, read_terms, write_glossary_csv
+    from toolkit.commands import glossary as commands
 
-    path = glossary or _default_glossary() or Path("glossary.csv")
     with reported():
-        existing = load_glossary(path) if path.exists() else Glossary(entries=(), path=str(path))
-        incoming = read_terms(file)
-        merged, report = merge(existing, incoming)
-        if report.added and not dry_run:
-            write_glossary_csv(merged, path)
+        imported = commands.import_terms(file, glossary=glossary, dry_run=dry_run)
+    path, report = imported.glossary, imported.report
     for e in report.added:
         click.echo(f"added: {e.ko} → {e.en} ({file}:{e.line})")
     for c in report.conflicts:
@@ -554,28 +492,14 @@ def models_list(as_json: bool) -> None:
     Example:
       presspack models list
     """
-    from toolkit.packages import list_installed, packages_dir
+    from toolkit.commands import models as commands
 
-    pkgs = list_installed()
+    pkgs = commands.installed()
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "from": p.from_code,
-                        "to": p.to_code,
-                        "version": p.package_version,
-                        "name": p.name,
-                        "path": str(p.path),
-                    }
-                    for p in pkgs
-                ],
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(commands.to_json(pkgs), indent=2))
         return
     if not pkgs:
-        click.echo(f"no models installed in {packages_dir()}")
+        click.echo(f"no models installed in {commands.packages_dir()}")
     for p in pkgs:
         click.echo(f"{p.from_code}→{p.to_code}  {p.name} {p.package_version}  {p.path}")
 
@@ -597,12 +521,14 @@ def models_install(args: tuple[str, ...], timeout: float) -> None:
       presspack models install translate-ko_en-1_1.argosmodel
       presspack models install ko en
     """
-    from toolkit.packages import install_file, install_from_index
+    from toolkit.commands import models as commands
 
+    if not (len(args) == 1 or (len(args) == 2 and all(a in ("ko", "en") for a in args))):
+        raise click.UsageError("give FILE.argosmodel, or two language codes such as 'ko en'")
     with reported():
         if len(args) == 1:
-            pkg = install_file(Path(args[0]))
-        elif len(args) == 2 and all(a in ("ko", "en") for a in args):
+            pkg = commands.install(args)
+        else:
             with click.progressbar(
                 length=0, label=f"Downloading {args[0]}→{args[1]}", file=sys.stderr
             ) as bar:
@@ -612,9 +538,7 @@ def models_install(args: tuple[str, ...], timeout: float) -> None:
                         bar.length = total
                     bar.update(done - bar.pos)
 
-                pkg = install_from_index(args[0], args[1], timeout=timeout, progress=progress)
-        else:
-            raise click.UsageError("give FILE.argosmodel, or two language codes such as 'ko en'")
+                pkg = commands.install(args, timeout=timeout, progress=progress)
     click.echo(f"installed {pkg.from_code}→{pkg.to_code} {pkg.name} {pkg.package_version}")
 
 
@@ -628,8 +552,8 @@ def models_remove(from_code: str, to_code: str) -> None:
     Example:
       presspack models remove ko en
     """
-    from toolkit.packages import remove
+    from toolkit.commands import models as commands
 
     with reported():
-        pkg = remove(from_code, to_code)
+        pkg = commands.remove(from_code, to_code)
     click.echo(f"removed {pkg.from_code}→{pkg.to_code} {pkg.name} {pkg.package_version}")

@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import cast
 from xml.parsers import expat
 
-from toolkit.atomic import write_bytes_atomic
-from toolkit.errors import GlossaryError, Problem, problem
-from toolkit.glossary import CATEGORIES, Entry, Glossary
+from toolkit.core.atomic import write_bytes_atomic
+from toolkit.core.errors import GlossaryError, Problem, problem
+from toolkit.terminology.glossary import CATEGORIES, Entry, Glossary
 
 __all__ = [
     "Conflict",
@@ -347,8 +347,7 @@ def _entries_from_tbx(root: _Node, path: Path) -> list[Entry]:
 
 def _load_csv(path: Path) -> list[Entry]:
     """Delegate to glossary.load_glossary (looked up by name: it is developed in parallel)."""
-    from toolkit import glossary as glossary_module
-
+    from toolkit.terminology import glossary as glossary_module
     loader = getattr(glossary_module, "load_glossary", None)
     if loader is None:  # pragma: no cover - only while glossary.py lacks the loader
         raise GlossaryError(problem(path, None, "CSV import is not available in this build"))

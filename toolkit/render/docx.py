@@ -16,17 +16,11 @@ import re
 import zipfile
 from typing import Any
 
-from toolkit.document import Release
-from toolkit.errors import Problem, RenderError, problem
-from toolkit.fonts import SOURCES, describe_char
-from toolkit.style import (
-    HouseStyle,
-    Item,
-    dateline_text,
-    footer_text,
-    layout,
-    organization,
-)
+from toolkit.core.document import Release
+from toolkit.core.errors import Problem, RenderError, problem
+from toolkit.render.fonts import SOURCES, describe_char
+from toolkit.render.layout import Item, dateline_text, footer_text, layout, organization
+from toolkit.render.style import HouseStyle
 
 # dateline_text/footer_text re-exported for the pack builder.
 __all__ = ["dateline_text", "footer_text", "render_docx"]
@@ -256,7 +250,7 @@ def _body(doc: Any, items: tuple[Item, ...], style: HouseStyle, fonts: _Fonts) -
             p = doc.add_paragraph(style="Subtitle")
         elif item.role == "heading":
             p = doc.add_paragraph(style=f"Heading {item.level or 2}")
-        elif item.role == "bullet":
+        elif item.role == "list_item":
             p = doc.add_paragraph(style="List Bullet")
         elif item.role == "quote":
             p = doc.add_paragraph(style="Quote")

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from toolkit.errors import ModelError, Problem
-from toolkit.packages import InstalledPackage, find_package
-from toolkit.segmentation import split_overlong
+from toolkit.core.errors import ModelError, Problem
+from toolkit.mt.models import InstalledPackage, find_package
+from toolkit.mt.segmentation import split_overlong
 
 __all__ = [
     "CTranslate2Translator",

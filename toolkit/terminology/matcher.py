@@ -41,8 +41,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from toolkit.glossary import Entry, Glossary
-from toolkit.josa import fix_particle
+from toolkit.terminology.glossary import Entry, Glossary
+from toolkit.terminology.josa import fix_particle
 
 # --------------------------------------------------------------------------- particles
 

@@ -13,10 +13,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from toolkit.document import Finding, Severity
-from toolkit.termmatch import Matcher
-from toolkit.terms import count_targets, locate
+from toolkit.core.document import Finding, Severity
+from toolkit.mt.enforce import count_targets, locate
+
+if TYPE_CHECKING:
+    from toolkit.translation.memory import Memory
+from toolkit.terminology.matcher import Matcher
 
 
 @dataclass(frozen=True)
@@ -270,3 +274,24 @@ def run_checks(source: str, target: str, ctx: QAContext) -> list[Finding]:
     for _, check in CHECKS:
         findings.extend(check(source, target, ctx))
     return findings
+
+
+def qa_findings(memory: Memory, tgt: str, matcher: Matcher | None, file: str) -> list[Finding]:
+    """Run the QA checks on every segment pair of a translation."""
+    matcher = matcher if matcher is not None else empty_matcher(memory.source_lang)
+    findings: list[Finding] = []
+    for unit in memory.units:
+        for seg in unit.segments:
+            if not seg.src.strip():
+                continue
+            ctx = QAContext(src_lang=memory.source_lang, tgt_lang=tgt, matcher=matcher, file=file, line=0)
+            findings.extend(run_checks(seg.src, seg.tgt, ctx))
+    return findings
+
+
+def empty_matcher(src_lang: str) -> Matcher:
+    """A matcher with no terms: the QA checks that need no glossary still run."""
+    from toolkit.terminology.glossary import Glossary
+    from toolkit.terminology.matcher import Matcher
+
+    return Matcher(Glossary(entries=()), src_lang)

@@ -1,8 +1,7 @@
-"""Write a Release back as a Markdown source (translations are files people edit).
+"""Release Markdown: reading it into blocks, writing it back, patching only changed lines.
 
-The output is what :func:`toolkit.sources.load_release` reads back to the
-same Release: plain front matter, one line per paragraph, so a translator's
-diff shows exactly the sentences that changed.
+Translations are files people edit, so the writer produces what the reader reads
+back to the same Release, and a patch rewrites only the lines of changed blocks.
 """
 
 from __future__ import annotations
@@ -10,7 +9,11 @@ from __future__ import annotations
 import json
 import re
 
-from toolkit.document import Block, Release
+from toolkit.core.document import Block, BlockKind, Release
+from toolkit.core.errors import Problem
+from toolkit.sources.decode import SourceFile
+from toolkit.sources.frontmatter import _parse_front_matter, _split_front_matter
+from toolkit.sources.release import _END_MARK_RE, LoadedRelease, _finish, _meta_from_values
 
 _PLAIN_RE = re.compile(r"^[^\s\"'#&*!|>%@`{}\[\],?:\-][^\n]*$")
 _NEEDS_ESCAPE_RE = re.compile(r"^(#|[-*+]\s|>|###\s*$|\\)")
@@ -20,7 +23,13 @@ def _yaml_value(value: str) -> str:
     if "\n" in value:
         lines = value.split("\n")
         return "|\n" + "\n".join(("  " + ln) if ln else "" for ln in lines)
-    if _PLAIN_RE.match(value) and ": " not in value and " #" not in value and value == value.strip():
+    if (
+        _PLAIN_RE.match(value)
+        and ": " not in value
+        and not value.endswith(":")
+        and " #" not in value
+        and value == value.strip()
+    ):
         return value
     return json.dumps(value, ensure_ascii=False)
 
@@ -29,7 +38,7 @@ def _block_md(block: Block) -> str:
     text = block.text
     if block.kind == "heading":
         return "#" * max(1, min(block.level or 2, 3)) + " " + text
-    if block.kind == "bullet":
+    if block.kind == "list_item":
         return "- " + text
     if block.kind == "quote":
         return "> " + text
@@ -104,7 +113,7 @@ def _block_span(lines: list[str], block: Block) -> tuple[int, int] | None:
     start = block.line - 1
     if not 0 <= start < len(lines) or not lines[start].strip():
         return None
-    if block.kind in ("heading", "bullet"):
+    if block.kind in ("heading", "list_item"):
         return start, start
     end = start
     while end + 1 < len(lines) and lines[end + 1].strip():
@@ -173,3 +182,105 @@ def encode_like(text: str, old: bytes | None) -> bytes:
     if old is not None and b"\r\n" in old:
         text = text.replace("\n", "\r\n")
     return bom + text.encode("utf-8")
+
+
+# --------------------------------------------------------------------------- reading
+
+_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+_BULLET_RE = re.compile(r"^\s*[-*+]\s+(.*)$")
+
+
+_QUOTE_RE = re.compile(r"^\s*>\s?(.*)$")
+
+
+def parse_markdown_body(body: str, first_line: int) -> list[Block]:
+    """Turn Markdown-ish body text into blocks.
+
+    Inline markup is deliberately *not* interpreted: releases are printed
+    exactly as written (an asterisk in a quote must survive).
+    """
+    blocks: list[Block] = []
+    para: list[str] = []
+    para_line = 0
+    kind: BlockKind = "paragraph"
+
+    def flush() -> None:
+        nonlocal para, kind
+        if para:
+            joined = " ".join(s.strip() for s in para if s.strip())
+            if joined:
+                blocks.append(Block(kind=kind, text=joined, line=para_line))
+        para = []
+        kind = "paragraph"
+
+    for offset, raw in enumerate(body.split("\n")):
+        lineno = first_line + offset
+        line = raw.rstrip()
+        if not line.strip():
+            flush()
+            continue
+        if _END_MARK_RE.match(line):
+            flush()
+            continue
+        heading = _HEADING_RE.match(line)
+        if heading:
+            flush()
+            text = heading.group(2).strip()
+            if text:
+                blocks.append(
+                    Block(kind="heading", text=text, level=min(len(heading.group(1)), 3), line=lineno)
+                )
+            continue
+        bullet = _BULLET_RE.match(line)
+        if bullet and not (para and kind == "paragraph"):
+            flush()
+            blocks.append(Block(kind="list_item", text=bullet.group(1).strip(), line=lineno))
+            continue
+        quote = _QUOTE_RE.match(line)
+        if quote:
+            if kind != "quote":
+                flush()
+                kind = "quote"
+                para_line = lineno
+            para.append(quote.group(1))
+            continue
+        if kind == "quote":
+            flush()
+        if not para:
+            para_line = lineno
+            if line.startswith("\\") and len(line) > 1 and line[1] in "#-*+>\\":
+                line = line[1:]  # an escaped leading marker is literal text
+        para.append(line)
+    flush()
+    return blocks
+
+
+def _load_markdown(src: SourceFile, expected_lang: str | None) -> LoadedRelease:
+    problems: list[Problem] = []
+    warnings: list[Problem] = list(src.warnings)
+    yaml_text, yaml_line, body_text, body_line = _split_front_matter(src)
+    values: dict[str, tuple[str, int]] = {}
+    if yaml_text is not None:
+        values, fm_problems = _parse_front_matter(src.path, yaml_text, yaml_line)
+        problems.extend(fm_problems)
+    blocks = parse_markdown_body(body_text, body_line)
+    # A Markdown file without a title key may carry its headline as "# H1".
+    if (
+        not values.get("title", ("", 0))[0].strip()
+        and blocks
+        and blocks[0].kind == "heading"
+        and blocks[0].level == 1
+    ):
+        values["title"] = (blocks[0].text, blocks[0].line)
+        blocks = blocks[1:]
+    meta, translation_of = _meta_from_values(
+        src.path,
+        values,
+        values.get("title", ("", 0))[0] + "\n" + body_text,
+        expected_lang,
+        problems,
+        warnings,
+    )
+    return _finish(src.path, meta, blocks, translation_of, problems, warnings)

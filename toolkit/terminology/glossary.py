@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from toolkit.errors import GlossaryError, Problem
+from toolkit.core.errors import GlossaryError, Problem
 
 CATEGORIES: frozenset[str] = frozenset(
     {"place", "defense", "org", "person", "title", "term", "event", "venue", "product", "policy"}

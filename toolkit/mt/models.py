@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from toolkit.errors import ModelError, Problem
+from toolkit.core.errors import ModelError, Problem
 
 __all__ = [
     "DEFAULT_INDEX",

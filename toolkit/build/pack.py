@@ -8,67 +8,31 @@ leaves the previous pack intact and the next build redoes the work.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from toolkit import __version__
-from toolkit.atomic import write_bytes_atomic
-from toolkit.document import LANGS, Finding, Release
-from toolkit.errors import PresspackError, Problem, SourceError, problem
-from toolkit.sources import LoadedRelease, ReleaseSet, discover, load_release
+from toolkit.build.cache import Output, cached_outputs, read_cache, sha256_bytes, write_cache
+from toolkit.build.plan import BuildOptions, ReleaseJob, load_release_set, portable
+from toolkit.core.atomic import write_bytes_atomic
+from toolkit.core.document import LANGS, Release
+from toolkit.core.errors import PresspackError, Problem, SourceError, problem
+from toolkit.core.document import Finding
+from toolkit.sources import LoadedRelease, ReleaseSet, discover
 
-CACHE_NAME = ".presspack-cache.json"
+__all__ = ["BuildOptions", "BuildResult", "Output", "ReleaseJob", "build"]
+
 LOCK_NAME = ".presspack.lock"
+
+
 MANIFEST_NAME = "manifest.json"
+
+
 FORMATS = ("docx", "pdf")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    out: Path
-    langs: tuple[str, ...] | None = None
-    templates: Path = Path("templates")
-    style: str = "default"
-    glossary: Path | None = None
-    check: bool = False  # report what is stale, write nothing
-    dry_run: bool = False  # like check, but also show translation-file diffs
-    jobs: int = 1
-    allow_mt: bool = True  # fill in missing languages with the engine when asked
-
-
-@dataclass(frozen=True)
-class Output:
-    release: str
-    lang: str
-    format: str
-    path: Path
-    sha256: str
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "release": self.release,
-            "lang": self.lang,
-            "format": self.format,
-            "path": str(self.path),
-            "sha256": self.sha256,
-        }
-
-
-@dataclass(frozen=True)
-class ReleaseJob:
-    """Everything needed to render one release pack; picklable for --jobs."""
-
-    name: str
-    releases: tuple[Release, ...]
-    inputs: tuple[tuple[str, str], ...]  # (name, sha256) of every input
-    key: str
-    findings: tuple[Finding, ...] = ()
 
 
 @dataclass
@@ -94,60 +58,10 @@ class BuildResult:
         }
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def load_release_set(rs: ReleaseSet) -> tuple[dict[str, LoadedRelease], list[Problem]]:
-    """Load every language file of a release; collect problems instead of stopping."""
-    loaded: dict[str, LoadedRelease] = {}
-    problems: list[Problem] = []
-    for lang, path in rs.files.items():
-        try:
-            lr = load_release(path, expected_lang=lang or None)
-        except SourceError as exc:
-            problems.extend(exc.problems)
-            continue
-        loaded[lr.release.lang] = lr
-    for lang, lr in loaded.items():
-        if lr.translation_of and lr.translation_of not in loaded:
-            problems.append(
-                problem(
-                    lr.release.source_path,
-                    None,
-                    f"translation_of: {lr.translation_of}, but the release has no {lr.translation_of} source",
-                    f"add release.{lr.translation_of}.md or remove translation_of",
-                )
-            )
-        _ = lang
-    return loaded, problems
-
-
-def source_lang_of(loaded: dict[str, LoadedRelease]) -> str:
-    for lang, lr in sorted(loaded.items()):
-        if lr.translation_of is None:
-            return lang
-    return sorted(loaded)[0]
-
-
-# --------------------------------------------------------------------------- rendering
-
-
 def render_release(release: Release, templates: Path, style_name: str) -> dict[str, bytes]:
-    from toolkit.render_docx import render_docx
-    from toolkit.render_pdf import render_pdf
-    from toolkit.style import load_style
+    from toolkit.render.docx import render_docx
+    from toolkit.render.pdf import render_pdf
+    from toolkit.render.style import load_style
 
     style = load_style(templates, style_name)
     return {"docx": render_docx(release, style), "pdf": render_pdf(release, style)}
@@ -156,12 +70,6 @@ def render_release(release: Release, templates: Path, style_name: str) -> dict[s
 def _render_job(args: tuple[ReleaseJob, Path, str]) -> dict[str, dict[str, bytes]]:
     job, templates, style_name = args
     return {r.lang: render_release(r, templates, style_name) for r in job.releases}
-
-
-def portable(finding: Finding) -> Finding:
-    """A finding as stored in a pack: file names relative to the release folder,
-    so the same release gives the same manifest wherever it is built."""
-    return replace(finding, file=Path(finding.file).name) if finding.file else finding
 
 
 def output_path(out: Path, name: str, lang: str, fmt: str) -> Path:
@@ -193,46 +101,6 @@ def write_pack(job: ReleaseJob, rendered: dict[str, dict[str, bytes]], out: Path
     return outputs
 
 
-# --------------------------------------------------------------------------- cache
-
-
-def _read_cache(out: Path) -> dict[str, Any]:
-    """A corrupt or foreign cache is ignored (rebuilt), never trusted."""
-    path = out / CACHE_NAME
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != 1 or not isinstance(data.get("releases"), dict):
-        return {}
-    return data
-
-
-def _write_cache(out: Path, cache: dict[str, Any]) -> None:
-    cache["format"] = 1
-    data = json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    write_bytes_atomic(out / CACHE_NAME, data.encode("utf-8"))
-
-
-def _cached_outputs_valid(out: Path, name: str, entry: Any, key: str) -> list[Output] | None:
-    if not isinstance(entry, dict) or entry.get("key") != key:
-        return None
-    outputs: list[Output] = []
-    for item in entry.get("outputs", []):
-        try:
-            path = out / name / str(item["file"])
-            digest = str(item["sha256"])
-            if not path.is_file() or sha256_file(path) != digest:
-                return None
-            outputs.append(Output(name, str(item.get("lang", "")), str(item["format"]), path, digest))
-        except (KeyError, TypeError, OSError):
-            return None
-    return outputs or None
-
-
-# --------------------------------------------------------------------------- build
-
-
 def build(
     paths: Sequence[Path],
     options: BuildOptions,
@@ -240,7 +108,7 @@ def build(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> BuildResult:
     """Build release packs for PATHS into ``options.out``."""
-    from toolkit.inputs import BuildInputs
+    from toolkit.build.inputs import BuildInputs
 
     result = BuildResult()
     sets = discover(paths)
@@ -279,7 +147,7 @@ def build(
         raise SourceError(problems)
 
     # 2. decide what each release needs (translation, rendering) and its cache key
-    from toolkit.regenerate import plan_release
+    from toolkit.build.plan import plan_release
 
     plans = []
     for rs, loaded in per_release:
@@ -293,12 +161,12 @@ def build(
 
     options.out.mkdir(parents=True, exist_ok=True)
     with FileLock(str(options.out / LOCK_NAME)):
-        cache = _read_cache(options.out)
+        cache = read_cache(options.out)
         releases_cache: dict[str, Any] = cache.setdefault("releases", {})
         todo: list[ReleaseJob] = []
         for plan in plans:
             job = plan.job
-            valid = _cached_outputs_valid(options.out, job.name, releases_cache.get(job.name), job.key)
+            valid = cached_outputs(options.out, job.name, releases_cache.get(job.name), job.key)
             if valid is not None and not plan.writes and not plan.needs_mt:
                 result.up_to_date.append(job.name)
                 result.outputs.extend(valid)
@@ -342,21 +210,6 @@ def build(
                     for o in outs
                 ],
             }
-            _write_cache(options.out, cache)
+            write_cache(options.out, cache)
     result.outputs.sort(key=lambda o: (o.release, o.lang, o.format))
     return result
-
-
-def default_jobs() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-__all__ = [
-    "BuildOptions",
-    "BuildResult",
-    "Output",
-    "ReleaseJob",
-    "build",
-    "default_jobs",
-    "replace",
-]

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from toolkit.atomic import write_bytes_atomic
-from toolkit.errors import RenderError, problem
+from toolkit.core.atomic import write_bytes_atomic
+from toolkit.core.errors import RenderError, problem
 
 RECIPE_VERSION = "1"  # bump when the instancing recipe changes (invalidates caches)
 WEIGHTS: tuple[int, int] = (400, 700)

@@ -9,6 +9,7 @@ is replaced keeps its permission bits; a new one gets the usual umask ones
 from __future__ import annotations
 
 import contextlib
+import difflib
 import os
 import tempfile
 from pathlib import Path
@@ -42,3 +43,15 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     write_bytes_atomic(path, text.encode(encoding))
+
+
+def unified_diff(path: Path, old: bytes | None, new: bytes) -> str:
+    """The change a write would make, as ``git diff`` shows it (for ``--dry-run``)."""
+    old_text = old.decode("utf-8", "replace") if old is not None else ""
+    lines = difflib.unified_diff(
+        old_text.splitlines(keepends=True),
+        new.decode("utf-8").splitlines(keepends=True),
+        fromfile=f"a/{path}" if old is not None else "/dev/null",
+        tofile=f"b/{path}",
+    )
+    return "".join(lines)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from toolkit import __version__
 
 if TYPE_CHECKING:
-    from toolkit.engine import Translator
-    from toolkit.glossary import Glossary
-    from toolkit.termmatch import Matcher
+    from toolkit.mt.engine import Translator
+    from toolkit.terminology.glossary import Glossary
+    from toolkit.terminology.matcher import Matcher
 
 
 @dataclass
@@ -32,12 +32,12 @@ class BuildInputs:
 
     @classmethod
     def create(cls, templates: Path, style: str, glossary_path: Path | None) -> BuildInputs:
-        from toolkit.fonts import fonts_fingerprint
-        from toolkit.style import load_style, style_fingerprint
+        from toolkit.render.fonts import fonts_fingerprint
+        from toolkit.render.style import load_style, style_fingerprint
 
         glossary = None
         if glossary_path is not None:
-            from toolkit.glossary import load_glossary
+            from toolkit.terminology.glossary import load_glossary
 
             glossary = load_glossary(glossary_path)
         house = load_style(templates, style)
@@ -54,14 +54,14 @@ class BuildInputs:
         if self.glossary is None:
             return None
         if src_lang not in self._matchers:
-            from toolkit.termmatch import Matcher
+            from toolkit.terminology.matcher import Matcher
 
             self._matchers[src_lang] = Matcher(self.glossary, src_lang)
         return self._matchers[src_lang]
 
     def translator(self, src: str, tgt: str) -> Translator:
         if (src, tgt) not in self._translators:
-            from toolkit.engine import load_translator
+            from toolkit.mt.engine import load_translator
 
             self._translators[(src, tgt)] = load_translator(src, tgt)
         return self._translators[(src, tgt)]

@@ -10,19 +10,81 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit.atomic import write_bytes_atomic
-from toolkit.document import Finding, Lang, Release
-from toolkit.errors import ModelError, PresspackError, problem
-from toolkit.sources import LoadedRelease, ReleaseSet
-from toolkit.write_markdown import dump_markdown, encode_like, patch_markdown
+from toolkit.core.atomic import unified_diff, write_bytes_atomic
+from toolkit.core.document import Finding, Lang, Release
+from toolkit.core.errors import ModelError, PresspackError, problem
+from toolkit.core.errors import Problem, SourceError
+from toolkit.sources import LoadedRelease, ReleaseSet, load_release
+from toolkit.sources.markdown import dump_markdown, encode_like, patch_markdown
 
 if TYPE_CHECKING:
-    from toolkit.inputs import BuildInputs
-    from toolkit.pack import BuildOptions, ReleaseJob
+    from toolkit.build.inputs import BuildInputs
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path
+    langs: tuple[str, ...] | None = None
+    templates: Path = Path("templates")
+    style: str = "default"
+    glossary: Path | None = None
+    check: bool = False  # report what is stale, write nothing
+    dry_run: bool = False  # like check, but also show translation-file diffs
+    jobs: int = 1
+    allow_mt: bool = True  # fill in missing languages with the engine when asked
+
+
+@dataclass(frozen=True)
+class ReleaseJob:
+    """Everything needed to render one release pack; picklable for --jobs."""
+
+    name: str
+    releases: tuple[Release, ...]
+    inputs: tuple[tuple[str, str], ...]  # (name, sha256) of every input
+    key: str
+    findings: tuple[Finding, ...] = ()
+
+
+def load_release_set(rs: ReleaseSet) -> tuple[dict[str, LoadedRelease], list[Problem]]:
+    """Load every language file of a release; collect problems instead of stopping."""
+    loaded: dict[str, LoadedRelease] = {}
+    problems: list[Problem] = []
+    for lang, path in rs.files.items():
+        try:
+            lr = load_release(path, expected_lang=lang or None)
+        except SourceError as exc:
+            problems.extend(exc.problems)
+            continue
+        loaded[lr.release.lang] = lr
+    for lang, lr in loaded.items():
+        if lr.translation_of and lr.translation_of not in loaded:
+            problems.append(
+                problem(
+                    lr.release.source_path,
+                    None,
+                    f"translation_of: {lr.translation_of}, but the release has no {lr.translation_of} source",
+                    f"add release.{lr.translation_of}.md or remove translation_of",
+                )
+            )
+        _ = lang
+    return loaded, problems
+
+
+def source_lang_of(loaded: dict[str, LoadedRelease]) -> str:
+    for lang, lr in sorted(loaded.items()):
+        if lr.translation_of is None:
+            return lang
+    return sorted(loaded)[0]
+
+
+def portable(finding: Finding) -> Finding:
+    """A finding as stored in a pack: file names relative to the release folder,
+    so the same release gives the same manifest wherever it is built."""
+    return replace(finding, file=Path(finding.file).name) if finding.file else finding
 
 
 @dataclass
@@ -61,17 +123,6 @@ def release_digest(release: Release) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def unified_diff(path: Path, old: bytes | None, new: bytes) -> str:
-    old_text = old.decode("utf-8", "replace") if old is not None else ""
-    lines = difflib.unified_diff(
-        old_text.splitlines(keepends=True),
-        new.decode("utf-8").splitlines(keepends=True),
-        fromfile=f"a/{path}" if old is not None else "/dev/null",
-        tofile=f"b/{path}",
-    )
-    return "".join(lines)
-
-
 def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
@@ -85,8 +136,8 @@ def plan_release(
     options: BuildOptions,
     inputs: BuildInputs,
 ) -> ReleasePlan:
-    from toolkit.pack import ReleaseJob, portable, source_lang_of
-    from toolkit.translation import Memory, memory_path, sync_translation
+    from toolkit.translation.memory import Memory, memory_path
+    from toolkit.translation.sync import sync_translation
 
     src_lang = source_lang_of(loaded)
     source = loaded[src_lang].release
@@ -115,7 +166,7 @@ def plan_release(
         if lr is not None:
             target_path = Path(lr.release.source_path)
         elif in_memory_only:
-            from toolkit.translate import default_output
+            from toolkit.translation.files import default_output
 
             target_path = default_output(rs.files[""], lang)
         else:
@@ -224,7 +275,7 @@ def _content_changed(old: Release, new: Release) -> bool:
 
 def _glossary_used_fp(inputs: BuildInputs, source: Release) -> str:
     """Fingerprint of the glossary entries this release's source uses."""
-    from toolkit.translation import units_of
+    from toolkit.translation.memory import units_of
 
     matcher = inputs.matcher(source.lang)
     if matcher is None:

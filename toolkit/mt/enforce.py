@@ -39,12 +39,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from toolkit.document import Finding
-from toolkit.errors import ModelError, Problem
-from toolkit.josa import fix_particle
-from toolkit.termmatch import PARTICLES, Matcher, TermMatch, check_at, is_delimiter
+from toolkit.core.document import Finding
+from toolkit.core.errors import ModelError, Problem
+from toolkit.terminology.josa import fix_particle
+from toolkit.terminology.matcher import PARTICLES, Matcher, TermMatch, check_at, is_delimiter
 
-Translate = Callable[[list[str], int], list[list[str]]]
+TranslateFn = Callable[[list[str], int], list[list[str]]]
+Translate = TranslateFn  # (segments, num_hypotheses) -> hypotheses per segment
 
 _MAX_TAIL = max(len(p) for p in PARTICLES) + 1
 
@@ -296,3 +297,20 @@ def enforce(
         outputs.append(text)
         findings.extend(found)
     return outputs, findings
+
+
+def machine_translate(
+    segments: Sequence[str],
+    translate: TranslateFn,
+    matcher: Matcher | None,
+    tgt: str,
+    *,
+    num_hypotheses: int = 4,
+) -> tuple[list[str], list[Finding]]:
+    """Translate a batch of segments in one engine call, enforcing the glossary."""
+    if not segments:
+        return [], []
+    if matcher is None:
+        outs = translate(list(segments), 1)
+        return [hyps[0] if hyps else "" for hyps in outs], []
+    return enforce(segments, translate, matcher, tgt, num_hypotheses=num_hypotheses)

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from toolkit.atomic import write_bytes_atomic
-from toolkit.document import Finding, Lang
-from toolkit.errors import PresspackError, SourceError, problem
+from toolkit.core.atomic import write_bytes_atomic
+from toolkit.core.document import Finding, Lang
+from toolkit.core.errors import PresspackError, SourceError, problem
 
 if TYPE_CHECKING:
-    from toolkit.termmatch import Matcher
-    from toolkit.translation import TranslateFn
+    from toolkit.mt.enforce import TranslateFn
+    from toolkit.terminology.matcher import Matcher
 
 _LANG_SUFFIX_RE = re.compile(r"^(?P<stem>.*?)(?:\.(?:ko|en))?$")
 
@@ -51,14 +51,14 @@ def _other(lang: str) -> Lang:
 def _load_matcher(glossary: Path | None, src: str) -> Matcher | None:
     if glossary is None:
         return None
-    from toolkit.glossary import load_glossary
-    from toolkit.termmatch import Matcher
+    from toolkit.terminology.glossary import load_glossary
+    from toolkit.terminology.matcher import Matcher
 
     return Matcher(load_glossary(glossary), src)
 
 
 def _translator_fn(src: str, tgt: str) -> tuple[TranslateFn, str]:
-    from toolkit.engine import load_translator
+    from toolkit.mt.engine import load_translator
 
     translator = load_translator(src, tgt)
 
@@ -72,9 +72,9 @@ def translate_plain(
     text: str, src: str, tgt: str, translate: TranslateFn, matcher: Matcher | None
 ) -> tuple[str, list[Finding]]:
     """Translate plain text sentence by sentence, keeping its layout exactly."""
-    from toolkit.qa import QAContext, run_checks
-    from toolkit.segmentation import split_sentences
-    from toolkit.translation import machine_translate
+    from toolkit.mt.enforce import machine_translate
+    from toolkit.mt.segmentation import split_sentences
+    from toolkit.translation.checks import QAContext, run_checks
 
     pieces: list[tuple[str, str, str]] = []  # (leading ws, core, trailing ws) or core "" for layout
     for line in text.split("\n"):
@@ -94,7 +94,7 @@ def translate_plain(
     result: list[str] = []
     for lead, core, trail in pieces:
         result.append(lead + (next(it) if core else "") + trail)
-    from toolkit.translation import empty_matcher
+    from toolkit.translation.checks import empty_matcher
 
     qa_matcher = matcher if matcher is not None else empty_matcher(src)
     ctx = QAContext(src_lang=src, tgt_lang=tgt, matcher=qa_matcher, file="<stdin>", line=0)
@@ -151,10 +151,11 @@ def _check_pair(src: str, tgt: str) -> None:
 
 
 def _translate_release_file(request: TranslateRequest) -> TranslateResult:
-    from toolkit.regenerate import unified_diff
+    from toolkit.core.atomic import unified_diff
     from toolkit.sources import load_release
-    from toolkit.translation import Memory, memory_path, sync_translation
-    from toolkit.write_markdown import dump_markdown, encode_like, patch_markdown
+    from toolkit.sources.markdown import dump_markdown, encode_like, patch_markdown
+    from toolkit.translation.memory import Memory, memory_path
+    from toolkit.translation.sync import sync_translation
 
     loaded = load_release(request.source)
     source = loaded.release

@@ -14,18 +14,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit import fonts
-from toolkit.document import Release
-from toolkit.errors import Problem, RenderError, problem
-from toolkit.style import (
-    HouseStyle,
-    Item,
-    dateline_text,
-    footer_text,
-    layout,
-    organization,
-    page_number_text,
-)
+from toolkit.core.document import Release
+from toolkit.core.errors import Problem, RenderError, problem
+from toolkit.render import fonts
+from toolkit.render.layout import Item, dateline_text, footer_text, layout, organization, page_number_text
+from toolkit.render.style import HouseStyle
 
 # dateline_text/footer_text re-exported for the pack builder.
 __all__ = ["dateline_text", "footer_text", "prepare_fonts", "render_pdf"]
@@ -212,8 +205,8 @@ def _styles(style: HouseStyle, f: _Fonts) -> dict[str, Any]:
             keepWithNext=1,
             **sized(t.heading_size),
         ),
-        "bullet": derive(
-            "bullet",
+        "list_item": derive(
+            "list_item",
             leftIndent=t.body_size * 1.6,
             bulletIndent=t.body_size * 0.4,
             bulletFontName=bullet_name,
@@ -258,7 +251,7 @@ def _flowables(items: tuple[Item, ...], style: HouseStyle, f: _Fonts, styles: di
         bold = item.role in _BOLD_ROLES
         text = f.markup(item.lead, bold=True) + f.markup(item.text, bold=bold)
         kwargs: dict[str, Any] = {}
-        if item.role == "bullet":
+        if item.role == "list_item":
             kwargs["bulletText"] = BULLET
         out.append(Paragraph(text, styles[item.role], **kwargs))
     return out

@@ -1,0 +1,41 @@
+"""Defaults the library decides (not the CLI): where the glossary and house styles are.
+
+Like mkdocs' config: one place owns the defaults, commands only pass overrides.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+GLOSSARY_ENV = "PRESSPACK_GLOSSARY"
+TEMPLATES_ENV = "PRESSPACK_TEMPLATES"
+
+
+def bundled_templates() -> Path:
+    """The default house style shipped inside the package (used when no
+    ``templates/`` folder is given or found, e.g. after a plain pip install)."""
+    return Path(__file__).resolve().parents[1] / "data" / "templates"
+
+
+def default_glossary() -> Path | None:
+    """``$PRESSPACK_GLOSSARY``, else ``./glossary.csv`` when it exists, else none."""
+    env = os.environ.get(GLOSSARY_ENV)
+    if env:
+        return Path(env)
+    path = Path("glossary.csv")
+    return path if path.is_file() else None
+
+
+def glossary_or_default(path: Path | None) -> Path:
+    """For commands that need a glossary file: the given one, the default, or ./glossary.csv."""
+    return path or default_glossary() or Path("glossary.csv")
+
+
+def default_templates() -> Path:
+    """``$PRESSPACK_TEMPLATES``, else ``./templates`` when it exists, else the bundled style."""
+    env = os.environ.get(TEMPLATES_ENV)
+    if env:
+        return Path(env)
+    path = Path("templates")
+    return path if path.is_dir() else bundled_templates()

@@ -1,0 +1,132 @@
+"""Decoding source bytes: UTF-8 (BOM or not), UTF-16 with BOM, Korean CP949/EUC-KR.
+
+Every text reader starts here, so encodings and control characters are handled once.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.core.document import Lang
+from toolkit.core.errors import Problem, SourceError, problem
+
+_HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A decoded source: text with LF newlines plus what we noticed on the way."""
+
+    path: Path
+    text: str
+    encoding: str
+    warnings: tuple[Problem, ...] = ()
+
+
+def decode_source(path: Path, data: bytes | None = None) -> SourceFile:
+    """Decode bytes as UTF-8 (BOM or not), UTF-16 with BOM, or CP949/EUC-KR.
+
+    Korean Windows tools still save CP949; we decode it correctly when the
+    bytes are valid CP949 and read as Hangul, never guess further (mojibake is
+    worse than a clear refusal).
+    """
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SourceError(
+                problem(
+                    path,
+                    None,
+                    f"cannot read file ({exc.strerror})",
+                    "check the path and permissions",
+                )
+            ) from exc
+    if not data.strip():
+        raise SourceError(problem(path, None, "file is empty", "write the release text into it"))
+    warnings: list[Problem] = []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(problem(path, None, "invalid UTF-16 text", "save the file as UTF-8")) from exc
+        encoding = "utf-16"
+    elif b"\x00" in data:
+        raise SourceError(
+            problem(
+                path,
+                None,
+                "binary file, not a text release",
+                "give a .md, .txt or .docx release (Word files must end in .docx)",
+            )
+        )
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+            encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+        except UnicodeDecodeError as exc:
+            text, encoding = _decode_legacy(path, data, exc)
+            warnings.append(
+                Problem(
+                    file=str(path),
+                    line=None,
+                    what=f"file is {encoding.upper()} encoded (decoded as Korean {encoding.upper()})",
+                    fix="save it as UTF-8 to silence this warning",
+                    severity="warning",
+                )
+            )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = [i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cc" and ch not in "\n\t"]
+    if bad and len(bad) > max(8, len(text) // 100):
+        raise SourceError(
+            problem(path, None, "binary file, not a text release", "give a .md, .txt or .docx release")
+        )
+    if bad:
+        text = "".join(ch for ch in text if not (unicodedata.category(ch) == "Cc" and ch not in "\n\t"))
+    return SourceFile(path=path, text=text, encoding=encoding, warnings=tuple(warnings))
+
+
+def _decode_legacy(path: Path, data: bytes, exc: UnicodeDecodeError) -> tuple[str, str]:
+    line = data[: exc.start].count(b"\n") + 1
+    try:
+        text = data.decode("cp949")
+    except UnicodeDecodeError:
+        raise SourceError(
+            problem(
+                path,
+                line,
+                "file is not valid UTF-8 (nor CP949/EUC-KR Korean)",
+                "save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)",
+            )
+        ) from exc
+    letters = _LETTER_RE.findall(text)
+    hangul = _HANGUL_RE.findall(text)
+    if not letters or len(hangul) < len(letters) * 0.2:
+        raise SourceError(
+            problem(
+                path,
+                line,
+                "file is not valid UTF-8 and does not look like CP949/EUC-KR Korean either",
+                "save the file as UTF-8",
+            )
+        )
+    try:
+        data.decode("euc-kr")
+        encoding = "euc-kr"
+    except UnicodeDecodeError:
+        encoding = "cp949"
+    return text, encoding
+
+
+def detect_lang(text: str) -> Lang:
+    """Korean when a fair share of the letters are Hangul; English otherwise."""
+    letters = len(_LETTER_RE.findall(text))
+    hangul = len(_HANGUL_RE.findall(text))
+    return "ko" if letters and hangul / letters >= 0.2 else "en"

@@ -1,0 +1,114 @@
+"""Finding releases: folders holding release.<lang>.* files, or single source files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.core.errors import Problem, SourceError, problem
+
+SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".docx")
+
+
+@dataclass(frozen=True)
+class ReleaseSet:
+    """One release: its name and the file of each language it has."""
+
+    name: str
+    folder: Path
+    files: dict[str, Path] = field(default_factory=dict)  # lang -> path, sorted by lang
+
+    def file_for(self, lang: str) -> Path | None:
+        return self.files.get(lang)
+
+
+_RELEASE_FILE_RE = re.compile(r"^release\.(ko|en)\.(md|markdown|txt|docx)$", re.IGNORECASE)
+
+
+def discover(paths: Iterable[Path]) -> list[ReleaseSet]:
+    """Expand PATH arguments into release sets.
+
+    A folder holding ``release.<lang>.*`` files is one release; any other
+    folder is searched (one level per release folder, recursively) for such
+    folders. A file is a single-language release named after its stem.
+    """
+    found: dict[str, ReleaseSet] = {}
+    problems: list[Problem] = []
+
+    def add(rs: ReleaseSet) -> None:
+        key = str(rs.folder / rs.name)
+        found[key] = rs
+
+    for path in paths:
+        if not path.exists():
+            problems.append(problem(path, None, "no such file or folder", "check the path"))
+            continue
+        if path.is_file():
+            if path.suffix.lower() not in SOURCE_SUFFIXES:
+                problems.append(
+                    problem(
+                        path,
+                        None,
+                        f"unsupported file type '{path.suffix}'",
+                        "give a .md, .txt or .docx release",
+                    )
+                )
+                continue
+            m = _RELEASE_FILE_RE.match(path.name)
+            if m:
+                rs = _release_set_from_folder(path.parent, problems)
+                if rs is not None:
+                    add(rs)
+            else:
+                add(ReleaseSet(name=path.stem, folder=path.parent, files={"": path}))
+            continue
+        rs = _release_set_from_folder(path, problems)
+        if rs is not None:
+            add(rs)
+            continue
+        subfolders = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_dir() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        for sub in subfolders:
+            rs = _release_set_from_folder(sub, problems)
+            if rs is not None:
+                add(rs)
+        if not any(str(k).startswith(str(path)) for k in found):
+            problems.append(
+                problem(
+                    path,
+                    None,
+                    "no releases found",
+                    "a release folder holds release.ko.md and/or release.en.md",
+                )
+            )
+    if problems:
+        raise SourceError(problems)
+    return sorted(found.values(), key=lambda r: (str(r.folder), r.name))
+
+
+def _release_set_from_folder(folder: Path, problems: list[Problem]) -> ReleaseSet | None:
+    files: dict[str, Path] = {}
+    for child in sorted(folder.iterdir()):
+        m = _RELEASE_FILE_RE.match(child.name)
+        if not m or not child.is_file():
+            continue
+        lang = m.group(1).lower()
+        if lang in files:
+            problems.append(
+                problem(
+                    child,
+                    None,
+                    f"two '{lang}' sources in one release ({files[lang].name}, {child.name})",
+                    "keep only one",
+                )
+            )
+            continue
+        files[lang] = child
+    if not files:
+        return None
+    return ReleaseSet(name=folder.name, folder=folder, files=dict(sorted(files.items())))

@@ -1,0 +1,92 @@
+"""YAML front matter: values kept exactly as written, each with its line for messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.sources.decode import SourceFile
+
+
+def _split_front_matter(src: SourceFile) -> tuple[str | None, int, str, int]:
+    """Return (yaml_text, yaml_first_line, body_text, body_first_line)."""
+    text = src.text
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, 0, text, 1
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), 2, "\n".join(lines[i + 1 :]), i + 2
+    raise SourceError(
+        problem(
+            src.path,
+            1,
+            "front matter is not closed",
+            "add a line with '---' after the last front matter key",
+        )
+    )
+
+
+def _parse_front_matter(
+    path: Path, yaml_text: str, first_line: int
+) -> tuple[dict[str, tuple[str, int]], list[Problem]]:
+    """Parse YAML front matter into {key: (raw string value, line)}.
+
+    Values are kept as written (no YAML date/boolean coercion) so we can
+    validate them ourselves and point at the line.
+    """
+    import yaml
+
+    problems: list[Problem] = []
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else first_line
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise SourceError(
+            problem(
+                path,
+                line,
+                f"invalid front matter ({reason})",
+                "write one 'key: value' per line; quote values containing ':'",
+            )
+        ) from exc
+    values: dict[str, tuple[str, int]] = {}
+    if node is None:
+        return values, problems
+    if not isinstance(node, yaml.MappingNode):
+        raise SourceError(
+            problem(
+                path,
+                first_line,
+                "front matter is not a list of 'key: value' lines",
+                "write one 'key: value' per line",
+            )
+        )
+    for key_node, value_node in node.value:
+        line = first_line + key_node.start_mark.line
+        key = str(key_node.value).strip()
+        if not isinstance(value_node, yaml.ScalarNode):
+            if isinstance(value_node, yaml.SequenceNode) and all(
+                isinstance(v, yaml.ScalarNode) for v in value_node.value
+            ):
+                value = "\n".join(str(v.value) for v in value_node.value)
+            else:
+                problems.append(
+                    problem(
+                        path,
+                        line,
+                        f"'{key}' must be text",
+                        f"write '{key}: …' on one line or as a '|' block",
+                    )
+                )
+                continue
+        else:
+            value = str(value_node.value)
+            if value_node.tag == "tag:yaml.org,2002:null" and value in ("", "~", "null"):
+                value = ""
+        if key in values:
+            problems.append(problem(path, line, f"duplicate front matter key '{key}'", "keep only one"))
+        values[key] = (value.strip("\n").rstrip(), line)
+    return values, problems

@@ -1,0 +1,231 @@
+"""What every reader shares: front matter values → Meta, body blocks → Release, validated at once.
+
+All problems of one file are collected and raised together so staff fix a file in
+one pass, not one error per run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from toolkit.core.document import LANGS, Block, Lang, Meta, Release
+from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.sources.decode import detect_lang
+
+KNOWN_KEYS = (
+    "title",
+    "subtitle",
+    "date",
+    "dateline",
+    "lang",
+    "organization",
+    "copyright",
+    "contact",
+    "embargo",
+    "department",
+    "translation_of",
+)
+
+
+_COPYRIGHT_RE = re.compile(r"^\s*(?:©|ⓒ|\(c\)|Copyright\b)", re.IGNORECASE)
+
+
+_END_MARK_RE = re.compile(r"^\s*(?:###|-\s*30\s*-|-끝-|<끝>)\s*$")
+
+
+@dataclass(frozen=True)
+class LoadedRelease:
+    """A parsed release with the non-fatal problems (warnings) found in it."""
+
+    release: Release
+    translation_of: Lang | None = None
+    warnings: tuple[Problem, ...] = ()
+
+
+def _parse_date(path: Path, value: str, line: int, key: str, problems: list[Problem]) -> dt.date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return (
+            dt.date.fromisoformat(value[:10])
+            if len(value) >= 10 and value[10:11] in ("", "T", " ")
+            else dt.date.fromisoformat(value)
+        )
+    except ValueError:
+        problems.append(
+            problem(path, line, f"invalid {key} '{value}'", f"use an ISO date such as {key}: 2026-11-05")
+        )
+        return None
+
+
+def _validate_embargo(path: Path, value: str, line: int, problems: list[Problem]) -> str:
+    value = value.strip()
+    if not value or not re.match(r"^\d{4}-", value):
+        return value  # free text such as "Nov. 5, 2026, 6 a.m. KST" is allowed
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        problems.append(
+            problem(
+                path,
+                line,
+                f"invalid embargo '{value}'",
+                "use an ISO date-time such as embargo: 2026-11-05T06:00+09:00, or free text",
+            )
+        )
+    return value
+
+
+def _is_about_heading(text: str, lang: str) -> bool:
+    t = text.strip()
+    if re.match(r"^About\b", t):
+        return True
+    return bool(re.search(r"(소개|개요)$", t)) and not t.startswith("About")
+
+
+def _split_about(blocks: Sequence[Block], lang: str) -> tuple[list[Block], list[Block], str]:
+    for i, block in enumerate(blocks):
+        if block.kind == "heading" and _is_about_heading(block.text, lang):
+            return list(blocks[:i]), list(blocks[i + 1 :]), block.text
+    return list(blocks), [], ""
+
+
+def _split_copyright(blocks: list[Block]) -> tuple[list[Block], str]:
+    if blocks and blocks[-1].kind == "paragraph" and _COPYRIGHT_RE.match(blocks[-1].text):
+        return blocks[:-1], blocks[-1].text
+    return blocks, ""
+
+
+def _meta_from_values(
+    path: Path,
+    values: dict[str, tuple[str, int]],
+    text_for_detection: str,
+    expected_lang: str | None,
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> tuple[Meta, Lang | None]:
+    def get(key: str) -> str:
+        return values.get(key, ("", 0))[0].strip()
+
+    for key, (_, line) in values.items():
+        if key not in KNOWN_KEYS:
+            near = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.7)
+            hint = f"did you mean '{near[0]}'?" if near else f"known keys: {', '.join(KNOWN_KEYS)}"
+            warnings.append(
+                Problem(
+                    file=str(path),
+                    line=line,
+                    what=f"unknown front matter key '{key}' (ignored)",
+                    fix=hint,
+                    severity="warning",
+                )
+            )
+    title = get("title")
+    if not title:
+        line = values.get("title", ("", 1))[1] or 1
+        problems.append(problem(path, line, "missing title", "add 'title: <headline>' to the front matter"))
+    lang_raw = get("lang").lower()
+    lang: Lang
+    if lang_raw:
+        if lang_raw not in LANGS:
+            problems.append(
+                problem(
+                    path,
+                    values["lang"][1],
+                    f"unknown lang '{lang_raw}'",
+                    "use 'lang: ko' or 'lang: en'",
+                )
+            )
+            lang = detect_lang(text_for_detection)
+        else:
+            lang = "ko" if lang_raw == "ko" else "en"
+    else:
+        lang = detect_lang(text_for_detection)
+    if expected_lang and lang != expected_lang:
+        line = values["lang"][1] if "lang" in values else 1
+        problems.append(
+            problem(
+                path,
+                line,
+                f"file name says '{expected_lang}' but the text is '{lang}'",
+                f"rename the file or set 'lang: {expected_lang}'",
+            )
+        )
+    translation_of: Lang | None = None
+    tr = get("translation_of").lower()
+    if tr:
+        if tr not in LANGS or tr == lang:
+            problems.append(
+                problem(
+                    path,
+                    values["translation_of"][1],
+                    f"invalid translation_of '{tr}'",
+                    "name the source language (ko or en), different from this file's lang",
+                )
+            )
+        else:
+            translation_of = "ko" if tr == "ko" else "en"
+    date = None
+    if "date" in values:
+        date = _parse_date(path, values["date"][0], values["date"][1], "date", problems)
+    embargo = ""
+    if "embargo" in values:
+        embargo = _validate_embargo(path, values["embargo"][0], values["embargo"][1], problems)
+    meta = Meta(
+        title=" ".join(title.split()),
+        lang=lang,
+        subtitle=" ".join(get("subtitle").split()),
+        date=date,
+        dateline=get("dateline"),
+        organization=get("organization"),
+        copyright=get("copyright"),
+        contact=values.get("contact", ("", 0))[0].strip(),
+        embargo=embargo,
+        department=get("department"),
+        extra=tuple(sorted((k, v) for k, (v, _) in values.items() if k not in KNOWN_KEYS)),
+    )
+    return meta, translation_of
+
+
+def _finish(
+    path: Path,
+    meta: Meta,
+    blocks: list[Block],
+    translation_of: Lang | None,
+    problems: list[Problem],
+    warnings: list[Problem],
+    copyright_from_body: str = "",
+) -> LoadedRelease:
+    body, about, about_title = _split_about(blocks, meta.lang)
+    if about:
+        about, trailing_copyright = _split_copyright(about)
+    else:
+        body, trailing_copyright = _split_copyright(body)
+    footer = copyright_from_body or trailing_copyright
+    if footer and not meta.copyright:
+        meta = replace(meta, copyright=footer)
+    if not body and not about:
+        problems.append(
+            problem(
+                path,
+                None,
+                "release has no body text",
+                "add paragraphs after the front matter/headline",
+            )
+        )
+    if problems:
+        raise SourceError(sorted(problems, key=lambda p: p.line or 0) + warnings)
+    release = Release(
+        meta=meta,
+        body=tuple(body),
+        about=tuple(about),
+        about_title=about_title,
+        source_path=str(path),
+    )
+    return LoadedRelease(release=release, translation_of=translation_of, warnings=tuple(warnings))
