@@ -19,9 +19,8 @@ from toolkit import __version__
 from toolkit.build.cache import Output, cached_outputs, read_cache, sha256_bytes, write_cache
 from toolkit.build.plan import BuildOptions, ReleaseJob, load_release_set, portable
 from toolkit.core.atomic import write_bytes_atomic
-from toolkit.core.document import LANGS, Release
+from toolkit.core.document import LANGS, Finding, Release
 from toolkit.core.errors import PresspackError, Problem, SourceError, problem
-from toolkit.core.document import Finding
 from toolkit.sources import LoadedRelease, ReleaseSet, discover
 
 __all__ = ["BuildOptions", "BuildResult", "Output", "ReleaseJob", "build"]

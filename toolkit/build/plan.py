@@ -7,7 +7,6 @@ every release was read and validated (and never with ``--check``/``--dry-run``).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
@@ -16,8 +15,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.core.atomic import unified_diff, write_bytes_atomic
 from toolkit.core.document import Finding, Lang, Release
-from toolkit.core.errors import ModelError, PresspackError, problem
-from toolkit.core.errors import Problem, SourceError
+from toolkit.core.errors import ModelError, PresspackError, Problem, SourceError, problem
 from toolkit.sources import LoadedRelease, ReleaseSet, load_release
 from toolkit.sources.markdown import dump_markdown, encode_like, patch_markdown
 
