@@ -12,6 +12,7 @@ import contextlib
 import difflib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -21,7 +22,9 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def write_bytes_atomic(path: Path, data: bytes, *, check: Callable[[], None] | None = None) -> None:
+    """Write ``data`` to ``path`` atomically; ``check`` runs right before the file is
+    replaced (the new bytes already on disk) and may raise to cancel the write."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777
@@ -34,6 +37,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if check is not None:
+            check()
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
