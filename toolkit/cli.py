@@ -255,7 +255,7 @@ def build(
         if result.errors or not (check or dry_run):
             raise SystemExit(1)
     if check or dry_run:
-        for line in result.stale:
+        for line in result.stale if not as_json else ():  # the JSON report lists them under "stale"
             click.echo(f"stale: {line}", err=not check)
         if result.stale:
             if check:

@@ -292,6 +292,7 @@ def map_segments(old_units: Sequence[Sequence[str]], new_texts: Sequence[str]) -
         ranges.append((members, ns, ne, old_tokens[oa:ob] == new_tokens[ns:ne]))
     ranges = _keep_to_own_paragraph(ranges, old_tokens, seg_range, new_tokens)
     ranges, extra_ranges = _relink_moved(ranges, old_tokens, seg_range, new_tokens)
+    ranges, extra_ranges = _claim_neighbouring_text(ranges, extra_ranges, old_tokens, seg_range)
     groups_list: list[Group] = []
     for members, ns, ne, exact in ranges:
         if exact and len(members) > 1:
@@ -462,6 +463,59 @@ def _keep_to_own_paragraph(
     return out
 
 
+def _claim_neighbouring_text(
+    ranges: list[tuple[list[int], int, int, bool]],
+    extra: list[tuple[int, int]],
+    old_tokens: Sequence[str],
+    seg_range: dict[int, tuple[int, int]],
+) -> tuple[list[tuple[list[int], int, int, bool]], list[tuple[int, int]]]:
+    """Segments found nowhere, next to a neighbour (same old paragraph) that was found:
+    the unclaimed text right beside that neighbour is their text, edited."""
+    if not extra:
+        return ranges, extra
+    order = sorted(range(len(ranges)), key=lambda i: seg_range[ranges[i][0][0]][0])
+
+    def same_paragraph(a: int, b: int) -> bool:  # ranges a before b in the old text
+        end, start = seg_range[ranges[a][0][-1]][1], seg_range[ranges[b][0][0]][0]
+        return _PARA not in old_tokens[end:start]
+
+    def gone(i: int) -> bool:
+        return ranges[i][2] <= ranges[i][1]
+
+    result = list(ranges)
+    dropped: set[int] = set()
+    k = 0
+    while k < len(order):
+        if not gone(order[k]):
+            k += 1
+            continue
+        j = k
+        while j + 1 < len(order) and gone(order[j + 1]) and same_paragraph(order[j], order[j + 1]):
+            j += 1
+        before = (
+            order[k - 1]
+            if k > 0 and not gone(order[k - 1]) and same_paragraph(order[k - 1], order[k])
+            else None
+        )
+        after = (
+            order[j + 1]
+            if j + 1 < len(order) and not gone(order[j + 1]) and same_paragraph(order[j], order[j + 1])
+            else None
+        )
+        run = None
+        if before is not None:
+            run = next((r for r in extra if r[0] == ranges[before][2]), None)
+        if run is None and after is not None:
+            run = next((r for r in extra if r[1] == ranges[after][1]), None)
+        if run is not None:
+            extra = [r for r in extra if r != run]
+            members = [m for i in order[k : j + 1] for m in ranges[i][0]]
+            result[order[k]] = (members, run[0], run[1], False)
+            dropped.update(order[k + 1 : j + 1])
+        k = j + 1
+    return [r for i, r in enumerate(result) if i not in dropped], extra
+
+
 def _runs(indices: list[int]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     for k in indices:
@@ -500,34 +554,33 @@ def _relink_moved(
     segment (which then keeps what is left, or nothing).
     """
     n = len(new_tokens)
-    owner: list[int | None] = [None] * n  # index into ranges
+    taken_exact = -2  # owner of words claimed as a moved segment's exact text: never given up
+    owner: list[int | None] = [None] * n  # index into ranges (their diff pairing), or taken_exact
     for gi, (_, ns, ne, _) in enumerate(ranges):
         for k in range(ns, ne):
             owner[k] = gi
-    exact = [r[3] for r in ranges]
     starts = {0} | {b for _, b in _sentences(new_tokens)}
     ends = {b for _, b in _sentences(new_tokens)}
-    pieces: dict[int, list[tuple[int, int]]] = {}  # relinked member ranges, per original group
     at: dict[str, list[int]] = {}
     for k in sorted(starts):
         if k < n:
             at.setdefault(new_tokens[k], []).append(k)
+    found: dict[int, dict[int, tuple[int, int]]] = {}  # group -> member -> its exact new range
 
     def free(k: int, mine: int) -> bool:
         o = owner[k]
-        return new_tokens[k] != _PARA and (o is None or (o != mine and not exact[o]) or o == mine)
+        return new_tokens[k] != _PARA and (o is None or o == mine or (o >= 0 and not ranges[o][3]))
 
     changed = True
     while changed:
         changed = False
         for gi, (members, _, _, is_exact) in enumerate(ranges):
-            if is_exact or gi in pieces:
+            if is_exact:
                 continue
-            taken: list[tuple[int, int, int]] = []
-            claimed: set[int] = set()
+            mine = found.setdefault(gi, {})
             for m in members:
                 words = list(old_tokens[seg_range[m][0] : seg_range[m][1]])
-                if not words or _PARA in words:
+                if m in mine or not words or _PARA in words:
                     continue
                 hit = next(
                     (
@@ -535,46 +588,38 @@ def _relink_moved(
                         for k in at.get(words[0], ())
                         if k + len(words) in ends
                         and list(new_tokens[k : k + len(words)]) == words
-                        and all(free(j, gi) and j not in claimed for j in range(k, k + len(words)))
+                        and all(free(j, gi) for j in range(k, k + len(words)))
                     ),
                     None,
                 )
                 if hit is None:
                     continue
-                taken.append((m, hit, hit + len(words)))
-                claimed.update(range(hit, hit + len(words)))
-            gone = ranges[gi][2] <= ranges[gi][1]
-            if len(taken) != len(members) and not (gone and taken):
-                continue
-            if len(taken) != len(members):  # found nowhere as a whole: each member on its own
-                found = {m for m, _, _ in taken}
-                taken = [*taken, *((m, -1, -1) for m in members if m not in found)]
-                taken.sort()
-            for k in range(n):
-                if owner[k] == gi:
-                    owner[k] = None  # what the diff paired it with is nobody's now
-            for k in claimed:
-                owner[k] = gi
-            pieces[gi] = [(a, b) for _, a, b in taken]
-            exact[gi] = True
-            changed = True
+                for j in range(hit, hit + len(words)):
+                    owner[j] = taken_exact
+                mine[m] = (hit, hit + len(words))
+                changed = True
+            if len(mine) == len(members):  # all of it was moved: what the diff paired it with is free
+                for k in range(n):
+                    if owner[k] == gi:
+                        owner[k] = None
     result: list[tuple[list[int], int, int, bool]] = []
     for gi, (members, ns, ne, is_exact) in enumerate(ranges):
-        if gi in pieces:
-            for m, (a, b) in zip(members, pieces[gi], strict=True):
-                result.append(([m], a, b, True) if a >= 0 else ([m], ns, ns, False))
+        mine = found.get(gi, {})
+        result.extend(([m], *mine[m], True) for m in members if m in mine)
+        rest = [m for m in members if m not in mine]
+        if not rest:
             continue
-        mine = [k for k in range(ns, ne) if owner[k] == gi]
-        if len(mine) == ne - ns:
-            result.append((members, ns, ne, is_exact))
-        elif mine:  # part of its text was someone else's: it keeps the first run of what is left
-            run = _runs(mine)[0]
-            for k in mine:
+        kept = [k for k in range(ns, ne) if owner[k] == gi]
+        if len(kept) == ne - ns:
+            result.append((rest, ns, ne, is_exact and not mine))
+        elif kept:  # part of its text was someone else's: the rest keeps the first run of what is left
+            run = _runs(kept)[0]
+            for k in kept:
                 if not run[0] <= k < run[1]:
                     owner[k] = None
-            result.append((members, run[0], run[1], False))
+            result.append((rest, run[0], run[1], False))
         else:
-            result.append((members, ns, ns, False))
+            result.append((rest, ns, ns, False))
     extra = _runs([k for k in range(n) if owner[k] is None and new_tokens[k] != _PARA])
     return sorted(result, key=lambda r: r[0][0]), extra
 
@@ -583,13 +628,14 @@ def _relink_moved(
 
 Anchors = Callable[[str, str], float]  # (source group, target group) -> cost adjustment (negative = support)
 
+# bead priors, -log of Gale & Church's frequencies relative to 1:1 (0.89 / 0.089 / 0.011 / ~0.008)
 _BEADS: tuple[tuple[int, int, float], ...] = (
     (1, 1, 0.0),
-    (1, 2, 1.2),
-    (2, 1, 1.2),
-    (2, 2, 2.0),
-    (1, 3, 2.4),
-    (3, 1, 2.4),
+    (1, 2, 2.3),
+    (2, 1, 2.3),
+    (2, 2, 4.4),
+    (1, 3, 4.7),
+    (3, 1, 4.7),
 )
 MAX_LENGTH_FACTOR = 2.5  # a bead whose length is off by more than this from the paragraph's ratio is doubtful
 

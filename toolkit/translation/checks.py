@@ -187,6 +187,11 @@ def numbers(text: str) -> Counter[str]:
     return result
 
 
+def stated_numbers(text: str) -> Counter[str]:
+    """:func:`numbers` without month names (a Korean date often gives only the day)."""
+    return numbers(text) - _month_names(text)
+
+
 def _month_names(text: str) -> Counter[str]:
     return Counter(str(_MONTHS[hit.group().rstrip(".")[:3].lower()]) for hit in _MONTH.finditer(text))
 

@@ -44,7 +44,7 @@ from toolkit.core.document import Finding, Lang, Release
 from toolkit.mt.enforce import TranslateFn, machine_translate
 from toolkit.mt.segmentation import split_sentences
 from toolkit.translation.align import Group, Mapping, Span, align_sentences, map_segments, normalized
-from toolkit.translation.checks import empty_matcher, numbers, run_checks
+from toolkit.translation.checks import empty_matcher, run_checks, stated_numbers
 from toolkit.translation.memory import (
     Memory,
     Origin,
@@ -110,11 +110,13 @@ def _replace_term(text: str, old: str, new: str, keep: Sequence[str] = ()) -> tu
         if other and old in other and other != old:
             protected.extend((m.start(), m.end()) for m in re.finditer(re.escape(other), text))
     word = r"[^\W_]"
-    pattern = re.compile(
-        (rf"(?<!{word})" if re.match(word, old[0]) else "")
-        + re.escape(old)
-        + (rf"(?!{word})" if re.match(word, old[-1]) and not _is_hangul(old[-1]) else "")
-    )
+    latin = r"[^\W_\uac00-\ud7a3]"  # a letter or digit that is not Hangul
+    # a Latin-edged term must not touch other Latin letters ("Changwon Cityscape"), but a
+    # Korean particle may follow it ("Changwon City는"); a Hangul-edged term must not
+    # start inside a Korean word (신창원시) and may carry a particle after it (창원시는)
+    before = (rf"(?<!{word})" if _is_hangul(old[0]) else rf"(?<!{latin})") if re.match(word, old[0]) else ""
+    after = rf"(?!{latin})" if re.match(word, old[-1]) and not _is_hangul(old[-1]) else ""
+    pattern = re.compile(before + re.escape(old) + after)
     hits = [m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in protected)]
     if not hits:
         return text, False
@@ -250,25 +252,34 @@ def adopt(source: Release, target: Release, matcher: Matcher | None, source_file
         return None
 
     def anchors(src: str, tgt_text: str) -> float:
+        """Numbers and glossary terms that agree pull a pairing together; missing ones push it apart."""
         cost = 0.0
-        ns, nt = numbers(src), numbers(tgt_text)
+        ns, nt = stated_numbers(src), stated_numbers(tgt_text)
         if ns or nt:
-            cost += (
-                -1.0
-                if ns == nt
-                else 1.5 * sum(((ns - nt) + (nt - ns)).values()) / max(1, sum((ns | nt).values()))
-            )
+            cost += -1.0 if ns == nt else 2.0 * sum(((ns - nt) + (nt - ns)).values())
         for _, term in _expected_terms(src, matcher):
-            cost += -0.5 if term in tgt_text else 0.5
+            cost += -0.5 if term in tgt_text else 1.0
         return cost
+
+    def agrees(src: str, tgt_text: str) -> bool:
+        return stated_numbers(src) == stated_numbers(tgt_text) and all(
+            term in tgt_text for _, term in _expected_terms(src, matcher)
+        )
 
     units: list[UnitMemory] = []
     for su, tu in zip(src_units, tgt_units, strict=True):
         src_segs = segments_of(su.text, source.lang)
         tgt_segs = segments_of(tu.text, target.lang)
         beads = align_sentences(src_segs, tgt_segs, anchors) if src_segs and tgt_segs else None
+        whole = (0, len(src_segs), 0, len(tgt_segs))
+        if beads is not None and agrees(su.text, tu.text):
+            # a pairing that would make QA complain about a paragraph that is right as a whole is
+            # a wrong pairing: the paragraph stays one segment (QA still checks it, quietly)
+            pairs = [(join_segments(src_segs[a:b]), join_segments(tgt_segs[c:d])) for a, b, c, d in beads]
+            if not all(agrees(s, t) for s, t in pairs):
+                beads = None
         if beads is None:
-            beads = [(0, len(src_segs), 0, len(tgt_segs))]
+            beads = [whole]
         segs = []
         for i0, i1, j0, j1 in beads:
             src, text = join_segments(src_segs[i0:i1]), join_segments(tgt_segs[j0:j1])
@@ -375,13 +386,15 @@ def sync_translation(
     # the output units (file order) and the memory (source order)
     out_units: list[Unit] = []
     seg_out: dict[int, int] = {}
+    seg_rank: dict[int, tuple[int, int]] = {}  # (output unit, place in it): findings in document order
     for section_outs in plan.outs:
         for o in section_outs:
             text = _render(o, plan.segs)
             if not text:
                 continue
-            for k in o.seg_ids():
+            for place, k in enumerate(o.seg_ids()):
                 seg_out.setdefault(k, len(out_units))
+                seg_rank.setdefault(k, (len(out_units), place))
             out_units.append(Unit(o.id, text))
     mem_out: list[UnitMemory] = []
     for section_units in plan.memory:
@@ -403,8 +416,8 @@ def sync_translation(
         text = " ".join(f for f in seg.fragments if f)
         if seg.src.strip() and text.strip():
             findings.extend((f, k) for f in run_checks(seg.src, text, ctx))
+    findings.sort(key=lambda p: seg_rank.get(p[1], (-1, 0)) if p[1] is not None else (-1, 0))
     placed = [(f, seg_out.get(k) if k is not None else None) for f, k in findings]
-    placed.sort(key=lambda p: -1 if p[1] is None else p[1])
 
     copyright_text = target.meta.copyright if target is not None else ""
     release = release_from_units(source, out_units, tgt, copyright_text=copyright_text, path=target_path)
@@ -461,6 +474,7 @@ def _update_terms(segs: Sequence[_Seg], target_path: str, findings: list[tuple[F
             continue
         old_map = dict(seg.old_terms)
         unchanged = [t for s, t in seg.terms if old_map.get(s) == t]
+        failed: dict[str, str] = {}
         for src_term, new_term in dict(seg.terms).items():
             old_term = old_map.get(src_term)
             if old_term is None or old_term == new_term:
@@ -476,6 +490,9 @@ def _update_terms(segs: Sequence[_Seg], target_path: str, findings: list[tuple[F
             if done:
                 updates += 1
                 continue
+            if any(new_term in frag for frag in seg.fragments):
+                continue  # someone already wrote the new term
+            failed[src_term] = old_term  # still to do: asked again on every sync until it is
             findings.append(
                 (
                     Finding(
@@ -491,6 +508,8 @@ def _update_terms(segs: Sequence[_Seg], target_path: str, findings: list[tuple[F
                     k,
                 )
             )
+        if failed:
+            seg.terms = tuple((src, failed.get(src, tgt)) for src, tgt in seg.terms)
     return updates
 
 
