@@ -414,3 +414,38 @@ def test_format_1_memory_is_read_and_upgraded(project: Path, tmp_path: Path) -> 
     assert [s["tgt"] for u in upgraded["units"] for s in u["segments"]] == [
         s["tgt"] for u in data["units"] for s in u["segments"]
     ]
+
+
+def test_imported_post_edits_go_through_the_same_sync(machine: Path) -> None:
+    """The hook importers (XLIFF, review DOCX) use: their text counts as a person's edit."""
+    from dataclasses import replace
+
+    from toolkit.sources import load_release
+    from toolkit.translation.filesync import apply_sync, read_snapshot, sync_file
+
+    en, ko = machine / "release.en.md", machine / "release.ko.md"
+    old = block(en, "참석자들은 부스를 돌며")
+    before = en.read_text("utf-8")
+
+    def post_edit(release):  # type: ignore[no-untyped-def]
+        body = tuple(
+            replace(b, text="Attendees toured the booths.") if b.text == old else b for b in release.body
+        )
+        return replace(release, body=body)
+
+    source_snap = read_snapshot(ko)
+    plan = sync_file(
+        load_release(ko, data=source_snap.data).release,
+        source_snap,
+        en,
+        "en",
+        matcher=None,
+        translate=lambda: lambda batch, n: [[s] * n for s in batch],
+        edit_target=post_edit,
+    )
+    assert plan.diff.count("\n-") == 1 and "+Attendees toured the booths." in plan.diff
+    assert apply_sync(plan) == [en, machine / "release.en.tm.json"]
+    after = en.read_text("utf-8")
+    assert after == before.replace(old, "Attendees toured the booths.")
+    seg = next(s for s in segments(en) if s["tgt"] == "Attendees toured the booths.")
+    assert seg["origin"] == "human" and seg["src"] == old  # the copy model's text was the source

@@ -227,12 +227,18 @@ def sync_file(
     keep: Collection[int] | None = None,
     accept_all: bool = False,
     keep_all: bool = False,
+    edit_target: Callable[[Release], Release] | None = None,
 ) -> FileSync:
     """Plan the sync of one translation file (see the module docstring).
 
     ``accept`` / ``keep`` are line numbers of the file as it is now whose pending
     reviews are resolved (``accept_all`` / ``keep_all``: every one). With ``write=False`` the
     translation is only computed (for a pack), its files are neither read nor planned.
+
+    ``edit_target`` changes the translation as read before the sync sees it: imported
+    post-edits (XLIFF, review DOCX) go in this way and are then treated exactly like a
+    person's edits of the file — kept, recorded as human, written only where they change
+    lines, and not at all if the file changed meanwhile.
     """
     from toolkit.sources import load_release
     from toolkit.sources.markdown import dump_markdown, encode_like, patch_markdown
@@ -249,7 +255,10 @@ def sync_file(
     if target_snap.data is not None:
         target = load_release(target_path, data=target_snap.data).release
         old_text = target_snap.data.decode("utf-8-sig", "replace").replace("\r\n", "\n")
-    in_units = units_of(target) if target is not None else []
+    read_as = target
+    if edit_target is not None and target is not None:
+        target = edit_target(target)
+    in_units = units_of(read_as) if read_as is not None else []
     in_lines = unit_lines(old_text, in_units) if target is not None else []
     accept_units: set[int] = set()
     keep_units: set[int] = set()
@@ -288,8 +297,8 @@ def sync_file(
             unit_starts=tuple(in_lines),
         )
     new_bytes: bytes | None = None
-    if target is not None and target_snap.data is not None:
-        patched = patch_markdown(old_text, target, result.release)
+    if read_as is not None and target_snap.data is not None:
+        patched = patch_markdown(old_text, read_as, result.release)
         text = patched if patched is not None else dump_markdown(result.release, translation_of=source.lang)
         new_bytes = encode_like(text, target_snap.data)
     else:
