@@ -216,6 +216,7 @@ def plan_release(
                 translate=translate_factory,
                 model_id=model_id,
                 target_snapshot=snapshots.get(lang) if lr is not None else None,
+                target_release=lr.release if lr is not None else None,
                 write=not in_memory_only,
             )
         except ModelError:

@@ -38,6 +38,7 @@ __all__ = [
     "Mapping",
     "Span",
     "align_sentences",
+    "longest_increasing",
     "map_segments",
     "normalized",
     "similarity",
@@ -111,7 +112,7 @@ class Mapping:
         return {m: g for g in self.groups for m in g.members}
 
 
-def _lis(values: Sequence[int]) -> set[int]:
+def longest_increasing(values: Sequence[int]) -> set[int]:
     """Indices of one longest strictly increasing subsequence (deterministic)."""
     tails: list[int] = []
     tail_idx: list[int] = []
@@ -197,7 +198,7 @@ def _old_order(old_texts: Sequence[str], new_texts: Sequence[str]) -> list[int]:
     if not pairs:
         return list(range(len(old_texts)))
     paired = sorted(pairs)
-    in_order = {paired[k] for k in _lis([pairs[i] for i in paired])}
+    in_order = {paired[k] for k in longest_increasing([pairs[i] for i in paired])}
     if len(in_order) == len(paired):
         return list(range(len(old_texts)))
     # key: paired units go to their new place; the others follow their old predecessor
@@ -226,20 +227,24 @@ def map_segments(old_units: Sequence[Sequence[str]], new_texts: Sequence[str]) -
     for unit in old_units:
         flat_start.append(n)
         n += len(unit)
-    old_tokens: list[str] = []
-    seg_range: dict[int, tuple[int, int]] = {}
-    order = _old_order([" ".join(u) for u in old_units], new_texts)
-    for u in order:
-        unit = old_units[u]
-        if not any(_TOKEN.search(s) for s in unit):
-            continue
-        if old_tokens:
-            old_tokens.append(_PARA)
-        for k, seg in enumerate(unit):
-            words = _words(seg)
-            if words:
-                seg_range[flat_start[u] + k] = (len(old_tokens), len(old_tokens) + len(words))
-                old_tokens.extend(words)
+
+    def old_stream(order: Sequence[int]) -> tuple[list[str], dict[int, tuple[int, int]]]:
+        tokens: list[str] = []
+        ranges: dict[int, tuple[int, int]] = {}
+        for u in order:
+            unit = old_units[u]
+            if not any(_TOKEN.search(s) for s in unit):
+                continue
+            if tokens:
+                tokens.append(_PARA)
+            for k, seg in enumerate(unit):
+                words = _words(seg)
+                if words:
+                    ranges[flat_start[u] + k] = (len(tokens), len(tokens) + len(words))
+                    tokens.extend(words)
+        return tokens, ranges
+
+    old_tokens, seg_range = old_stream(range(len(old_units)))
     new_tokens: list[str] = []
     new_pos: list[tuple[int, int, int]] = []  # (unit, start, end); unit -1 for a paragraph break
     for j, text in enumerate(new_texts):
@@ -253,10 +258,13 @@ def map_segments(old_units: Sequence[Sequence[str]], new_texts: Sequence[str]) -
             new_tokens.append(word)
             new_pos.append((j, start, end))
 
+    if old_tokens == new_tokens:  # nothing changed (every sync of an untouched file)
+        groups = tuple(Group((s,), _spans(new_pos, *seg_range[s]), True) for s in sorted(seg_range))
+        return Mapping(groups, ())
+    order = _old_order([" ".join(u) for u in old_units], new_texts)
+    if list(order) != list(range(len(old_units))):
+        old_tokens, seg_range = old_stream(order)
     segs = sorted(seg_range, key=lambda s: seg_range[s][0])
-    if old_tokens == new_tokens:
-        groups = tuple(Group((s,), _spans(new_pos, *seg_range[s]), True) for s in segs)
-        return Mapping(tuple(sorted(groups, key=lambda g: g.members)), ())
     opcodes = _opcodes(old_tokens, new_tokens)
     changed = [(a0, a1) for tag, a0, a1, _, _ in opcodes if tag in ("replace", "delete")]
 

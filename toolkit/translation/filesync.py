@@ -222,6 +222,7 @@ def sync_file(
     translate: Callable[[], TranslateFn],
     model_id: Callable[[], str] = lambda: "",
     target_snapshot: Snapshot | None = None,
+    target_release: Release | None = None,
     write: bool = True,
     accept: Collection[int] | None = None,
     keep: Collection[int] | None = None,
@@ -235,7 +236,9 @@ def sync_file(
     reviews are resolved (``accept_all`` / ``keep_all``: every one). With ``write=False`` the
     translation is only computed (for a pack), its files are neither read nor planned.
 
-    ``edit_target`` changes the translation as read before the sync sees it: imported
+    ``target_release`` is the translation parsed from ``target_snapshot`` when the caller
+    has it already (the build reads every file once). ``edit_target`` changes the
+    translation as read before the sync sees it: imported
     post-edits (XLIFF, review DOCX) go in this way and are then treated exactly like a
     person's edits of the file — kept, recorded as human, written only where they change
     lines, and not at all if the file changed meanwhile.
@@ -253,7 +256,11 @@ def sync_file(
     target: Release | None = None
     old_text = ""
     if target_snap.data is not None:
-        target = load_release(target_path, data=target_snap.data).release
+        target = (
+            target_release
+            if target_release is not None and target_snapshot is not None
+            else load_release(target_path, data=target_snap.data).release
+        )
         old_text = target_snap.data.decode("utf-8-sig", "replace").replace("\r\n", "\n")
     read_as = target
     if edit_target is not None and target is not None:
@@ -297,18 +304,26 @@ def sync_file(
             unit_starts=tuple(in_lines),
         )
     new_bytes: bytes | None = None
-    if read_as is not None and target_snap.data is not None:
-        patched = patch_markdown(old_text, read_as, result.release)
-        text = patched if patched is not None else dump_markdown(result.release, translation_of=source.lang)
-        new_bytes = encode_like(text, target_snap.data)
+    unchanged = read_as is not None and [(u.id, u.text) for u in result.units] == [
+        (u.id, u.text) for u in in_units
+    ]
+    if unchanged and target_snap.data is not None:
+        new_bytes, lines = target_snap.data, in_lines  # nothing to patch, nothing to parse again
     else:
-        text = dump_markdown(result.release, translation_of=source.lang)
-        new_bytes = text.encode("utf-8")
-    try:
-        written = load_release(target_path, data=new_bytes).release
-        lines = unit_lines(text, units_of(written))
-    except PresspackError:
-        lines = []
+        if read_as is not None and target_snap.data is not None:
+            patched = patch_markdown(old_text, read_as, result.release)
+            text = (
+                patched if patched is not None else dump_markdown(result.release, translation_of=source.lang)
+            )
+            new_bytes = encode_like(text, target_snap.data)
+        else:
+            text = dump_markdown(result.release, translation_of=source.lang)
+            new_bytes = text.encode("utf-8")
+        try:
+            written = load_release(target_path, data=new_bytes).release
+            lines = unit_lines(text, units_of(written))
+        except PresspackError:
+            lines = []
     memory_bytes = result.memory.to_json().encode("utf-8")
     target_bytes = new_bytes if new_bytes != target_snap.data else None
     if not write:

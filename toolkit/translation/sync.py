@@ -43,7 +43,15 @@ from typing import TYPE_CHECKING
 from toolkit.core.document import Finding, Lang, Release
 from toolkit.mt.enforce import TranslateFn, machine_translate
 from toolkit.mt.segmentation import split_sentences
-from toolkit.translation.align import Group, Mapping, Span, align_sentences, map_segments, normalized
+from toolkit.translation.align import (
+    Group,
+    Mapping,
+    Span,
+    align_sentences,
+    longest_increasing,
+    map_segments,
+    normalized,
+)
 from toolkit.translation.checks import empty_matcher, run_checks, stated_numbers
 from toolkit.translation.memory import (
     Memory,
@@ -1056,9 +1064,7 @@ class _SectionSync:
 
         def source_units(o: _Out) -> list[int]:
             return [
-                segs[k].unit
-                for k in o.seg_ids()
-                if (segs[k].unit >= 0 and segs[k].fragments) or (segs[k].unit >= 0 and segs[k].fill)
+                segs[k].unit for k in o.seg_ids() if segs[k].unit >= 0 and (segs[k].fragments or segs[k].fill)
             ]
 
         def is_clean(o: _Out) -> bool:
@@ -1079,7 +1085,7 @@ class _SectionSync:
                 unit_now = distinct[0]
                 for chunk in o.chunks:
                     u = segs[chunk.seg].unit if chunk.seg is not None else -1
-                    if u >= 0 and u != unit_now and (segs[u].fragments or True):
+                    if u >= 0 and u != unit_now:
                         parts.append(_Out(self.new[unit_now].id, current, None))
                         current, unit_now = [], u
                     current.append(chunk)
@@ -1111,9 +1117,7 @@ class _SectionSync:
             if g.spans:
                 first_new.setdefault(self.unit_of_flat[g.members[0]], g.spans[0].unit)
         order = sorted(first_new)
-        from toolkit.translation.align import _lis
-
-        stays = {order[i] for i in _lis([first_new[m] for m in order])}
+        stays = {order[i] for i in longest_increasing([first_new[m] for m in order])}
         for m in order:
             if m in stays:
                 continue
