@@ -81,6 +81,12 @@ def test_json_depth() -> None:
     # brackets inside strings are text, not nesting
     deep_text = json.dumps({"s": "[" * 5000 + '\\"{' * 100})
     assert loads_json(deep_text, subject="x")["s"].startswith("[[[")
+    with pytest.raises(LimitExceeded) as huge:
+        loads_json('{"package_version": ' + "1" * 5000 + "}", subject="metadata.json")
+    assert huge.value.what == (
+        "metadata.json (a number of 5,000 digits) exceeds the 100 digits limit (json_number_digits)"
+    )
+    assert loads_json("[1.5, -20, 1e5]", subject="x") == [1.5, -20, 1e5]
     with pytest.raises(ValueError):
         loads_json("[}", subject="x")
     with pytest.raises(ValueError):

@@ -494,12 +494,17 @@ def models_list(as_json: bool) -> None:
     """
     from toolkit.commands import models as commands
 
-    pkgs = commands.installed()
+    with reported():
+        pkgs = commands.installed()
+        broken = commands.broken()
+    for problem in broken:
+        _echo_problem(problem)
     if as_json:
         click.echo(json.dumps(commands.to_json(pkgs), indent=2))
         return
     if not pkgs:
-        click.echo(f"no models installed in {commands.packages_dir()}")
+        working = "working " if broken else ""
+        click.echo(f"no {working}models installed in {commands.packages_dir()}")
     for p in pkgs:
         click.echo(f"{p.from_code}→{p.to_code}  {p.name} {p.package_version}  {p.path}")
 

@@ -29,6 +29,7 @@ __all__ = [
     "GLOSSARY_BYTES",
     "INDEX_BYTES",
     "JSON_DEPTH",
+    "JSON_NUMBER_DIGITS",
     "METADATA_BYTES",
     "PACKAGE_BYTES",
     "PACKAGE_MEMBERS",
@@ -136,6 +137,7 @@ YAML_DEPTH = Limit("yaml_depth", 16, "levels", "nesting of YAML front matter")
 JSON_DEPTH = Limit(
     "json_depth", 64, "levels", "nesting of JSON files (package index, metadata, caches, memories)"
 )
+JSON_NUMBER_DIGITS = Limit("json_number_digits", 100, "digits", "one number in a JSON file")
 XML_DEPTH = Limit("xml_depth", 100, "levels", "element nesting of XML in DOCX, HWPX and TBX files")
 TEXT_EXPANSION_CHARS = Limit(
     "text_expansion_chars",
@@ -166,6 +168,7 @@ ALL_LIMITS: tuple[Limit, ...] = (
     FRONT_MATTER_BYTES,
     YAML_DEPTH,
     JSON_DEPTH,
+    JSON_NUMBER_DIGITS,
     XML_DEPTH,
     TEXT_EXPANSION_CHARS,
     ZIP_MEMBERS,
@@ -234,17 +237,36 @@ def json_depth_ok(text: str, max_depth: int) -> bool:
     return not brackets or _PAIR.sub("", brackets) == brackets
 
 
-def loads_json(text: str | bytes, *, subject: str, limit: Limit = JSON_DEPTH) -> Any:
-    """``json.loads`` that refuses nesting deeper than ``limit`` instead of recursing.
+class _HugeNumber(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
 
-    Raises LimitExceeded for deep input and ValueError (as json does) for
+
+def loads_json(text: str | bytes, *, subject: str, limit: Limit = JSON_DEPTH) -> Any:
+    """``json.loads`` that refuses deep nesting and huge numbers instead of recursing or stalling.
+
+    Raises LimitExceeded for input over a cap (``limit`` for depth,
+    ``json_number_digits`` for numbers) and ValueError (as json does) for
     invalid input; never RecursionError.
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     if not json_depth_ok(text, limit.value):
         raise LimitExceeded(limit, subject)
+    max_digits = JSON_NUMBER_DIGITS.value
+
+    def number(kind: type[int] | type[float]) -> Any:
+        def parse(digits: str) -> int | float:
+            if len(digits) > max_digits:
+                raise _HugeNumber(len(digits))
+            return kind(digits)
+
+        return parse
+
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=number(int), parse_float=number(float))
+    except _HugeNumber as exc:
+        raise LimitExceeded(JSON_NUMBER_DIGITS, f"{subject} (a number of {exc.digits:,} digits)") from None
     except RecursionError:  # pragma: no cover - the depth check runs first
         raise LimitExceeded(limit, subject) from None
