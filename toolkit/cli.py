@@ -458,6 +458,8 @@ def glossary_import(file: Path, glossary: Path | None, dry_run: bool) -> None:
     with reported():
         imported = commands.import_terms(file, glossary=glossary, dry_run=dry_run)
     path, report = imported.glossary, imported.report
+    for warning in report.warnings:
+        _echo_problem(warning)
     for e in report.added:
         click.echo(f"added: {e.ko} → {e.en} ({file}:{e.line})")
     for c in report.conflicts:
