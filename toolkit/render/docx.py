@@ -27,6 +27,7 @@ __all__ = ["dateline_text", "footer_text", "render_docx"]
 
 EAST_ASIAN_FONT = "Noto Sans KR"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+CORE_PROPERTY_CHARS = 255  # OOXML core properties (title, subject, author): python-docx refuses more
 FIXED_CREATED = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
 # Characters XML 1.0 cannot hold: python-docx would fail with a traceback.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -275,6 +276,13 @@ def _body(doc: Any, items: tuple[Item, ...], style: HouseStyle, fonts: _Fonts) -
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
+def _core_text(text: str) -> str:
+    """A document property as Word stores it: one line, at most 255 characters (an ellipsis
+    marks a cut). The full text is in the document body; properties only label the file."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= CORE_PROPERTY_CHARS else flat[: CORE_PROPERTY_CHARS - 1] + "…"
+
+
 def _fixed_time(release: Release) -> _dt.datetime:
     day = release.meta.date
     if day is None:
@@ -309,9 +317,9 @@ def render_docx(release: Release, style: HouseStyle) -> bytes:
     props.modified = moment
     props.last_printed = moment
     props.last_modified_by = "presspack"
-    props.author = organization(release, style)
-    props.title = release.meta.title
-    props.subject = release.meta.subtitle
+    props.author = _core_text(organization(release, style))
+    props.title = _core_text(release.meta.title)
+    props.subject = _core_text(release.meta.subtitle)
     props.comments = ""
     props.language = fonts.lang
     props.revision = 1

@@ -277,11 +277,12 @@ def _ko_header(
                     paragraph(f.markup(value, bold=True), styles["cell_org"]),
                 ]
             )
-        else:
+            continue
+        for part, chunk in enumerate(_cell_chunks(value)):
             rows.append(
                 [
-                    paragraph(f.markup(label, bold=True), styles["cell_label"]),
-                    paragraph(f.markup(value), styles["cell"]),
+                    paragraph(f.markup(label if part == 0 else "", bold=True), styles["cell_label"]),
+                    paragraph(f.markup(chunk), styles["cell"]),
                 ]
             )
     c = style.colors
@@ -300,7 +301,43 @@ def _ko_header(
         colWidths=[label_w, page_w * PT_PER_MM - label_w],
         style=table_style(commands),
         hAlign="LEFT",
+        splitInRow=1,  # a value taller than a page (a 3,000-line contact) continues on the next
     )
+
+
+CELL_LINES = 40
+CELL_CHARS = 4000
+
+
+def _cell_chunks(value: str) -> list[str]:
+    """A header value as rows of at most CELL_LINES lines / CELL_CHARS characters.
+
+    reportlab splits a table between rows cheaply but re-wraps a row split
+    inside itself on every page (quadratic on a 3,000-line contact), so a
+    very long value becomes several rows; ordinary values stay one row.
+    """
+    if value.count("\n") < CELL_LINES and len(value) <= CELL_CHARS:
+        return [value]
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in value.split("\n"):
+        while len(line) > CELL_CHARS:  # one endless line: cut at the last space that fits
+            cut = line.rfind(" ", 0, CELL_CHARS)
+            cut = cut + 1 if cut > 0 else CELL_CHARS
+            if current:
+                chunks.append("\n".join(current))
+                current, size = [], 0
+            chunks.append(line[:cut].rstrip(" "))
+            line = line[cut:]
+        if current and (len(current) >= CELL_LINES or size + len(line) > CELL_CHARS):
+            chunks.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line)
+    if current:
+        chunks.append("\n".join(current))
+    return chunks
 
 
 def _draw_centered(canvas: Any, f: _Fonts, text: str, y: float, size: float, width: float) -> None:
@@ -318,6 +355,7 @@ def _draw_centered(canvas: Any, f: _Fonts, text: str, y: float, size: float, wid
 def render_pdf(release: Release, style: HouseStyle) -> bytes:
     """Render one release to PDF bytes (A4, embedded fonts, footer on every page)."""
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+    from reportlab.platypus.doctemplate import LayoutError
 
     lang_style = style.for_lang(release.lang)
     f = _Fonts(lang_style.font_chain)
@@ -364,7 +402,17 @@ def render_pdf(release: Release, style: HouseStyle) -> bytes:
         )
         frame = Frame(left, bottom, width - left - right, height - top - bottom, id="body")
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
-        doc.build(_flowables(items, style, f, styles))
+        try:
+            doc.build(_flowables(items, style, f, styles))
+        except LayoutError as exc:  # something no page can hold, even split
+            raise RenderError(
+                problem(
+                    release.source_path or f"<{release.lang} release>",
+                    None,
+                    f"a block does not fit on a page ({str(exc)[:120]})",
+                    "split it into shorter paragraphs",
+                )
+            ) from None
         return buffer.getvalue(), int(doc.page)
 
     data, pages = build(0)
