@@ -119,7 +119,7 @@ def test_crash_mid_build_keeps_previous_outputs(
     monkeypatch.setattr(pack, "write_bytes_atomic", crash_after_first)
     code, _, err = run(["build", "releases/", "--out", str(out)])
     assert code == 1
-    assert "Error: No space left on device — check free disk space" in err
+    assert "Error: No space left on device — free some disk space and run again" in err
     monkeypatch.setattr(pack, "write_bytes_atomic", real)
     after = outputs(out)
     # every file is either the complete old one or the complete new one; no temp files left

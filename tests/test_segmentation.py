@@ -255,4 +255,3 @@ def test_split_overlong_work_grows_linearly(words: tuple[str, ...]) -> None:
         per_char.append(counter.chars / n)
     assert max(per_char) <= 1.25 * min(per_char)
     assert max(per_char) < 40  # a bounded number of looks at each character
-

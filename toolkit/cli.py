@@ -81,7 +81,9 @@ def reported() -> Iterator[None]:
         raise SystemExit(1) from None
     except KeyboardInterrupt as exc:
         interrupted(143 if isinstance(exc, _Terminated) else 130)
-    except MemoryError:
+    except MemoryError as exc:
+        exc.__traceback__ = None  # drop the frames holding whatever filled memory, then report
+        del exc
         click.echo(
             "Error: out of memory — close other programs or build fewer releases at once (--jobs 1)",
             err=True,

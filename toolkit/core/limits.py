@@ -27,6 +27,7 @@ __all__ = [
     "CSV_CELL_CHARS",
     "FRONT_MATTER_BYTES",
     "GLOSSARY_BYTES",
+    "GLOSSARY_ROWS",
     "INDEX_BYTES",
     "JSON_DEPTH",
     "JSON_NUMBER_DIGITS",
@@ -38,6 +39,7 @@ __all__ = [
     "TEXT_EXPANSION_CHARS",
     "VERSION_CHARS",
     "XML_DEPTH",
+    "XML_ELEMENTS",
     "YAML_DEPTH",
     "ZIP_MEMBERS",
     "ZIP_MEMBER_BYTES",
@@ -152,7 +154,9 @@ ZIP_MEMBER_BYTES = Limit(
 ZIP_TOTAL_BYTES = Limit(
     "zip_total_bytes", 512 * _MIB, "bytes", "all unpacked parts read from one DOCX or HWPX archive"
 )
-GLOSSARY_BYTES = Limit("glossary_bytes", 64 * _MIB, "bytes", "a glossary CSV or TBX file")
+GLOSSARY_BYTES = Limit("glossary_bytes", 32 * _MIB, "bytes", "a glossary CSV or TBX file")
+GLOSSARY_ROWS = Limit("glossary_rows", 200_000, "rows", "rows of a glossary CSV")
+XML_ELEMENTS = Limit("xml_elements", 1_000_000, "elements", "elements in one XML part (DOCX, HWPX, TBX)")
 CSV_CELL_CHARS = Limit("csv_cell_chars", 131_072, "characters", "one cell of a glossary CSV")
 INDEX_BYTES = Limit("index_bytes", 16 * _MIB, "bytes", "the argos package index (index.json)")
 PACKAGE_BYTES = Limit("package_bytes", 2 * _GIB, "bytes", "a downloaded .argosmodel package")
@@ -175,6 +179,8 @@ ALL_LIMITS: tuple[Limit, ...] = (
     ZIP_MEMBER_BYTES,
     ZIP_TOTAL_BYTES,
     GLOSSARY_BYTES,
+    GLOSSARY_ROWS,
+    XML_ELEMENTS,
     CSV_CELL_CHARS,
     INDEX_BYTES,
     PACKAGE_BYTES,

@@ -30,7 +30,7 @@ from typing import Any
 
 from toolkit.core.document import Block, BlockKind
 from toolkit.core.errors import Problem, SourceError, problem
-from toolkit.core.limits import TEXT_EXPANSION_CHARS, XML_DEPTH, LimitExceeded
+from toolkit.core.limits import TEXT_EXPANSION_CHARS, XML_DEPTH, XML_ELEMENTS, LimitExceeded
 from toolkit.core.safezip import ArchiveError, SafeZip
 from toolkit.sources.release import LoadedRelease, _finish, _meta_from_values
 
@@ -197,11 +197,18 @@ class _DocxReader:
                     self.path, None, f"not a readable Word .docx file ({part}: {line}{message})", _FIX_RESAVE
                 )
             ) from None
-        depth = 0
+        depth = elements = 0
+        max_depth, max_elements = XML_DEPTH.value, XML_ELEMENTS.value
         for event, _ in etree.iterwalk(root, events=("start", "end")):
-            depth += 1 if event == "start" else -1
-            if depth > XML_DEPTH.value:
-                raise LimitExceeded(XML_DEPTH, part)
+            if event == "start":
+                depth += 1
+                elements += 1
+                if depth > max_depth:
+                    raise LimitExceeded(XML_DEPTH, part)
+                if elements > max_elements:
+                    raise LimitExceeded(XML_ELEMENTS, f"{part} (more than {max_elements:,} elements)")
+            else:
+                depth -= 1
         dtd = root.getroottree().docinfo.internalDTD
         if dtd is not None:
             for entity in dtd.iterentities():

@@ -30,7 +30,7 @@ from functools import cached_property
 from pathlib import Path
 
 from toolkit.core.errors import GlossaryError, Problem
-from toolkit.core.limits import CSV_CELL_CHARS, GLOSSARY_BYTES, LimitExceeded, read_bounded
+from toolkit.core.limits import CSV_CELL_CHARS, GLOSSARY_BYTES, GLOSSARY_ROWS, LimitExceeded, read_bounded
 from toolkit.terminology.csvsafe import formula_like
 
 CATEGORIES: frozenset[str] = frozenset(
@@ -294,8 +294,12 @@ def _parse(
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     last_line = 0
+    max_rows = GLOSSARY_ROWS.value
     try:
         for row in reader:
+            if len(records) > max_rows:  # the header plus max_rows rows are allowed
+                too_many = GLOSSARY_ROWS.message(f"the glossary (more than {max_rows:,} rows)")
+                return [], [*problems, Problem(name, last_line + 1, too_many, GLOSSARY_ROWS.fix)]
             records.append((last_line + 1, row))
             last_line = reader.line_num
     except csv.Error as exc:

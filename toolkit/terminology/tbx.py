@@ -40,7 +40,7 @@ from xml.parsers import expat
 
 from toolkit.core.atomic import write_bytes_atomic
 from toolkit.core.errors import GlossaryError, Problem, problem
-from toolkit.core.limits import GLOSSARY_BYTES, XML_DEPTH, LimitExceeded, read_bounded
+from toolkit.core.limits import GLOSSARY_BYTES, XML_DEPTH, XML_ELEMENTS, LimitExceeded, read_bounded
 from toolkit.terminology.csvsafe import formula_like, neutralise
 from toolkit.terminology.glossary import CATEGORIES, Entry, Glossary
 
@@ -208,6 +208,10 @@ class _TooDeep(Exception):
         self.line = line
 
 
+class _TooMany(_TooDeep):
+    pass
+
+
 def _local(name: str) -> str:
     return name.rsplit(":", 1)[-1]
 
@@ -221,10 +225,15 @@ def _parse_xml(data: bytes, path: Path) -> _Node:
     root: list[_Node] = []
 
     max_depth = XML_DEPTH.value
+    max_elements = XML_ELEMENTS.value
+    elements = [0]
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if len(stack) >= max_depth:
             raise _TooDeep(parser.CurrentLineNumber)
+        elements[0] += 1
+        if elements[0] > max_elements:
+            raise _TooMany(parser.CurrentLineNumber)
         node = _Node(_local(name), dict(attrs), parser.CurrentLineNumber)
         if stack:
             stack[-1].children.append(node)
@@ -259,6 +268,9 @@ def _parse_xml(data: bytes, path: Path) -> _Node:
     fix = "export the termbase again from the CAT tool as TBX without DTD entities"
     try:
         parser.Parse(data, True)
+    except _TooMany as exc:
+        what = XML_ELEMENTS.message(f"the TBX file (more than {max_elements:,} elements)")
+        raise GlossaryError(problem(path, exc.line, what, XML_ELEMENTS.fix)) from None
     except _TooDeep as exc:
         raise GlossaryError(
             problem(path, exc.line, XML_DEPTH.message("the TBX file"), XML_DEPTH.fix)
