@@ -568,6 +568,10 @@ def models() -> None:
 def models_list(as_json: bool) -> None:
     """List installed translation models.
 
+    Package folders that cannot be used (broken metadata, missing model
+    files, other package types) are reported as warnings and ignored; they
+    never hide the working models.
+
     \b
     Example:
       presspack models list
@@ -600,6 +604,9 @@ def models_list(as_json: bool) -> None:
 )
 def models_install(args: tuple[str, ...], timeout: float) -> None:
     """Install a model from a file (air-gapped) or from the argos index (online).
+
+    The package is validated before anything changes and swapped in as one
+    step: on any failure the installed models stay exactly as they were.
 
     \b
     Examples:

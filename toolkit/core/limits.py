@@ -167,21 +167,21 @@ PACKAGE_MEMBERS = Limit("package_members", 2_000, "members", "files inside an .a
 METADATA_BYTES = Limit("metadata_bytes", 1 * _MIB, "bytes", "a package's metadata.json")
 VERSION_CHARS = Limit("version_chars", 32, "characters", "a package's package_version")
 
-ALL_LIMITS: tuple[Limit, ...] = (
+ALL_LIMITS: tuple[Limit, ...] = (  # in the order of the README's "Limits" table
     SOURCE_BYTES,
     FRONT_MATTER_BYTES,
     YAML_DEPTH,
-    JSON_DEPTH,
-    JSON_NUMBER_DIGITS,
-    XML_DEPTH,
-    TEXT_EXPANSION_CHARS,
     ZIP_MEMBERS,
     ZIP_MEMBER_BYTES,
     ZIP_TOTAL_BYTES,
+    XML_DEPTH,
+    XML_ELEMENTS,
+    TEXT_EXPANSION_CHARS,
     GLOSSARY_BYTES,
     GLOSSARY_ROWS,
-    XML_ELEMENTS,
     CSV_CELL_CHARS,
+    JSON_DEPTH,
+    JSON_NUMBER_DIGITS,
     INDEX_BYTES,
     PACKAGE_BYTES,
     PACKAGE_UNPACKED_BYTES,
