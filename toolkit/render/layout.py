@@ -63,6 +63,9 @@ class Item:
     level: int = 0  # heading level 1..3
     line: int = 0  # source line, for messages
     rows: tuple[tuple[str, str], ...] = ()  # ko_header: (label, value) rows
+    # the body block behind a heading/paragraph/list_item/quote/table/image item:
+    # list level and number, table rows, image src for renderers that draw them
+    block: Block | None = None
 
 
 def ap_date(day: _dt.date) -> str:
@@ -188,7 +191,7 @@ def ko_release_time(release: Release, style: HouseStyle) -> str:
 
 def _block_item(block: Block) -> Item:
     level = min(max(block.level, 1), 3) if block.kind == "heading" else 0
-    return Item(role=block.kind, text=block.text, level=level, line=block.line)
+    return Item(role=block.kind, text=block.text, level=level, line=block.line, block=block)
 
 
 def layout(release: Release, style: HouseStyle) -> tuple[Item, ...]:
@@ -232,6 +235,10 @@ def layout(release: Release, style: HouseStyle) -> tuple[Item, ...]:
             about = about[1:]
         items.append(Item(role="heading", text=title, level=2))
     items.extend(_block_item(b) for b in about)
+    if release.attachments:  # 붙임: after the body and boilerplate, as in a 보도자료
+        label = release.attachments_title.strip() or ("붙임" if release.lang == "ko" else "Attachments")
+        items.append(Item(role="heading", text=label, level=2))
+        items.extend(_block_item(b) for b in release.attachments)
     if release.lang == "en":
         if meta.contact.strip():
             items.append(Item(role="contact_label", text=lang_style.contact_label))
