@@ -1084,12 +1084,14 @@ def _load_hwpx(path: Path, expected_lang: str | None) -> LoadedRelease:
         blocks[:0] = [Block(kind="paragraph", text=escape(t)) for t in content.header_texts]
     if "title" not in values:
         values["title"] = (path.stem, 0)
-        warnings.append(_missing(path, "title", f"used the file name '{path.stem}'"))
-    for key, what in (("date", "no date"), ("organization", "the house organization")):
+        warnings.append(_missing(path, "title", "title", f"using the file name '{path.stem}'"))
+    for key, what, fallback in (
+        ("date", "date", "the pack shows none"),
+        ("organization", "issuer", "using the house organization"),
+        ("copyright", "copyright footer", "using the house footer"),
+    ):
         if key not in values:
-            warnings.append(_missing(path, key, f"using {what}"))
-    if "copyright" not in values:
-        warnings.append(_missing(path, "copyright", "using the house footer"))
+            warnings.append(_missing(path, key, what, fallback))
     text_for_detection = (
         "\n".join(v for v, _ in values.values()) + "\n" + "\n".join(plain(b.text) for b in blocks)
     )
@@ -1105,11 +1107,15 @@ def _load_hwpx(path: Path, expected_lang: str | None) -> LoadedRelease:
     return replace(loaded, release=release)
 
 
-def _missing(path: Path, key: str, what: str) -> Problem:
+def _missing(path: Path, key: str, what: str, fallback: str) -> Problem:
     return Problem(
         str(path),
         None,
-        f"the document shows no {key}; {what}",
-        f"add '{key}: …' to {path.with_name('release.yaml').name} beside it",
+        f"the document shows no {what}; {fallback}",
+        f"add '{key}: …' to {_sidecar_name(path)} beside it",
         "warning",
     )
+
+
+def _sidecar_name(path: Path) -> str:
+    return "release.yaml" if re.match(r"^release\.(ko|en)\.hwpx$", path.name, re.I) else path.stem + ".yaml"
