@@ -67,7 +67,12 @@ class TestSamples:
         report = json.loads(stdout)
         files = sorted(Path(o["path"]).name for o in report["outputs"])
         assert files == sorted(
-            [f"{r}.{lang}.{fmt}" for r in (FORUM, MOU) for lang in ("en", "ko") for fmt in ("docx", "pdf", "hwpx")]
+            [
+                f"{r}.{lang}.{fmt}"
+                for r in (FORUM, MOU)
+                for lang in ("en", "ko")
+                for fmt in ("docx", "pdf", "hwpx")
+            ]
             + ["manifest.json", "manifest.json"]
         )
         assert report["findings"] == []

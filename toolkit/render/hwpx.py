@@ -417,7 +417,9 @@ class _Section:
             if span.line_break:
                 if current is None:
                     current = base
-                pending.append("<hp:lineBreak/>")
+                # the break ends its hp:t: readers that only read each hp:t's text
+                # (hwp-hwpx-parser) still see the next line
+                pending.append("<hp:lineBreak/></hp:t><hp:t>")
                 continue
             shape = CharShape(
                 base.height,
@@ -633,7 +635,7 @@ def _plain(text: str) -> str:
 def _tab_text(text: str) -> str:
     """Text for hp:t: tabs become hp:tab elements (Hancom's own form)."""
     parts = text.split("\t")
-    return '<hp:tab width="4000" leader="0" type="1"/>'.join(_text(p) for p in parts)
+    return '<hp:tab width="4000" leader="0" type="1"/></hp:t><hp:t>'.join(_text(p) for p in parts)
 
 
 # --------------------------------------------------------------------------- the document
@@ -700,7 +702,7 @@ def _build(
         2: CharShape(round(t.heading_size * pt), c.accent, bold=True, font=0),
         3: CharShape(round((t.body_size + 0.5) * pt), c.accent, bold=True, font=0),
     }
-    quote_char = CharShape(round(t.body_size * pt), c.muted, italic=True)
+    quote_char = CharShape(round(t.body_size * pt), c.muted)  # not italic: it would read back as *text*
     caption_char = CharShape(round(max(t.body_size - 1, 6) * pt), c.muted)
     small = CharShape(round(t.header_size * pt))
     small_bold = CharShape(round(t.header_size * pt), bold=True)

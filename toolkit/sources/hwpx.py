@@ -31,6 +31,7 @@ file gets a clear error that says to save it as HWPX.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -41,7 +42,7 @@ from typing import Any
 from toolkit.core.document import Block
 from toolkit.core.errors import Problem, SourceError, problem
 from toolkit.sources.inline_standin import Span, escape, plain, to_inline
-from toolkit.sources.release import LoadedRelease, _finish, _meta_from_values
+from toolkit.sources.release import _END_MARK_RE, LoadedRelease, _finish, _meta_from_values
 
 __all__ = [
     "HWPX_MIMETYPE",
@@ -415,6 +416,7 @@ class _Para:
     shape: _ParaShape
     size: int  # dominant character height (1/100 pt)
     index: int  # 1-based paragraph number, for messages
+    page_number: bool = False  # holds an automatic page number (footer decoration)
 
     @property
     def text(self) -> str:
@@ -423,6 +425,11 @@ class _Para:
     @property
     def plain(self) -> str:
         return plain(self.text)
+
+    @property
+    def text_unbold(self) -> str:
+        """The text without bold: a heading's bold is its style's look, not emphasis."""
+        return to_inline(_trim([replace(s, bold=False) for s in self.spans]))
 
 
 @dataclass
@@ -440,6 +447,21 @@ class _Image:
 
 
 Piece = _Para | _Table | _Image
+
+
+def _piece_texts(pieces: list[Piece]) -> list[str]:
+    """The visible text of pieces (header/footer content), table cells included."""
+    texts: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, _Para):
+            texts.append(" ".join(piece.plain.split()))
+        elif isinstance(piece, _Table):
+            texts.extend(" ".join(plain(c).split()) for row in piece.rows for c in row if plain(c).strip())
+            if piece.caption:
+                texts.append(plain(piece.caption))
+        elif piece.caption:
+            texts.append(plain(piece.caption))
+    return texts
 
 
 def _trim(spans: list[Span]) -> list[Span]:
@@ -478,12 +500,15 @@ class _Walker:
         self.footer_texts: list[str] = []
         self.skipped: dict[str, int] = {}
         self.href = ""
+        self.page_number = False
+        self.header_cell = False  # inside a table header cell: bold is the cell's, not the text's
 
     # -- text runs -----------------------------------------------------------
 
     def _char(self, run: Any) -> tuple[bool, bool, int]:
         cid = run.get("charPrIDRef", "")
-        return cid in self.header.bold, cid in self.header.italic, self.header.size.get(cid, 1000)
+        bold = cid in self.header.bold and not self.header_cell
+        return bold, cid in self.header.italic, self.header.size.get(cid, 1000)
 
     def _text(self, t: Any, bold: bool, italic: bool, spans: list[Span]) -> None:
         def add(text: str | None) -> None:
@@ -527,11 +552,12 @@ class _Walker:
         names = (style.name + "|" + style.eng) if style else ""
         spans: list[Span] = []
         sizes: dict[int, int] = {}
+        self.page_number = False
 
         def flush() -> None:
             if any(s.text.strip() for s in spans):
                 size = max(sizes, key=lambda k: sizes[k]) if sizes else 1000
-                out.append(_Para(list(spans), names, shape, size, index))
+                out.append(_Para(list(spans), names, shape, size, index, self.page_number))
             spans.clear()
             sizes.clear()
 
@@ -580,7 +606,12 @@ class _Walker:
         for child in ctrl:
             tag = _local(child.tag)
             if tag in ("header", "footer"):
-                texts = [piece.plain for piece in self._sublist_pieces(child) if isinstance(piece, _Para)]
+                pieces = [
+                    piece
+                    for piece in self._sublist_pieces(child)
+                    if not (isinstance(piece, _Para) and piece.page_number)
+                ]
+                texts = _piece_texts(pieces)
                 text = " ".join(t for t in texts if t.strip())
                 if text:
                     (self.header_texts if tag == "header" else self.footer_texts).append(text)
@@ -591,6 +622,8 @@ class _Walker:
                 self.href = ""
             elif tag in ("footNote", "endNote"):
                 self._note(child, out)
+            elif tag in ("autoNum", "pageNum") and child.get("numType", "PAGE") in ("PAGE", "TOTAL_PAGE"):
+                self.page_number = True
             elif tag in _SILENT_CTRLS:
                 continue
             else:
@@ -672,11 +705,14 @@ class _Walker:
                 col_span = int(span.get("colSpan", "1") or 1) if span is not None else 1
                 c_index = col + col_span
                 pieces: list[Piece] = []
+                saved = self.header_cell
+                self.header_cell = tc.get("header") == "1"
                 for sub in tc:
                     if _local(sub.tag) == "subList":
                         for p in sub:
                             if _local(p.tag) == "p":
                                 self.paragraph(p, pieces)
+                self.header_cell = saved
                 lines: list[str] = []
                 for piece in pieces:
                     if isinstance(piece, _Para):
@@ -821,10 +857,12 @@ def _layout_table(table: _Table, layout: _Layout, seen_title: bool) -> str:
     flat = [_squash(c) for row in rows for c in row]
     if "보도자료" in flat and len(flat) <= 8:
         others = [plain(c).strip() for row in rows for c in row if _squash(c) and _squash(c) != "보도자료"]
-        if others:
-            layout.give("organization", " ".join(others[0].split()), table.index)
         layout.press = True
-        return "cover"
+        if len(others) <= 1:  # more would be lost as metadata: then it stays a table
+            if others:
+                layout.give("organization", " ".join(others[0].split()), table.index)
+            return "cover"
+        return ""
     time_labels = ("보도시점", "보도일시", "보도일자", "보도")
     if any(label in flat for label in time_labels) and any(f.startswith("배포") for f in flat):
         embargo = next((v for v in (_cell_after(rows, lb) for lb in time_labels) if v), None)
@@ -844,25 +882,28 @@ def _layout_table(table: _Table, layout: _Layout, seen_title: bool) -> str:
             layout.give("embargo", f"{embargo_text} (배포: {release_text})".strip(), table.index)
         layout.press = True
         return "time"
-    if any(f.replace(" ", "") in ("담당부서", "담당부처") for f in flat) or (
-        sum(1 for f in flat if f in _CONTACT_LABELS) >= 1
-        and any("전화" in f or _PHONE_RE.search(f) for f in flat)
+    if (
+        layout.press
+        and any(f in ("담당부서", "담당부처") for f in flat)
+        and any(f in _CONTACT_LABELS for f in flat)
     ):
         dept = _cell_after(rows, "담당 부서") or _cell_after(rows, "담당부처")
         if dept and dept[0]:
             layout.give("department", " ".join(plain(dept[0]).split()), table.index)
         lines: list[str] = []
+        skip = {"담당부서", "담당부처", "전화", *_CONTACT_LABELS}
+        dept_cell = _squash(dept[0]) if dept else ""
         for row in rows:
             squashed = [_squash(c) for c in row]
-            for label in _CONTACT_LABELS:
-                if label in squashed:
-                    start = squashed.index(label)
-                    rest = [
-                        " ".join(plain(c).split())
-                        for c in row[start + 1 :]
-                        if _squash(c) and _squash(c) not in _CONTACT_LABELS and _squash(c) != "전화"
-                    ]
-                    lines.append(" ".join([label, *rest]))
+            label = next((lb for lb in _CONTACT_LABELS if lb in squashed), "")
+            start = squashed.index(label) + 1 if label else 0
+            rest = [
+                " ".join(plain(c).split())
+                for c, q in zip(row[start:], squashed[start:], strict=True)
+                if q and q not in skip and not (q == dept_cell and not label)
+            ]
+            if label or rest:  # every cell's text lands in the contact lines
+                lines.append(" ".join([label, *rest]).strip())
         if lines:
             layout.give("contact", "\n".join(lines), table.index)
         return "contact"
@@ -914,6 +955,13 @@ def _blocks(
     seen_title = False
     numbers: dict[int, int] = {}
     last_image: int | None = None
+    contact: list[str] = []  # the newswire "Media contact" lines, once its label was seen
+    pending_caption = ""
+    following = {id(a): b for a, b in itertools.pairwise(pieces)}
+
+    def next_is_table(piece: Piece) -> bool:
+        return isinstance(following.get(id(piece)), _Table)
+
     for piece in pieces:
         if isinstance(piece, _Image):
             target.append(Block(kind="image", src=piece.src, text=piece.caption, line=piece.index))
@@ -927,6 +975,9 @@ def _blocks(
             if kind:
                 continue
             rows = tuple(tuple(row) for row in piece.rows)
+            if pending_caption and not piece.caption:
+                piece.caption = pending_caption
+            pending_caption = ""
             for row in rows:
                 cells = [c for c in row if _squash(c)]
                 if len(cells) >= 2 and _squash(cells[0]) == "제목" and "title" not in layout.values:
@@ -938,9 +989,14 @@ def _blocks(
         kind, level = _style_kind(piece)
         text = piece.text
         squashed = _squash(text)
+        if kind == "paragraph" and target is body and _newswire(piece, text, body, layout, contact):
+            continue
         if kind == "caption" and last_image is not None and not target[last_image].text:
             target[last_image] = replace(target[last_image], text=text)
             last_image = None
+            continue
+        if kind == "caption" and next_is_table(piece):
+            pending_caption = text  # a table's caption is written above it
             continue
         last_image = None
         if kind == "title" and "title" not in layout.values:
@@ -958,7 +1014,7 @@ def _blocks(
         if m and "title" not in layout.values and len(m.group(1)) < 200:
             layout.give("title", m.group(1).strip(), piece.index)  # a 공문's 제목 line
         if kind == "heading":
-            target.append(Block(kind="heading", text=text, level=level, line=piece.index))
+            target.append(Block(kind="heading", text=piece.text_unbold, level=level, line=piece.index))
         elif kind in ("ordered", "bullet"):
             if kind == "ordered":
                 numbers = {k: v for k, v in numbers.items() if k <= level}
@@ -980,8 +1036,66 @@ def _blocks(
             layout.scan(piece.plain, piece.index)
         if kind not in ("ordered",):
             numbers = {} if kind != "bullet" else numbers
+    if len(contact) > 1:
+        layout.give("contact", "\n".join(contact[1:]), 0)
     _ = (warnings, path)
     return body, attachments, attachments_title
+
+
+_AP_DATE_RE = re.compile(
+    r"(Jan\.|Feb\.|March|April|May|June|July|Aug\.|Sept\.|Oct\.|Nov\.|Dec\.)\s+(\d{1,2}),\s+(\d{4})$"
+)
+_AP_MONTHS = (
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+)
+_DATELINE_RE = re.compile(r"^\*\*([A-Z][A-Z .'\-]+),\s*(.*?)\s*—\*\*\s*")
+_CONTACT_LABEL_RE = re.compile(r"^(Media )?contacts?:?$", re.IGNORECASE)
+
+
+def _newswire(piece: _Para, text: str, body: list[Block], layout: _Layout, contact: list[str]) -> bool:
+    """English newswire lines that are metadata, not body text (True: consumed)."""
+    line = " ".join(piece.plain.split())
+    if contact:
+        if _END_MARK_RE.match(line):
+            return True
+        contact.append(line)
+        return True
+    if _END_MARK_RE.match(line):
+        return True
+    if not body and line.upper() == "FOR IMMEDIATE RELEASE":
+        return True
+    m = re.match(r"^EMBARGOED UNTIL (.+)$", line)
+    if m and not body:
+        layout.give("embargo", m.group(1), piece.index)
+        return True
+    if _CONTACT_LABEL_RE.match(line):
+        contact.append(line)
+        return True
+    m = _DATELINE_RE.match(text)
+    if m and not any(b.kind == "paragraph" for b in body):
+        city, rest = m.group(1).strip(), m.group(2).strip().rstrip(",")
+        dm = _AP_DATE_RE.search(rest)
+        if dm:
+            rest = rest[: dm.start()].strip().rstrip(",")
+            if layout.date is None:
+                layout.date = dt.date(int(dm.group(3)), _AP_MONTHS.index(dm.group(1)) + 1, int(dm.group(2)))
+        layout.give("dateline", city if rest in ("", "South Korea") else f"{city}, {rest}", piece.index)
+        remainder = text[m.end() :]
+        if remainder.strip():
+            body.append(Block(kind="paragraph", text=remainder, line=piece.index))
+        return True
+    return False
 
 
 # --------------------------------------------------------------------------- release
@@ -1093,7 +1207,9 @@ def _load_hwpx(path: Path, expected_lang: str | None) -> LoadedRelease:
         if key not in values:
             warnings.append(_missing(path, key, what, fallback))
     text_for_detection = (
-        "\n".join(v for v, _ in values.values()) + "\n" + "\n".join(plain(b.text) for b in blocks)
+        "\n".join(v for v, _ in values.values())
+        + "\n"
+        + "\n".join(plain(t) for b in blocks for t in b.texts())
     )
     meta, translation_of = _meta_from_values(
         path, values, text_for_detection, expected_lang, problems, warnings
