@@ -498,7 +498,8 @@ class _Walker:
         self.counter = 0
         self.header_texts: list[str] = []
         self.footer_texts: list[str] = []
-        self.skipped: dict[str, int] = {}
+        self.skipped: dict[str, int] = {}  # unknown objects without text
+        self.kept: dict[str, int] = {}  # unknown objects whose paragraphs were read
         self.href = ""
         self.page_number = False
         self.header_cell = False  # inside a table header cell: bold is the cell's, not the text's
@@ -683,8 +684,8 @@ class _Walker:
         inner = [p for p in element.iter(f"{{{HP}}}p") if _nearest_p(p, element) is None]
         for p in inner:
             self.paragraph(p, out)
-        if not inner:
-            self.skipped[tag] = self.skipped.get(tag, 0) + 1
+        target = self.kept if inner else self.skipped
+        target[tag] = target.get(tag, 0) + 1
 
     # -- tables and pictures -------------------------------------------------
 
@@ -1113,6 +1114,7 @@ class HwpxContent:
     header_texts: tuple[str, ...]
     footer_texts: tuple[str, ...]
     skipped: dict[str, int]
+    kept: dict[str, int] = field(default_factory=dict)
 
 
 def read_hwpx(path: Path) -> HwpxContent:
@@ -1143,6 +1145,7 @@ def read_hwpx(path: Path) -> HwpxContent:
         header_texts=tuple(walker.header_texts),
         footer_texts=tuple(walker.footer_texts),
         skipped=dict(walker.skipped),
+        kept=dict(walker.kept),
     )
 
 
@@ -1164,6 +1167,16 @@ def _load_hwpx(path: Path, expected_lang: str | None) -> LoadedRelease:
     content = read_hwpx(path)
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    for tag, count in sorted(content.kept.items()):
+        warnings.append(
+            Problem(
+                str(path),
+                None,
+                f"read the text of {count} '{tag}' object(s) this reader does not know",
+                "check its place in the output against the document",
+                "warning",
+            )
+        )
     for tag, count in sorted(content.skipped.items()):
         if count:
             warnings.append(
