@@ -41,6 +41,9 @@ from typing import Any
 
 from toolkit.core.document import Block
 from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.core.limits import XML_DEPTH, ZIP_MEMBER_BYTES, ZIP_MEMBERS, ZIP_TOTAL_BYTES, LimitExceeded
+from toolkit.core.normalize import nfc
+from toolkit.core.safezip import ArchiveError, SafeZip
 from toolkit.sources.inline_standin import Span, escape, plain, to_inline
 from toolkit.sources.release import _END_MARK_RE, LoadedRelease, _finish, _meta_from_values
 
@@ -73,10 +76,20 @@ class PackageLimits:
     """
 
     max_file_bytes: int = 256 * 1024 * 1024
-    max_members: int = 5000
-    max_member_bytes: int = 128 * 1024 * 1024
-    max_total_bytes: int = 512 * 1024 * 1024
     max_ratio: float = 200.0  # uncompressed / compressed, for members over 1 MiB
+
+    # member count and sizes: the project-wide caps of core.limits (PRESSPACK_LIMIT_* to raise)
+    @property
+    def max_members(self) -> int:
+        return ZIP_MEMBERS.value
+
+    @property
+    def max_member_bytes(self) -> int:
+        return ZIP_MEMBER_BYTES.value
+
+    @property
+    def max_total_bytes(self) -> int:
+        return ZIP_TOTAL_BYTES.value
 
 
 LIMITS = PackageLimits()
@@ -85,10 +98,10 @@ LIMITS = PackageLimits()
 class Package:
     """An opened, checked HWPX zip; members are read with their declared size as cap."""
 
-    def __init__(self, path: Path, archive: zipfile.ZipFile) -> None:
+    def __init__(self, path: Path, archive: SafeZip) -> None:
         self.path = path
         self.zip = archive
-        self.names = [i.filename for i in archive.infolist()]
+        self.names = archive.names()
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -96,7 +109,9 @@ class Package:
     def read(self, name: str) -> bytes:
         try:
             return self.zip.read(name)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # CRC error, truncated
+        except LimitExceeded as exc:  # the directory lied about the size
+            raise SourceError(problem(self.path, None, exc.what, exc.limit.fix)) from None
+        except (ArchiveError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # CRC error
             raise SourceError(
                 problem(
                     self.path,
@@ -153,8 +168,10 @@ def open_package(path: Path, limits: PackageLimits = LIMITS) -> Package:
             )
         )
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        archive = SafeZip(path)
+    except LimitExceeded as exc:
+        raise SourceError(problem(path, None, exc.what, exc.limit.fix)) from None
+    except (ArchiveError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise SourceError(
             problem(
                 path,
@@ -260,7 +277,7 @@ def parse_xml(package: Package, name: str) -> Any:
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
     )
     try:
-        return etree.fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise SourceError(
             problem(
@@ -270,6 +287,13 @@ def parse_xml(package: Package, name: str) -> Any:
                 "open the file in Hancom Office and save it again",
             )
         ) from exc
+    depth = max_depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        max_depth = max(max_depth, depth)
+    if max_depth > XML_DEPTH.value:
+        raise SourceError(problem(package.path, None, XML_DEPTH.message(f"HWPX part {name}"), XML_DEPTH.fix))
+    return root
 
 
 def embedded_image(folder: Path, src: str) -> bytes | None:
@@ -514,7 +538,7 @@ class _Walker:
     def _text(self, t: Any, bold: bool, italic: bool, spans: list[Span]) -> None:
         def add(text: str | None) -> None:
             if text and not self.deleting:
-                spans.append(Span(text, bold=bold, italic=italic, href=self.href))
+                spans.append(Span(nfc(text), bold=bold, italic=italic, href=self.href))
 
         add(t.text)
         for child in t:
