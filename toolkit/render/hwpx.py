@@ -36,10 +36,10 @@ from xml.sax.saxutils import quoteattr
 
 from toolkit.core.document import Block, Release
 from toolkit.core.errors import Problem, RenderError, problem
+from toolkit.core.inline import Span, parse_inline
 from toolkit.render.fonts import describe_char
 from toolkit.render.layout import Item, footer_text, layout, organization
 from toolkit.render.style import HouseStyle
-from toolkit.sources.inline_standin import Span, parse_inline
 
 __all__ = ["BODY_FONT", "HEAD_FONT", "image_size", "render_hwpx"]
 
@@ -858,7 +858,7 @@ def _build(
 
 
 def _esc(text: str) -> str:
-    from toolkit.sources.inline_standin import escape
+    from toolkit.core.inline import escape
 
     return escape(text)
 
