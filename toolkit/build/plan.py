@@ -34,6 +34,7 @@ class BuildOptions:
     dry_run: bool = False  # like check, but also show translation-file diffs
     jobs: int = 1
     allow_mt: bool = True  # fill in missing languages with the engine when asked
+    formats: tuple[str, ...] | None = None  # None: the house style's output.formats
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,7 @@ def plan_release(
             input_hashes[tm_path.name] = hashlib.sha256(new_tm).hexdigest()
 
     key_h = hashlib.sha256(inputs.base_key().encode())
+    key_h.update(("formats:" + ",".join(options.formats or ()) + "\0").encode())
     for lang in sorted(releases):
         key_h.update(f"{lang}:{release_digest(releases[lang])}\0".encode())
     if inputs.glossary_path is not None and inputs.glossary is not None:

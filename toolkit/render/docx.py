@@ -19,7 +19,7 @@ from typing import Any
 from toolkit.core.document import Release
 from toolkit.core.errors import Problem, RenderError, problem
 from toolkit.render.fonts import SOURCES, describe_char
-from toolkit.render.layout import Item, dateline_text, footer_text, layout, organization
+from toolkit.render.layout import Item, dateline_text, flatten_rich, footer_text, layout, organization
 from toolkit.render.style import HouseStyle
 
 # dateline_text/footer_text re-exported for the pack builder.
@@ -310,7 +310,7 @@ def render_docx(release: Release, style: HouseStyle) -> bytes:
     from docx import Document
     from docx.shared import Mm
 
-    items = layout(release, style)
+    items = flatten_rich(layout(release, style))
     _check_text(release, style, items)
     fonts = _Fonts(release, style)
     doc = Document()

@@ -16,7 +16,15 @@ from typing import Any
 from toolkit.core.document import Release
 from toolkit.core.errors import Problem, RenderError, problem
 from toolkit.render import fonts
-from toolkit.render.layout import Item, dateline_text, footer_text, layout, organization, page_number_text
+from toolkit.render.layout import (
+    Item,
+    dateline_text,
+    flatten_rich,
+    footer_text,
+    layout,
+    organization,
+    page_number_text,
+)
 from toolkit.render.style import HouseStyle
 
 # dateline_text/footer_text re-exported for the pack builder.
@@ -347,7 +355,7 @@ def render_pdf(release: Release, style: HouseStyle) -> bytes:
 
     lang_style = style.for_lang(release.lang)
     f = _Fonts(lang_style.font_chain)
-    items = layout(release, style)
+    items = flatten_rich(layout(release, style))
     _check_glyphs(release, style, items, f)
     styles = _styles(style, f)
     copyright_line = footer_text(release, style)
