@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from toolkit.cli import main
 from toolkit.core.errors import SourceError
+from toolkit.core.inline import plain
 from toolkit.sources import load_release
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -110,10 +111,10 @@ def test_tables_are_read_row_by_row(tmp_path: Path) -> None:
     body = TITLE + p("창원특례시는 포럼 일정을 발표했다.") + table
     assert texts(make_docx(tmp_path / "table.docx", body)) == [
         ("paragraph", "창원특례시는 포럼 일정을 발표했다."),
-        ("paragraph", "시간 | 내용 | 장소"),
-        ("paragraph", "10:00 | 개회식 | 대회의실"),
-        ("paragraph", "11:00 | 소회의실"),
-        ("paragraph", "14:00 | 방산 수출 전략 세미나"),
+        ("paragraph", "시간 \\| 내용 \\| 장소"),  # canonical inline Markdown: | is escaped
+        ("paragraph", "10:00 \\| 개회식 \\| 대회의실"),
+        ("paragraph", "11:00 \\| 소회의실"),
+        ("paragraph", "14:00 \\| 방산 수출 전략 세미나"),
     ]
 
 
@@ -122,7 +123,7 @@ def test_a_header_table_before_the_headline_is_not_the_title(tmp_path: Path) -> 
     body = table + p("창원특례시, 방산 포럼 개최") + p("시는 포럼을 열었다.")
     release = load_release(make_docx(tmp_path / "header.docx", body)).release
     assert release.meta.title == "창원특례시, 방산 포럼 개최"
-    assert [b.text for b in release.body] == ["보도자료 | 창원특례시", "시는 포럼을 열었다."]
+    assert [b.text for b in release.body] == ["보도자료 \\| 창원특례시", "시는 포럼을 열었다."]
 
 
 def test_entity_text_is_kept(tmp_path: Path) -> None:
@@ -303,6 +304,29 @@ def test_tracked_changes_and_tables_reach_the_pack(tmp_path: Path) -> None:
     import docx
 
     out = docx.Document(str(tmp_path / "out" / "forum" / "forum.ko.docx"))
-    paragraphs = [para.text for para in out.paragraphs]
+    paragraphs = [plain(para.text) for para in out.paragraphs]  # the visible text
     assert "창원특례시는 25일 포럼을 열었다." in paragraphs
     assert "시간 | 내용" in paragraphs
+
+
+def test_bold_italic_and_line_breaks_become_inline_markdown(tmp_path: Path) -> None:
+    body = TITLE + p(
+        inner=r("창원특례시는 ")
+        + r("K9 자주포", "<w:b/>")
+        + r(" 수출 ")
+        + r("협약", "<w:i/>")
+        + r("을 맺었다. 3*4 = 12 ")
+        + "<w:r><w:br/></w:r>"
+        + r("  둘째 줄\t끝.  ")
+    )
+    release = load_release(make_docx(tmp_path / "runs.docx", body)).release
+    assert [b.text for b in release.body] == [
+        "창원특례시는 **K9 자주포** 수출 *협약*을 맺었다. 3\\*4 = 12\\\n둘째 줄 끝."
+    ]
+    assert plain(release.body[0].text) == "창원특례시는 K9 자주포 수출 협약을 맺었다. 3*4 = 12\n둘째 줄 끝."
+    assert release.meta.title == "창원특례시, 방산 포럼 개최"
+
+
+def test_title_is_plain_text_even_with_markup_characters(tmp_path: Path) -> None:
+    body = p(inner=r("창원 *방산* [포럼]", "<w:b/>"), style="Title") + p("본문이다.")
+    assert load_release(make_docx(tmp_path / "t.docx", body)).release.meta.title == "창원 *방산* [포럼]"

@@ -132,10 +132,13 @@ def set_declared_size(path: Path, member: str, size: int) -> None:
 
 
 def out_text(ctx: Ctx, name: str, lang: str) -> str:
+    """The visible text of a pack's DOCX, one paragraph a line."""
     import docx
 
+    from toolkit.core.inline import plain
+
     document = docx.Document(str(ctx.folder / "out" / name / f"{name}.{lang}.docx"))
-    return "\n".join(p.text for p in document.paragraphs)
+    return "\n".join(plain(p.text) for p in document.paragraphs)
 
 
 def mutated_package(ctx: Ctx, **meta: object) -> Path:

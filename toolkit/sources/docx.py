@@ -15,6 +15,11 @@ text boxes and embedded documents are not read, with a warning. Internal
 entities with plain-text values are expanded (bounded by
 ``text_expansion_chars``); external entities are never read.
 
+Block texts are canonical inline Markdown (:mod:`toolkit.core.inline`):
+runs become :class:`~toolkit.core.inline.Span` s (bold, italic, line breaks),
+whitespace is collapsed across runs, text is NFC; meta fields (the title,
+the subtitle) are plain text.
+
 Tables become one paragraph per row, cells joined by `` | ``, so no cell is
 lost while the release model's table blocks are not yet rendered everywhere
 (:func:`_table_blocks` is the one place that decides).
@@ -30,7 +35,9 @@ from typing import Any
 
 from toolkit.core.document import Block, BlockKind
 from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.core.inline import Span, plain, to_inline
 from toolkit.core.limits import TEXT_EXPANSION_CHARS, XML_DEPTH, XML_ELEMENTS, LimitExceeded
+from toolkit.core.normalize import nfc
 from toolkit.core.safezip import ArchiveError, SafeZip
 from toolkit.sources.release import LoadedRelease, _finish, _meta_from_values
 
@@ -87,9 +94,12 @@ class _Style:
     numbering: tuple[str, int] | None = None  # (numId, ilvl) from the style
 
 
+Cell = list[Span]  # one table cell's text as runs
+
+
 @dataclass(frozen=True)
 class _Table:
-    rows: list[list[str]]
+    rows: list[list[Cell]]
     line: int  # paragraph number of its first cell paragraph
 
 
@@ -106,14 +116,51 @@ class _Para:
     from_table: bool = False
 
     @property
+    def spans(self) -> list[Span]:
+        return _spans(self.runs)
+
+    @property
     def text(self) -> str:
-        return _inline_text(self.runs)
+        """The block text: canonical inline Markdown."""
+        return to_inline(self.spans)
+
+    @property
+    def plain(self) -> str:
+        """The visible text on one line (for meta fields such as the title)."""
+        return " ".join(" ".join(" " if s.line_break else s.text for s in self.spans).split())
 
 
-def _inline_text(runs: list[_Run]) -> str:
-    """Runs → a block's text: visible characters with whitespace collapsed to single spaces."""
-    joined = "".join(" " if r.line_break else r.text for r in runs)
-    return " ".join(joined.split())
+def _spans(runs: list[_Run]) -> list[Span]:
+    """Runs → spans with whitespace collapsed to single spaces across run boundaries,
+    none at the start, the end or around a line break (Word's rendering of them)."""
+    out: list[Span] = []
+    for run in runs:
+        if run.line_break:
+            while out and out[-1].text.endswith(" "):
+                out[-1] = _with_text(out[-1], out[-1].text.rstrip(" "))
+            if out and not out[-1].line_break:
+                out.append(Span("", line_break=True))
+            continue
+        text = " ".join(nfc(run.text).split())
+        if run.text[:1].isspace():
+            text = " " + text
+        if run.text[-1:].isspace() and text.strip():
+            text += " "
+        previous = next((s for s in reversed(out) if s.text or s.line_break), None)
+        if previous is None or previous.line_break or previous.text.endswith(" "):
+            text = text.lstrip(" ")
+        if text:
+            out.append(Span(text, bold=run.bold, italic=run.italic))
+    while out and (out[-1].line_break or out[-1].text.endswith(" ")):
+        if out[-1].line_break:
+            out.pop()
+        else:
+            out[-1] = _with_text(out[-1], out[-1].text.rstrip(" "))
+    return [s for s in out if s.text or s.line_break]
+
+
+def _with_text(span: Span, text: str) -> Span:
+    return Span(text, bold=span.bold, italic=span.italic, code=span.code, href=span.href)
 
 
 def _local(el: Any) -> str | None:
@@ -485,12 +532,12 @@ class _DocxReader:
 
     def table(self, tbl: Any) -> _Table:
         line = self.paragraph_index + 1
-        rows: list[list[str]] = []
+        rows: list[list[Cell]] = []
         for tr in _children_through(tbl, "tr"):
             trpr = _child(tr, "trPr")
             if trpr is not None and _child(trpr, "del") is not None:
                 continue  # a deleted row: accepted deletion
-            cells: list[str] = []
+            cells: list[Cell] = []
             for tc in _children_through(tr, "tc"):
                 tcpr = _child(tc, "tcPr")
                 span = 1
@@ -500,24 +547,24 @@ class _DocxReader:
                     span = max(1, min(_int(_attr(grid, "val") if grid is not None else None, 1), 64))
                     merge = _child(tcpr, "vMerge")
                     continued = merge is not None and (_attr(merge, "val") or "continue") != "restart"
-                texts = [self.cell_text(tc)]
-                cells.append("" if continued else " ".join(t for t in texts if t))
-                cells.extend([""] * (span - 1))
-            if any(c.strip() for c in cells):
+                cells.append([] if continued else self.cell(tc))
+                cells.extend([] for _ in range(span - 1))
+            if any(cells):
                 rows.append(cells)
         width = max((len(r) for r in rows), default=0)
-        return _Table([r + [""] * (width - len(r)) for r in rows], line)
+        return _Table([r + [[] for _ in range(width - len(r))] for r in rows], line)
 
-    def cell_text(self, tc: Any) -> str:
+    def cell(self, tc: Any) -> Cell:
+        """A cell's paragraphs (and nested tables' cells) as runs, joined by spaces."""
         parts: list[_Para | _Table] = []
         self.body(tc, parts)
-        texts: list[str] = []
+        pieces: list[Cell] = []
         for part in parts:
             if isinstance(part, _Para):
-                texts.append(part.text)
+                pieces.append(part.spans)
             else:  # a nested table: its cells, in reading order
-                texts.extend(cell for row in part.rows for cell in row)
-        return " ".join(t for t in texts if t)
+                pieces.extend(cell for row in part.rows for cell in row)
+        return _joined([p for p in pieces if p], " ")
 
 
 def _children_through(el: Any, name: str) -> Iterator[Any]:
@@ -573,10 +620,21 @@ def _char(code: int) -> str:
     return ""
 
 
-def _table_blocks(rows: list[list[str]], line: int) -> list[Block]:
+def _joined(pieces: list[Cell], separator: str) -> Cell:
+    out: Cell = []
+    for i, piece in enumerate(pieces):
+        if i:
+            out.append(Span(separator))
+        out.extend(piece)
+    return out
+
+
+def _table_blocks(rows: list[list[Cell]], line: int) -> list[Block]:
     """A Word table as blocks: one paragraph per row, non-empty cells joined by `` | ``."""
     return [
-        Block(kind="paragraph", text=" | ".join(c for c in row if c), line=line) for row in rows if any(row)
+        Block(kind="paragraph", text=to_inline(_joined([c for c in row if c], " | ")), line=line)
+        for row in rows
+        if any(row)
     ]
 
 
@@ -665,10 +723,10 @@ def _load_docx(path: Path, expected_lang: str | None) -> LoadedRelease:
         if not text:
             continue
         if not title and (part.kind == "title" or (part.kind == "heading" and not blocks)):
-            title = text
+            title = part.plain  # meta fields are plain text
             continue
         if part.kind == "subtitle" and not subtitle:
-            subtitle = text
+            subtitle = part.plain
             continue
         kind: BlockKind
         if part.kind == "heading":
@@ -691,7 +749,7 @@ def _load_docx(path: Path, expected_lang: str | None) -> LoadedRelease:
     if not title:
         first = next((i for i, b in enumerate(blocks) if not from_table[i]), None)
         if first is not None:
-            title = blocks.pop(first).text
+            title = plain(blocks.pop(first).text)
     if not title:
         raise SourceError(
             problem(path, None, "document is empty", "type the headline and paragraphs into it")
@@ -699,7 +757,7 @@ def _load_docx(path: Path, expected_lang: str | None) -> LoadedRelease:
     values = {"title": (title, 1)}
     if subtitle:
         values["subtitle"] = (subtitle, 1)
-    text_for_detection = title + "\n" + "\n".join(b.text for b in blocks)
+    text_for_detection = title + "\n" + "\n".join(plain(b.text) for b in blocks)
     meta, translation_of = _meta_from_values(
         path, values, text_for_detection, expected_lang, problems, warnings
     )
