@@ -134,8 +134,9 @@ def _limit_file_size() -> None:
 def test_a_full_disk_names_the_file(tmp_path: Path) -> None:
     out = tmp_path / "out"
     release = "2026-11-05-k-defense-forum"
+    shutil.copytree(ROOT / "releases" / release, tmp_path / release)  # a build may update its memory
     result = subprocess.run(
-        _presspack("build", str(ROOT / "releases" / release), "--out", str(out)),
+        _presspack("build", str(tmp_path / release), "--out", str(out)),
         env=_env(),
         capture_output=True,
         text=True,
@@ -156,7 +157,8 @@ def test_permission_denied_names_the_file(tmp_path: Path) -> None:
     out.mkdir()
     out.chmod(0o500)
     try:
-        result = CliRunner().invoke(main, ["build", str(ROOT / "releases"), "--out", str(out)])
+        shutil.copytree(ROOT / "releases", tmp_path / "releases")
+        result = CliRunner().invoke(main, ["build", str(tmp_path / "releases"), "--out", str(out)])
     finally:
         out.chmod(0o700)
     assert result.exit_code == 1
