@@ -27,7 +27,7 @@ __all__ = [
     "load_translator",
 ]
 
-DEFAULT_MAX_SEGMENT_TOKENS = 150  # longer segments are split at clause boundaries first
+DEFAULT_MAX_SEGMENT_TOKENS = 100  # longer segments are split at clause boundaries first
 DEFAULT_BEAM_SIZE = 4
 MIN_DECODING_LENGTH = 256
 
