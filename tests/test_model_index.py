@@ -12,6 +12,9 @@ import contextlib
 import hashlib
 import http.server
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -222,5 +225,29 @@ def test_package_larger_than_the_cap_is_not_downloaded(
     assert last_error(err) == (
         "Error: cannot download the ko→en package from refused the package (3 GiB) exceeds the 2 GiB limit"
         f" (package_bytes); check the network or {OFFLINE}"
+    )
+    assert digest(working.parent) == before
+
+
+def test_a_full_disk_while_downloading_is_not_a_network_error(
+    server: Server, working: Path, copy_model_files: dict[str, Path]
+) -> None:
+    """A real write failure (file size rlimit, EFBIG) in a child process."""
+    server.index([server.base + "/pkg"])
+    server.routes["/pkg"] = (200, {}, copy_model_files["ko-en"].read_bytes())
+    before = digest(working.parent)
+    code = (
+        "import resource, signal\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))\n"
+        "from toolkit.cli import main\n"
+        "main(['models', 'install', 'ko', 'en', '--timeout', '10'])\n"
+    )
+    env = {**os.environ, "ARGOS_PACKAGE_INDEX": server.base}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert last_error(proc.stderr) == (
+        f"Error: cannot store the download in {working.parent} (File too large) — free some disk space"
+        " (or set ARGOS_PACKAGES_DIR to a larger disk), then install again"
     )
     assert digest(working.parent) == before

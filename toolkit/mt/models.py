@@ -688,6 +688,18 @@ def _stream(
             raise OSError(f"connection closed after {done} of {total} bytes")
 
 
+class _DiskError(OSError):
+    """Writing the download failed: a local problem, not the network's."""
+
+
+def _write_download(out: IO[bytes], chunk: bytes, folder: Path) -> None:
+    try:
+        out.write(chunk)
+        out.flush()  # a full disk shows here, not later in close()
+    except OSError as exc:
+        raise _DiskError(exc.errno or 0, exc.strerror or str(exc), str(folder)) from exc
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code} {exc.reason}"
@@ -795,7 +807,12 @@ def install_from_index(
                         limit=PACKAGE_BYTES,
                         what="the package",
                     ):
-                        out.write(chunk)
+                        _write_download(out, chunk, parent)
+            except _DiskError as exc:
+                raise _err(
+                    f"cannot store the download in {parent} ({exc.strerror or exc})",
+                    "free some disk space (or set ARGOS_PACKAGES_DIR to a larger disk), then install again",
+                ) from None
             except _Refused as exc:
                 failures.append(f"refused {exc}")
                 continue
