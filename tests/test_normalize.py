@@ -21,7 +21,8 @@ def test_nfc_composes_macos_hangul() -> None:
 def test_matching_view_spaces_zero_width_full_width() -> None:
     assert for_matching("K9\u00a0자주포")[0] == "K9 자주포"
     assert for_matching("K9\u3000자주포")[0] == "K9 자주포"
-    assert for_matching("K9 \u2009 \n자주포")[0] == "K9 자주포"
+    assert for_matching("K9 \u2009  자주포")[0] == "K9 자주포"
+    assert for_matching("K9\t자주포\u2028다음 줄")[0] == "K9 자주포\n다음 줄"  # lines stay lines
     assert for_matching("K9\u200b자주포")[0] == "K9자주포"
     assert for_matching("\ufeffＫＦ－２１")[0] == "KF-21"
     assert for_matching("러ㆍ우 전쟁")[0] == "러·우 전쟁"

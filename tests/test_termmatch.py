@@ -57,7 +57,8 @@ def found(matcher: Matcher, text: str) -> list[tuple[str, str]]:
         ("양산 계획", []),
         ("신창원", []),
         ("창원시청", []),
-        ("K9  자주포", []),  # internal spaces must match exactly
+        ("K9  자주포", [("K9  자주포", "")]),  # spacing inside a term is free
+        ("K9자주포는", [("K9자주포", "는")]),
         ("창원시2", []),
     ],
 )
