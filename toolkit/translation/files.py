@@ -9,7 +9,7 @@ language, synced through its translation memory so edits survive.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -74,10 +74,12 @@ def translate_plain(
     """Translate plain text sentence by sentence, keeping its layout exactly."""
     from toolkit.mt.enforce import machine_translate
     from toolkit.mt.segmentation import split_sentences
+    from toolkit.terminology.abbrev import mentioned
     from toolkit.translation.checks import QAContext, run_checks
 
     pieces: list[tuple[str, str, str]] = []  # (leading ws, core, trailing ws) or core "" for layout
-    for line in text.split("\n"):
+    core_lines: list[int] = []  # line of each core, for file:line in findings
+    for number, line in enumerate(text.split("\n"), 1):
         for seg in split_sentences(line, src) if line.strip() else [line]:
             core = seg.strip()
             if not core:
@@ -86,6 +88,7 @@ def translate_plain(
             lead = seg[: len(seg) - len(seg.lstrip())]
             trail = seg[len(seg.rstrip()) :]
             pieces.append((lead, core, trail))
+            core_lines.append(number)
         pieces.append(("\n", "", ""))
     pieces.pop()  # no newline after the last line
     cores = [c for _, c, _ in pieces if c]
@@ -97,9 +100,13 @@ def translate_plain(
     from toolkit.translation.checks import empty_matcher
 
     qa_matcher = matcher if matcher is not None else empty_matcher(src)
-    ctx = QAContext(src_lang=src, tgt_lang=tgt, matcher=qa_matcher, file="<stdin>", line=0)
-    for core, out in zip(cores, outs, strict=True):
+    abbreviated = tuple(e for e in qa_matcher.glossary.entries if e.abbr)
+    seen: set[str] = set()
+    findings = [replace(f, file=f.file or "<stdin>") for f in findings]
+    for core, out, number in zip(cores, outs, core_lines, strict=True):
+        ctx = QAContext(src, tgt, qa_matcher, file="<stdin>", line=number, mentioned=frozenset(seen))
         findings.extend(run_checks(core, out, ctx))
+        seen |= mentioned([out], abbreviated)
     return "".join(result), findings
 
 

@@ -355,8 +355,40 @@ def sync_translation(
         units=mem_units,
         model=model_id() if translated else (memory.model if memory else ""),
     )
-    findings.extend(qa_findings(new_memory, tgt, matcher, target_path))
+    lines = _target_lines(target if target is not None else _as_written(release, src_lang), mem_units)
+    findings.extend(qa_findings(new_memory, tgt, matcher, target_path, lines=lines))
     return SyncResult(release, new_memory, findings, translated, kept_count, term_updates, engine_findings)
+
+
+def _as_written(release: Release, src_lang: str) -> Release | None:
+    """The release as its new translation file will read back (for line numbers)."""
+    from toolkit.sources.decode import SourceFile
+    from toolkit.sources.markdown import _load_markdown, dump_markdown
+
+    text = dump_markdown(release, translation_of=src_lang)
+    try:
+        return _load_markdown(SourceFile(Path(release.source_path or "x.md"), text, "utf-8"), None).release
+    except Exception:  # pragma: no cover - the writer's output always reads back
+        return None
+
+
+def _target_lines(target: Release | None, units: Sequence[UnitMemory]) -> list[int] | None:
+    """Line of each unit in the translation file (QA findings say file:line), when known.
+
+    The lines are those of the translation as read; a unit presspack writes anew
+    keeps the line of the unit it replaces. Without a translation file yet, None.
+    """
+    if target is None:
+        return None
+    current = units_of(target)
+    if [u.id for u in current] != [u.id for u in units]:
+        return None
+    lines = [u.line for u in current]
+    last = 0
+    for i, line in enumerate(lines):  # meta fields have no line of their own: the front matter
+        lines[i] = line or (last if last else 1)
+        last = lines[i]
+    return lines
 
 
 def _merge_terms(unit: UnitMemory) -> list[list[str]]:
