@@ -30,7 +30,8 @@ def test_project_glossary_lints_clean_and_is_big_enough() -> None:
     assert by_ko["창원특례시"] == "Changwon Special City"
     assert by_ko["강원특별자치도"] == "Gangwon State"
     assert by_ko["전북특별자치도"] == "Jeonbuk State"
-    assert by_ko["방위사업청"] == "Defense Acquisition Program Administration (DAPA)"
+    assert by_ko["방위사업청"] == "Defense Acquisition Program Administration"
+    assert {e.ko: e.abbr for e in g.entries}["방위사업청"] == "DAPA"  # written at the first mention
     assert by_ko["K-방산"] == "K-Defense"
     assert g.preferred_ko("Changwon Special City") == "창원특례시"
     assert "양산" not in by_ko  # "mass production", not Yangsan

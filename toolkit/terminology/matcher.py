@@ -231,12 +231,14 @@ def check_at(text: str, start: int, end: int, lang: str) -> tuple[str, int] | st
 def _spacing_ok(view: str, start: int, end: int, key_spaces: frozenset[int]) -> bool:
     """Spaces the row does not have must sit between parts of >= 2 characters.
 
-    Never across a paragraph break (two spaces in the matching view).
+    The last part may be one character when the term has four or more
+    (손원일 함, a ship: 손원일함), never a shorter one (대전 차로 is not 대전차).
+    Never across a line break.
     """
     span = view[start:end]
     if " " not in span:
         return True
-    if "  " in span:
+    if "  " in span or "\n" in span:
         return False
     parts: list[int] = []  # lengths of the text's space-separated parts
     extra: list[int] = []  # indexes (into parts) of spaces the key lacks
@@ -252,7 +254,9 @@ def _spacing_ok(view: str, start: int, end: int, key_spaces: frozenset[int]) -> 
         length += 1
         compact_index += 1
     parts.append(length)
-    return all(parts[i] >= 2 and parts[i + 1] >= 2 for i in extra)
+    last = len(parts) - 1
+    short_last_ok = sum(parts) >= 4 and parts[last] > 0
+    return all(parts[i] >= 2 and (parts[i + 1] >= 2 or (short_last_ok and i + 1 == last)) for i in extra)
 
 
 # --------------------------------------------------------------------------- matcher

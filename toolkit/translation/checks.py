@@ -17,10 +17,10 @@ term-generic        info      a generic glossary word (submarine) is not used
 abbreviation-first  info      the abbreviation alone at the first mention
 near-miss           info      a term inside a longer word the glossary lacks
 hangul-in-english   error     Hangul left in an English translation
-number-mismatch     warning   a number only in the translation, or an amount,
+number-mismatch     warning   a number only in the translation (a unit conversion
+                              that does not add up included), or an amount,
                               percentage or measure missing from it
 number-omitted      info      a count or ordinal the translation leaves out
-unit-conversion     info      a converted measure whose arithmetic is off
 untranslated        warning   the translation is the source unchanged
 ==================  ========  =====================================================
 """
@@ -59,6 +59,9 @@ class QAContext:
     mentioned: frozenset[str] = field(default_factory=frozenset)
     # machine-written (unedited engine output): the info checks (review hints) run
     machine: bool = True
+    # concepts the release's source named in earlier segments (a person may then
+    # refer to them by "it", "the ministry" or not at all)
+    earlier: frozenset[str] = field(default_factory=frozenset)
 
 
 Check = Callable[[str, str, QAContext], list[Finding]]
@@ -91,6 +94,27 @@ _HEAD_OF = re.compile(
     r" of (?:the )?(?P<rest>.+)$"
 )
 _ROK = "Republic of Korea "
+# First words that do not make a name recognisable on their own ("Ministry",
+# "Republic"): only a distinctive first word (Changwon, Gyeonggi, Hanwha, K9)
+# shows that a translation wrote the name, but wrongly (Changwon City).
+_GENERIC_FIRST = frozenset(
+    {"ministry", "minister", "republic", "korea", "korean", "national", "defense", "north", "south", "east"}
+    | {"west", "united", "supreme", "constitutional", "joint", "chief", "chairman", "mayor", "governor"}
+    | {"vice", "secretary", "commander", "commandant", "agency", "military", "enforcement", "local", "public"}
+    | {"political", "first", "second", "terminal", "member", "the", "world", "armed", "air", "ground"}
+    | {"submarine", "foreign", "export-import", "rok-u.s."}
+)
+
+
+def distinctive_word(en: str) -> str:
+    """The word of an approved name that shows a translation meant it ('' if none)."""
+    words = en.split()
+    first = words[0] if words else ""
+    core = _RR_UNIT.match(first)
+    word = core.group("core") if core else first
+    if not word[:1].isupper() or word.lower() in _GENERIC_FIRST or len(word) < 3:
+        return ""
+    return word
 
 
 def automatic_variants(en: str) -> tuple[str, ...]:
@@ -133,6 +157,7 @@ class _Concept:
     ko_forms: tuple[str, ...]  # every Korean row of the concept (en→ko accepts any)
     variants: tuple[str, ...]  # accepted English renderings
     generic: bool  # a common noun (no capital letter, no digit): guidance, not a name
+    listed: frozenset[str] = frozenset()  # the variants a row lists itself (en_variants)
 
 
 def _is_generic(en: str) -> bool:
@@ -156,7 +181,10 @@ def _concepts(matcher: Matcher) -> dict[str, _Concept]:
         forms = target_forms(first) if not abbr or first.abbr else (f"{key} ({abbr})", key, abbr)
         variants = [v for e in entries for v in e.en_variants] + list(automatic_variants(key))
         ko_forms = tuple(dict.fromkeys(e.ko for e in entries))
-        result[key] = _Concept(key, abbr, forms, ko_forms, tuple(dict.fromkeys(variants)), _is_generic(key))
+        listed = frozenset(v for e in entries for v in e.en_variants)
+        result[key] = _Concept(
+            key, abbr, forms, ko_forms, tuple(dict.fromkeys(variants)), _is_generic(key), listed
+        )
     return result
 
 
@@ -221,8 +249,11 @@ def _locate_concept(target: str, c: _Concept, ctx: QAContext, occupied: list[tup
         candidates = [*c.forms, *c.variants] if not c.generic else list(c.variants)
         for form in sorted(dict.fromkeys(candidates), key=len, reverse=True):
             for span in _spans_en(target, form, True):
-                if _overlaps(span, taken) or _overlaps(span, occupied):
+                if _overlaps(span, taken):
+                    continue
+                if _overlaps(span, occupied) and not (form in c.listed and span in occupied):
                     continue  # inside the approved name of something else: not this one
+                    # (unless the row lists that very name: 한국 may be "Seoul")
                 taken.append(span)
                 variant.append((span[0], span[1], form))
     exact.sort()
@@ -231,7 +262,12 @@ def _locate_concept(target: str, c: _Concept, ctx: QAContext, occupied: list[tup
 
 
 def _terms(source: str, target: str, ctx: QAContext) -> list[tuple[str, str, str, dict[str, str]]]:
-    """(check, severity, message, extra) for every source term, in source order."""
+    """(check, severity, message, extra) for every source term, in source order.
+
+    Machine output must render every occurrence (an engine that drops the second
+    of two names is wrong); a person may render a repeated name by a pronoun, so
+    in human text one rendering per sentence and concept is enough.
+    """
     matches = ctx.matcher.find(source)
     if not matches:
         return []
@@ -243,6 +279,7 @@ def _terms(source: str, target: str, ctx: QAContext) -> list[tuple[str, str, str
     located: dict[str, _Found] = {}
     results: list[tuple[str, str, str, dict[str, str]]] = []
     seen_here: set[str] = set()
+    satisfied: set[str] = set()
     for match in matches:
         key = concept(match.entry)
         c = concepts[key]
@@ -252,7 +289,10 @@ def _terms(source: str, target: str, ctx: QAContext) -> list[tuple[str, str, str
         extra = {"term": c.en, "source_term": match.source_term}
         first_mention = key not in ctx.mentioned and key not in seen_here
         seen_here.add(key)
+        if not ctx.machine and key in satisfied:
+            continue  # a person repeats a name with a pronoun: once per sentence is enough
         if found.exact:
+            satisfied.add(key)
             _, _, form = found.exact.pop(0)
             if c.abbr and form == c.abbr and first_mention and ctx.tgt_lang == "en":
                 results.append(
@@ -266,9 +306,18 @@ def _terms(source: str, target: str, ctx: QAContext) -> list[tuple[str, str, str
                 )
             continue
         if found.variant:
+            satisfied.add(key)
             found.variant.pop(0)  # an accepted rendering: quiet
             continue
         approved = _approved(c, ctx) if ctx.tgt_lang == "en" else match.target_term
+        rivals = [
+            m
+            for m in present
+            if concept(m.entry) not in licensed and m.entry.category == match.entry.category
+        ]
+        degraded = _degraded(target_view, c, ctx, [(m.start, m.end) for m in present])
+        if not ctx.machine and key in ctx.earlier and not rivals and not degraded:
+            continue  # named before: "it", "the ministry" or nothing at all is good English
         if c.generic:
             results.append(
                 (
@@ -283,15 +332,32 @@ def _terms(source: str, target: str, ctx: QAContext) -> list[tuple[str, str, str
         message = (
             f"'{match.source_term}' must be translated as '{approved}', which is missing from the translation"
         )
-        rivals = [
-            m
-            for m in present
-            if concept(m.entry) not in licensed and m.entry.category == match.entry.category
-        ]
+        if degraded and not rivals:
+            message += f" (the translation writes '{degraded}')"
         if rivals:
             message += f" (the translation has '{target_view[rivals[0].start : rivals[0].end]}' instead)"
         results.append(("term-missing", "error", message, extra))
     return results
+
+
+def _degraded(target: str, c: _Concept, ctx: QAContext, names: list[tuple[int, int]]) -> str:
+    """A wrong form of the name in the target ('Changwon City' for 'Changwon Special City').
+
+    ``names`` are the spans of every approved name in the target: a distinctive
+    word inside one of them (Changwon Special City, Changwon City Hall) is fine.
+    """
+    if ctx.tgt_lang != "en" or c.generic:
+        return ""
+    word = distinctive_word(c.en)
+    if not word:
+        return ""
+    for hit in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w])", target):
+        if _overlaps(hit.span(), names):
+            continue  # inside an approved name (Changwon Special City, Changwon City Hall)
+        end = hit.end()
+        following = re.match(r"(?:\s[A-Z][\w-]*){0,2}", target[end:])
+        return target[hit.start() : end + (following.end() if following else 0)]
+    return ""
 
 
 def _approved(c: _Concept, ctx: QAContext) -> str:
@@ -386,7 +452,6 @@ def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
 class _Comparison:
     mismatch: tuple[str, ...] = ()  # message parts for number-mismatch (warning)
     omitted: tuple[str, ...] = ()  # values for number-omitted (info)
-    conversions: tuple[str, ...] = ()  # for unit-conversion (info)
 
 
 _RELATIVE_YEAR = re.compile(
@@ -427,10 +492,11 @@ def _compare(source: str, target: str) -> _Comparison:
     day_words_src = any(q.kind in (num.WEEKDAY, num.RELATIVE) for q in src)
     src = [q for q in src if q.kind not in (num.WEEKDAY, num.RELATIVE)]
     tgt = [q for q in tgt if q.kind not in (num.WEEKDAY, num.RELATIVE)]
-    src_readings = frozenset().union(*(q.readings for q in src)) if src else frozenset()
-    tgt_readings = frozenset().union(*(q.readings for q in tgt)) if tgt else frozenset()
-    missing = [q for q in src if not (q.readings & tgt_readings)]
-    added = [q for q in tgt if not (q.readings & src_readings)]
+    src_values = _values(src)
+    tgt_values = _values(tgt)
+    missing = [q for q in src if not q.weak and not any(r <= tgt_values for r in q.readings)]
+    added = [q for q in tgt if not q.weak and not any(r <= src_values for r in q.readings)]
+    added += _extra_copies(src, tgt)  # "June 24-24" for 6월 21일-24일
     # a day of the month named by its weekday or as "yesterday"
     if day_words_tgt:
         missing = [q for q in missing if q.kind != num.DAY]
@@ -451,7 +517,9 @@ def _compare(source: str, target: str) -> _Comparison:
         if partner is not None:
             missing = [q for q in missing if q is not partner]  # a correct conversion: quiet
         elif t.kind == num.MEASURE and any(num.convertible(s, t, tolerance=10.0) for s in src):
-            conversions.append(t.text)  # a conversion whose arithmetic is off
+            kept_added.append(t)  # converted, but the value is off: a wrong number
+            original = next(s for s in src if num.convertible(s, t, tolerance=10.0))
+            conversions.append(f"{original.text} is not {t.text}")
         elif t.kind == num.MONEY and src_currencies and t.unit not in src_currencies:
             continue  # "($105 million)": exchange rates change, nothing to check
         elif t.bracketed and t.kind in (num.TIME, num.MEASURE):
@@ -486,13 +554,45 @@ def _compare(source: str, target: str) -> _Comparison:
             parts.append("missing in translation: " + ", ".join(shown_missing))
         if kept_added:
             parts.append("only in translation: " + ", ".join(_shown(q) for q in kept_added))
-        return _Comparison(mismatch=tuple(parts), conversions=tuple(conversions))
-    return _Comparison(omitted=tuple(_shown(q) for q in other_missing), conversions=tuple(conversions))
+        if conversions:
+            parts.append("check the conversion: " + ", ".join(conversions))
+        return _Comparison(mismatch=tuple(parts))
+    return _Comparison(omitted=tuple(_shown(q) for q in other_missing))
+
+
+def _extra_copies(src: Sequence[num.Quantity], tgt: Sequence[num.Quantity]) -> list[num.Quantity]:
+    """Translation numbers written more often than the source has them (one changed into another)."""
+    def key(q: num.Quantity) -> tuple[str, Decimal]:
+        return ("time" if q.kind == num.TIME else "num", q.value)
+
+    counts: dict[tuple[str, Decimal], int] = {}
+    for q in src:
+        if not q.weak:
+            counts[key(q)] = counts.get(key(q), 0) + 1
+    extra: list[num.Quantity] = []
+    for q in tgt:
+        k = key(q)
+        if q.weak or k not in counts:
+            continue
+        if counts[k] == 0:
+            extra.append(q)
+        counts[k] -= 1
+    return extra
+
+
+def _values(quantities: Sequence[num.Quantity]) -> frozenset[tuple[str, Decimal]]:
+    """Every value any reading of the quantities stands for."""
+    return frozenset(v for q in quantities for reading in q.readings for v in reading)
+
+
+_MONTH_BEFORE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s$"
+)
 
 
 def _after_month(text: str, q: num.Quantity) -> bool:
-    before = text[max(0, q.start - 12) : q.start]
-    return bool(re.search(r"[A-Z][a-z]{2,8}\.?\s$", before))
+    """Is the number the day of a date ("Nov. 5")?"""
+    return bool(_MONTH_BEFORE.search(text[max(0, q.start - 12) : q.start]))
 
 
 def _number_texts(source: str, target: str, ctx: QAContext) -> tuple[str, str]:
@@ -523,15 +623,6 @@ def numbers_omitted(source: str, target: str, ctx: QAContext) -> list[Finding]:
     return [_finding("number-omitted", "info", message, source, ctx)]
 
 
-def unit_conversion(source: str, target: str, ctx: QAContext) -> list[Finding]:
-    """Info for a measure converted into another unit whose value does not add up."""
-    result = _compare(*_number_texts(source, target, ctx))
-    if not result.conversions:
-        return []
-    message = "check the unit conversion: " + "; ".join(result.conversions)
-    return [_finding("unit-conversion", "info", message, source, ctx)]
-
-
 def untranslated(source: str, target: str, ctx: QAContext) -> list[Finding]:
     """Warning when the target is the source unchanged (for text with real words)."""
     if ctx.src_lang == ctx.tgt_lang or " ".join(source.split()) != " ".join(target.split()):
@@ -559,7 +650,6 @@ CHECKS: tuple[tuple[str, Severity, Check], ...] = (
     ("hangul-in-english", "error", hangul_in_english),
     ("number-mismatch", "warning", numbers_mismatch),
     ("number-omitted", "info", numbers_omitted),
-    ("unit-conversion", "info", unit_conversion),
     ("untranslated", "warning", untranslated),
 )
 
@@ -592,6 +682,7 @@ def qa_findings(
     matcher = matcher if matcher is not None else empty_matcher(memory.source_lang)
     abbreviated = tuple(e for e in matcher.glossary.entries if e.abbr)
     seen: set[str] = set()
+    earlier: set[str] = set()
     findings: list[Finding] = []
     for index, unit in enumerate(memory.units):
         line = lines[index] if lines is not None and index < len(lines) else 0
@@ -606,10 +697,12 @@ def qa_findings(
                 line=line,
                 mentioned=frozenset(seen),
                 machine=bool(seg.mt) and seg.tgt == seg.mt,
+                earlier=frozenset(earlier),
             )
             findings.extend(run_checks(seg.src, seg.tgt, ctx))
             if abbreviated and tgt == "en":
                 seen |= mentioned([seg.tgt], abbreviated)
+            earlier |= {concept(m.entry) for m in matcher.find(seg.src)}
     return findings
 
 

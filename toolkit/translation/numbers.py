@@ -61,16 +61,17 @@ class Quantity:
     end: int
     bracketed: bool = False  # inside ( … ) — glosses and conversions live there
     approx: bool = False  # "about", "약", "여", "more than" …
-    alternatives: tuple[Decimal, ...] = ()  # other readings of the same digits (9.11: 9 and 11)
+    alternatives: tuple[Decimal, ...] = ()  # other readings (9.11 as a decimal; five decades = 50)
     scaled: bool = False  # written with a scale word or big unit (만, billion …)
+    weak: bool = False  # implied, not written (양측 "the two sides"): may match, never reported
+    parts: tuple[Decimal, ...] = ()  # further values of one reading (6.15: month 6 *and* day 15)
 
     @property
-    def readings(self) -> frozenset[tuple[str, Decimal]]:
-        """What this token can stand for: (comparison class, value) pairs."""
+    def readings(self) -> tuple[frozenset[tuple[str, Decimal]], ...]:
+        """What this token can stand for: alternative sets of (class, value), all needed."""
         cls = "time" if self.kind == TIME else "num"
-        values = {(cls, self.value)}
-        values |= {("num", v) for v in self.alternatives}
-        return frozenset(values)
+        first = frozenset({(cls, self.value), *(("num", p) for p in self.parts)})
+        return (first, *(frozenset({("num", v)}) for v in self.alternatives))
 
 
 def canonical(value: Decimal) -> str:
@@ -178,7 +179,7 @@ _CONVERSIONS: dict[tuple[str, str], float] = {
 }  # fmt: skip
 
 
-def convertible(a: Quantity, b: Quantity, tolerance: float = 0.12) -> bool:
+def convertible(a: Quantity, b: Quantity, tolerance: float = 0.05) -> bool:
     """Is ``b`` a unit conversion of ``a`` (either way, within ``tolerance``, rounding allowed)?"""
     if a.kind != MEASURE or b.kind != MEASURE or a.unit == b.unit:
         return False
@@ -222,6 +223,15 @@ _KO_NATIVE = re.compile(
     r"\s?(?P<counter>" + "|".join(sorted(_KO_COUNTERS, key=len, reverse=True)) + ")"
     r"(?=[^가-힣]|$|[의이가을를은는에과와도만씩째로])"  # a particle may follow the counter, a syllable not
 )
+# Unambiguous native numerals count whatever noun follows (두 집단, 다섯 나라); 한, 네,
+# 세 and 열 also mean "a", "yes", "world", "heat": only before a counter (above).
+_KO_NATIVE_FREE = re.compile(
+    r"(?<![가-힣])(?P<tens>스무|스물|서른|마흔|쉰|예순|일흔|여든|아흔)?(?P<ones>두|다섯|여섯|일곱|여덟|아홉)"
+    r"(?=\s[가-힣])"
+)
+# Words that imply two parties: 양측 (both sides), 양국, 남북 (the two Koreas), 북-미간.
+_KO_PAIR = re.compile(r"(?<![가-힣])(?:양측|양국|양사|양자|쌍방|남북한?|[가-힣]{1,3}[-·][가-힣]{1,3}\s?간)")
+_EN_PAIR = re.compile(r"\bboth\b", re.IGNORECASE)
 _KO_NATIVE_WORD = re.compile(r"(?<![가-힣])(?P<word>" + "|".join([*_KO_DAY_COUNTS, *_KO_ORDINAL_WORDS]) + ")")
 _KO_SINO = {"십": 10, "백": 100, "천": 1000, "만": 10**4}
 _KO_FIRST = re.compile(r"(?<![가-힣])첫(?:\s?번째|\s|(?=[가-힣]))")
@@ -305,6 +315,8 @@ def _add(
     *,
     alternatives: Sequence[Decimal | int] = (),
     scaled: bool = False,
+    weak: bool = False,
+    parts: Sequence[Decimal | int] = (),
 ) -> None:
     taken.take(start, end)
     found.append(
@@ -319,6 +331,8 @@ def _add(
             approx=_approx(view, start),
             alternatives=tuple(Decimal(a) for a in alternatives),
             scaled=scaled,
+            weak=weak,
+            parts=tuple(Decimal(p) for p in parts),
         )
     )
 
@@ -360,8 +374,8 @@ def _dates_dotted(view: str, taken: _Span, found: list[Quantity]) -> None:
             continue
         decimal = _dec(f"{a}.{hit.group('b')}") if separator == "." else None
         kind = YEAR if a >= 1900 else MONTH
-        alternatives = [b] + ([decimal] if decimal is not None else [])
-        _add(found, taken, view, hit.start(), hit.end(), a, kind, alternatives=alternatives)
+        alternatives = [decimal] if decimal is not None else []
+        _add(found, taken, view, hit.start(), hit.end(), a, kind, alternatives=alternatives, parts=[b])
 
 
 def _unit_after(view: str, end: int) -> tuple[str, str, int]:
@@ -502,6 +516,15 @@ def _korean_words(view: str, taken: _Span, found: list[Quantity]) -> None:
         value = (_KO_NATIVE_TENS[tens] if tens else 0) + (_KO_NATIVE_ONES[ones] if ones else 0)
         _ = counter  # 세 번, 세 분, 세 곳: whatever is counted, it is 3
         _add(found, taken, view, hit.start(), hit.end(), value, COUNT)
+    for hit in _KO_NATIVE_FREE.finditer(view):
+        if taken.free(*hit.span()):
+            tens, ones = hit.group("tens"), hit.group("ones")
+            value = (_KO_NATIVE_TENS[tens] if tens else 0) + _KO_NATIVE_ONES[ones]
+            _add(found, taken, view, hit.start(), hit.end(), value, COUNT)
+    for pattern in (_KO_PAIR, _EN_PAIR):
+        for hit in pattern.finditer(view):
+            if taken.free(*hit.span()):
+                _add(found, taken, view, hit.start(), hit.end(), 2, COUNT, weak=True)
     for hit in _KO_NATIVE_WORD.finditer(view):
         if not taken.free(*hit.span()):
             continue
