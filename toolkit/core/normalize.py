@@ -258,7 +258,7 @@ def suspicious(text: str, *, entities: bool = True) -> list[tuple[int, str]]:
             what = (
                 "contains U+FFFD replacement characters (text was lost in a conversion)"
                 if hit.group() == "\ufffd"
-                else f"looks like mojibake ('{hit.group()}': text decoded with the wrong encoding)"
+                else f"looks like mojibake ('{hit.group()}')"
             )
             found.append((number, what))
         if entities:

@@ -228,6 +228,11 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
 # --------------------------------------------------------------------------- parsing
 
 
+def visible(value: str) -> str:
+    """Text with invisible characters made visible, e.g. ``다<U+00A0>라``."""
+    return _show(value)
+
+
 def _show(value: str) -> str:
     """The cell with invisible characters made visible, e.g. ``다<U+00A0>라``."""
     return "".join(

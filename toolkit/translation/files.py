@@ -92,7 +92,7 @@ def translate_plain(
         pieces.append(("\n", "", ""))
     pieces.pop()  # no newline after the last line
     cores = [c for _, c, _ in pieces if c]
-    outs, findings = machine_translate(cores, translate, matcher, tgt)
+    outs, findings = machine_translate(cores, translate, matcher, tgt, abbreviations=_abbreviation_style())
     it = iter(outs)
     result: list[str] = []
     for lead, core, trail in pieces:
@@ -110,6 +110,14 @@ def translate_plain(
     return "".join(result), findings
 
 
+def _abbreviation_style() -> str:
+    """The house style's [terminology] abbreviations (default templates, as the build uses)."""
+    from toolkit.core.config import default_templates
+    from toolkit.render.style import load_style
+
+    return load_style(default_templates()).terminology.abbreviations
+
+
 def default_output(source: Path, to_lang: str) -> Path:
     name = source.name
     stem = name[: -len(source.suffix)] if source.suffix else name
@@ -122,7 +130,11 @@ def run_translate(request: TranslateRequest, *, stdin: TextIO) -> TranslateResul
     from toolkit.sources import detect_lang
 
     if str(request.source) == "-":
-        text = stdin.read()
+        from toolkit.core.normalize import nfc
+        from toolkit.sources.decode import suspicious_problems
+
+        raw = stdin.read()
+        text = nfc(raw)
         if not text.strip():
             raise SourceError(
                 problem("<stdin>", None, "no text on standard input", "pipe the text to translate")
@@ -133,7 +145,11 @@ def run_translate(request: TranslateRequest, *, stdin: TextIO) -> TranslateResul
         matcher = _load_matcher(request.glossary, src)
         translate, _ = _translator_fn(src, tgt)
         out, findings = translate_plain(text, src, tgt, translate, matcher)
-        result = TranslateResult(findings=findings)
+        garbled = [
+            Finding("suspicious-text", "warning", f"{p.what} — {p.fix}", file="<stdin>", line=p.line or 0)
+            for p in suspicious_problems("<stdin>", raw)
+        ]
+        result = TranslateResult(findings=garbled + findings)
         if request.output is None or str(request.output) == "-":
             result.text = out
         else:
@@ -218,6 +234,7 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
         translate=factory,
         target_path=str(out_path),
         model_id=model_id,
+        abbreviations=_abbreviation_style(),
     )
     patched = None
     if target is not None:

@@ -251,11 +251,14 @@ def sync_translation(
     translate: Callable[[], TranslateFn],
     target_path: str = "",
     model_id: Callable[[], str] = lambda: "",
+    abbreviations: str = "first-mention",
 ) -> SyncResult:
     """Bring a translation up to date with its source without losing edits.
 
     ``translate`` is a factory so the engine is loaded only when at least one
-    segment really needs machine translation.
+    segment really needs machine translation. ``abbreviations`` is the house
+    style for glossary abbreviations; which mention is the first is judged in
+    document order over kept and new text alike.
     """
     src_lang = source.lang
     source_file = Path(source.source_path).name
@@ -301,12 +304,23 @@ def sync_translation(
         for b, (unit, segs) in enumerate(zip(new_units, new_segs, strict=True))
     ]
 
-    # machine-translate everything new in ONE engine call
-    need = [seg.src for p in plan for seg in p.segs if seg.kept is None]
+    # machine-translate everything new in ONE engine call; ``before[i]`` is the kept
+    # text the reader sees before need[i] (abbreviations: first mention wins)
+    need: list[str] = []
+    before: list[list[str]] = [[]]
+    for p in plan:
+        for seg in p.segs:
+            if seg.kept is None:
+                need.append(seg.src)
+                before.append([])
+            else:
+                before[-1].append(seg.kept)
     outs: list[str] = []
     engine_findings: list[Finding] = []
     if need:
-        outs, mt_findings = machine_translate(need, translate(), matcher, tgt)
+        outs, mt_findings = machine_translate(
+            need, translate(), matcher, tgt, abbreviations=abbreviations, before=before[:-1]
+        )
         engine_findings.extend(replace(f, file=f.file or target_path) for f in mt_findings)
     mt_iter = iter(outs)
     translated = kept_count = term_updates = 0
