@@ -371,6 +371,7 @@ class Report:
     findings: list[dict[str, Any]] = field(default_factory=list)
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
     true_alarms: list[dict[str, Any]] = field(default_factory=list)
+    index: dict[str, str] = field(default_factory=dict)  # Korean text → pair key
     seeds: list[Seed] = field(default_factory=list)
     caught: list[Seed] = field(default_factory=list)
     missed: list[Seed] = field(default_factory=list)
@@ -407,6 +408,7 @@ def measure(work: Path, glossary: Path = ROOT / "glossary.csv", log: Callable[[s
     groups = chunks(pairs)
     report.pairs = len(pairs)
     index = {" ".join(p.ko.split()): p.key for p in pairs}
+    report.index = index
 
     log(f"building {len(groups)} releases of {len(pairs)} human translations")
     clean = work / "clean"

@@ -91,9 +91,7 @@ def test_suspicious_reports_each_kind_with_its_line() -> None:
         (5, "Hangul is decomposed (NFD, as macOS writes it); read as NFC"),
     ]
     assert suspicious("2 &amp; 3", entities=False) == []
-    assert suspicious("UTF-8 read as Latin-1: ì°½ì›") == [
-        (1, "looks like mojibake ('ì°½')")
-    ]
+    assert suspicious("UTF-8 read as Latin-1: ì°½ì›") == [(1, "looks like mojibake ('ì°½')")]
 
 
 def test_suspicious_is_quiet_on_real_text() -> None:
