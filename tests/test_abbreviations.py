@@ -67,6 +67,7 @@ def test_kept_human_text_before_counts_as_a_mention() -> None:
         ("사드(THAAD) 체계를 배치했다.", "Terminal High Altitude Area Defense (THAAD) 체계를 배치했다."),
         ("방위사업청(DAPA)은 밝혔다.", f"{FULL} (DAPA)은 밝혔다."),
         ("방위사업청 (Defense Acquisition Program Administration)은", f"{FULL} (DAPA)은"),
+        ("방위사업청(방사청)은 밝혔다.", f"{FULL} (DAPA)은 밝혔다."),  # a short form in brackets
         (
             "사드(미국 체계)",
             "Terminal High Altitude Area Defense (THAAD)(미국 체계)",
@@ -75,6 +76,11 @@ def test_kept_human_text_before_counts_as_a_mention() -> None:
 )
 def test_the_source_own_abbreviation_is_not_doubled(source: str, expected: str) -> None:
     assert protect(source, KO, "en").text == expected
+
+
+def test_a_bracketed_repetition_is_one_mention_for_qa() -> None:
+    machine = QAContext("ko", "en", KO)
+    assert run_checks("방위사업청(방사청)은 밝혔다.", f"The {FULL} (DAPA) said.", machine) == []
 
 
 def test_en_to_ko_recognises_every_form() -> None:

@@ -64,6 +64,8 @@ def test_spacing_and_plural(text: str, expected: list[tuple[str, str]]) -> None:
         ("해군이 훈련을 했다.", [("해군", "Republic of Korea Navy")]),
         # North Korea's Kangwon is not Gangwon State
         ("북한 강원도 원산에서", [("북한", "North Korea")]),
+        ("북한 강원도 고성군 일대", [("북한", "North Korea")]),
+        ("강원도 고성군에서", [("강원도", "Gangwon State"), ("고성군", "Goseong-gun")]),
         ("강원도 춘천시에서", [("강원도", "Gangwon State"), ("춘천시", "Chuncheon-si")]),
         # a market in Changwon is not the mayor
         ("창원 시장에서 장을 봤다.", [("창원", "Changwon")]),

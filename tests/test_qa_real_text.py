@@ -47,6 +47,7 @@ def serious(source: str, target: str, ctx: QAContext = HUMAN) -> list[tuple[str,
         ("남북은 회담을 가졌다.", "The two Koreas held talks."),
         ("4년 징역형", "a four-year jail term"),
         ("60대 여성", "a woman in her late 60s"),
+        ("문의: 055-225-0001", "Inquiries: +82-55-225-0001"),  # the same phone number
     ],
 )
 def test_numbers_quiet_on_correct_translations(source: str, target: str) -> None:

@@ -48,6 +48,7 @@ from toolkit.core.document import Finding
 from toolkit.core.errors import ModelError, Problem
 from toolkit.core.normalize import for_matching
 from toolkit.terminology.abbrev import FIRST_MENTION, Mentions, target_forms
+from toolkit.terminology.glossary import Glossary
 from toolkit.terminology.josa import fix_particle
 from toolkit.terminology.matcher import PARTICLES, Matcher, TermMatch, check_at, is_delimiter
 
@@ -70,14 +71,19 @@ class Protected:
 _BRACKET = re.compile(r"\s?[(（]([^()（）]{1,80})[)）]")
 
 
-def _given_in_brackets(segment: str, match: TermMatch) -> int:
-    """End of a bracket right after the term that repeats its English ("사드(THAAD)"), else 0."""
+def _given_in_brackets(segment: str, match: TermMatch, glossary: Glossary) -> int:
+    """End of a bracket right after the term that names it again, else 0.
+
+    사드(THAAD), 방위사업청(DAPA) and 방위사업청(방사청) give the abbreviation or a
+    short form of the same name: the injected form already says it.
+    """
     bracket = _BRACKET.match(segment, match.end)
     if bracket is None:
         return 0
-    inside = " ".join(for_matching(bracket.group(1))[0].split())
+    inside = " ".join(for_matching(bracket.group(1))[0].split()).casefold()
     forms = {f.casefold() for f in target_forms(match.entry)}
-    return bracket.end() if inside.casefold() in forms else 0
+    forms |= {e.ko.casefold() for e in glossary.entries if e.en == match.entry.en}
+    return bracket.end() if inside in forms else 0
 
 
 def protect(segment: str, matcher: Matcher, tgt_lang: str, mentions: Mentions | None = None) -> Protected:
@@ -92,8 +98,12 @@ def protect(segment: str, matcher: Matcher, tgt_lang: str, mentions: Mentions | 
     matches = tuple(matcher.find(segment))
     parts: list[str] = []
     targets: list[str] = []
+    skipped: set[TermMatch] = set()  # inside a consumed bracket
     position = 0
     for match in matches:
+        if match in skipped:
+            targets.append("")
+            continue
         parts.append(segment[position : match.start])
         target = match.target_term
         if tgt_lang == "en":
@@ -105,11 +115,16 @@ def protect(segment: str, matcher: Matcher, tgt_lang: str, mentions: Mentions | 
             continue
         parts.append(target)
         position = match.end
-        given = _given_in_brackets(segment, match) if tgt_lang == "en" and match.particle == "" else 0
+        given = 0
+        if tgt_lang == "en" and match.particle == "":
+            given = _given_in_brackets(segment, match, matcher.glossary)
         if given:
             position = given  # the source's own "(DAPA)": the injected form already says it
+            skipped.update(m for m in matches if match.end <= m.start < given)
     parts.append(segment[position:])
-    return Protected(source=segment, text="".join(parts), terms=matches, targets=tuple(targets))
+    kept = tuple(m for m in matches if m not in skipped)
+    kept_targets = tuple(t for m, t in zip(matches, targets, strict=True) if m not in skipped)
+    return Protected(source=segment, text="".join(parts), terms=kept, targets=kept_targets)
 
 
 # --------------------------------------------------------------------------- counting

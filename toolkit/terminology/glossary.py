@@ -601,6 +601,8 @@ def _cross_row_problems(name: str, entries: list[Entry], problems: list[Problem]
     for group in by_en.values():
         preferred = group[0]
         for other in group[1:]:
+            if preferred.abbr and preferred.abbr == other.abbr:
+                continue  # one organisation with its short forms (대한무역투자진흥공사, 코트라)
             if not _variants(preferred.ko, other.ko):
                 problems.append(
                     Problem(

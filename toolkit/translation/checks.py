@@ -276,6 +276,7 @@ def _terms(source: str, target: str, ctx: QAContext) -> list[tuple[str, str, str
     present = _target_terms(target_view, ctx.matcher)
     licensed = {concept(m.entry) for m in matches}
     occupied = [(m.start, m.end) for m in present if concept(m.entry) not in licensed]
+    matches = _without_glosses(source, matches)
     located: dict[str, _Found] = {}
     results: list[tuple[str, str, str, dict[str, str]]] = []
     seen_here: set[str] = set()
@@ -358,6 +359,25 @@ def _degraded(target: str, c: _Concept, ctx: QAContext, names: list[tuple[int, i
         following = re.match(r"(?:\s[A-Z][\w-]*){0,2}", target[end:])
         return target[hit.start() : end + (following.end() if following else 0)]
     return ""
+
+
+_GLOSS_OPEN = re.compile(r"\s?[(（]$")
+
+
+def _without_glosses(source: str, matches: list[TermMatch]) -> list[TermMatch]:
+    """Drop a name repeated in brackets right after itself (방위사업청(방사청)): one mention."""
+    kept: list[TermMatch] = []
+    for match in matches:
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and concept(previous.entry) == concept(match.entry)
+            and _GLOSS_OPEN.search(source[previous.end : match.start])
+            and source[match.particle_end : match.particle_end + 1] in (")", "）")
+        ):
+            continue
+        kept.append(match)
+    return kept
 
 
 def _approved(c: _Concept, ctx: QAContext) -> str:

@@ -43,6 +43,7 @@ YEAR = "year"
 MONTH = "month"
 DAY = "day"  # day of the month
 TIME = "time"  # clock time; value = minutes after midnight modulo 12 h
+PHONE = "phone"  # a telephone number, compared without country code and trunk 0
 WEEKDAY = "weekday"  # not a number: satisfies a day of the month
 RELATIVE = "relative"  # today, yesterday…: satisfies a day of the month
 
@@ -244,6 +245,11 @@ _EN_TIME = re.compile(
     r"|(?<![\d:.])(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?![\d:])",
     re.IGNORECASE,
 )
+# +82-55-225-0001, 055-225-0001, (055) 225-0001, 02 3150 2000
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\s?(?P<country>\d{1,3})[\s.-]?(?:\(0\)\s?)?)?\(?(?P<area>0?\d{1,3})\)?[\s.-]"
+    r"(?P<a>\d{3,4})[\s.-](?P<b>\d{4})(?![\w-])"
+)
 _DATE_DOTTED = re.compile(r"(?<![\d.])(?P<a>\d{1,4})\s?[.·•/]\s?(?P<b>\d{1,2})(?![\d])(?!\.\d)")
 _WORD = re.compile(r"[A-Za-z]+")
 _SCALE_AFTER = re.compile(r"\s?(?:thousand|million|billion|trillion|[십백천만억조배])", re.IGNORECASE)
@@ -294,6 +300,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     view = _ENTITY.sub(lambda m: " " * len(m.group()), for_matching(text)[0])
     taken = _Span(bytearray(len(view)))
     found: list[Quantity] = []
+    _phones(view, taken, found)
     _times(view, taken, found)
     _dates_dotted(view, taken, found)
     _digit_numbers(view, taken, found)
@@ -335,6 +342,15 @@ def _add(
             parts=tuple(Decimal(p) for p in parts),
         )
     )
+
+
+def _phones(view: str, taken: _Span, found: list[Quantity]) -> None:
+    """Telephone numbers as one value: +82-55-225-0001 is 055-225-0001."""
+    for hit in _PHONE.finditer(view):
+        if hit.group("country") is None and not hit.group("area").startswith("0"):
+            continue  # 10 1234 5678 is not a phone number without a trunk 0 or a country code
+        national = hit.group("area").lstrip("0") + hit.group("a") + hit.group("b")
+        _add(found, taken, view, hit.start(), hit.end(), int(national), PHONE)
 
 
 def _times(view: str, taken: _Span, found: list[Quantity]) -> None:
