@@ -149,3 +149,11 @@ def test_rules_of_a_custom_glossary() -> None:
     assert found("대구 서구와 서구 사회", ko) == [("대구", "Daegu"), ("서구", "Seo-gu")]
     assert found("제주도를 지나 제주에", ko) == [("제주", "Jeju")]
     assert found("대구 요리를 먹고 대구로 갔다", ko) == [("대구", "Daegu")]
+
+
+def test_longest_match_across_spaces_after_a_two_character_word() -> None:
+    """한국 is a term, and so is 한국국방안보포럼: the longer one wins however it is spaced."""
+    assert found("문근식 한국 국방 안보 포럼 국장") == [
+        ("한국 국방 안보 포럼", "Korea Defense and Security Forum")
+    ]
+    assert found("한국의 기술") == [("한국", "South Korea")]

@@ -80,6 +80,15 @@ def report_findings(
         raise SystemExit(1)
 
 
+def _parse_formats(value: str | None) -> tuple[str, ...] | None:
+    from toolkit.commands.build import parse_formats
+
+    try:
+        return parse_formats(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--formats") from None
+
+
 def _parse_langs(value: str | None) -> tuple[str, ...] | None:
     from toolkit.commands.build import parse_langs
 
@@ -124,7 +133,7 @@ class _Progress:
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="presspack")
 def main() -> None:
-    """presspack — offline Korean/English press releases to DOCX and PDF.
+    """presspack — offline Korean/English press releases to DOCX, PDF and HWPX.
 
     \b
     Build the bundled samples:
@@ -167,6 +176,12 @@ def main() -> None:
     show_default=True,
     help="House style name inside the templates folder.",
 )
+@click.option(
+    "--formats",
+    "formats",
+    metavar="docx,pdf,hwpx",
+    help="Formats each pack holds (default: the house style's, normally docx,pdf,hwpx).",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list what is stale (for CI).")
 @click.option(
     "--dry-run", is_flag=True, help="Write nothing; show the diff of every translation file change."
@@ -188,26 +203,29 @@ def build(
     glossary: Path | None,
     templates: Path | None,
     style: str,
+    formats: str | None,
     check: bool,
     dry_run: bool,
     jobs: int,
     strict: bool,
     as_json: bool,
 ) -> None:
-    """Build release packs (DOCX + PDF + manifest.json) from release sources.
+    """Build release packs (DOCX + PDF + HWPX + manifest.json) from release sources.
 
-    PATHS are release folders (holding release.ko.md and/or release.en.md),
-    folders of release folders, or single .md/.txt/.docx files. Unchanged
-    releases are skipped; a missing language asked for with --lang is
-    translated offline first.
+    PATHS are release folders (holding release.ko.md and/or release.en.md, or
+    release.ko.hwpx with an optional release.yaml), folders of release folders,
+    or single .md/.txt/.docx/.hwpx files. Unchanged releases are skipped; a
+    missing language asked for with --lang is translated offline first.
 
     \b
-    Example:
+    Examples:
       presspack build releases/ --out out/ --lang ko,en --jobs 2
+      presspack build 보도자료.hwpx --formats hwpx,pdf
     """
     from toolkit.commands import build as commands
 
     lang_tuple = _parse_langs(langs)
+    format_tuple = _parse_formats(formats)
     if not (check or dry_run) and commands.fonts_need_building():
         click.echo("Preparing fonts (first run only, about 30 s)…", err=True)
     bar = _Progress("Building") if sys.stderr.isatty() and not as_json else None
@@ -223,6 +241,7 @@ def build(
                 check=check,
                 dry_run=dry_run,
                 jobs=jobs,
+                formats=format_tuple,
                 progress=bar.update if bar else None,
             )
         finally:

@@ -23,6 +23,7 @@ from toolkit.core.errors import PresspackError, Problem, problem
 STYLE_FILE = "style.toml"
 PAGE_SIZES_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 FONT_KEYS: frozenset[str] = frozenset({"noto-sans", "noto-sans-kr"})
+OUTPUT_FORMATS: tuple[str, ...] = ("docx", "pdf", "hwpx")  # every format a pack can hold
 _COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 T = TypeVar("T")
 
@@ -83,6 +84,13 @@ class TerminologyStyle:
 
 
 @dataclass(frozen=True)
+class OutputStyle:
+    """What a pack holds by default (``--formats`` overrides it per build)."""
+
+    formats: tuple[str, ...] = OUTPUT_FORMATS
+
+
+@dataclass(frozen=True)
 class LangStyle:
     """Wording and fonts for one language."""
 
@@ -136,6 +144,7 @@ class HouseStyle:
     page: PageStyle = field(default_factory=PageStyle)
     type: TypeStyle = field(default_factory=TypeStyle)
     colors: ColorStyle = field(default_factory=ColorStyle)
+    output: OutputStyle = field(default_factory=OutputStyle)
     en: LangStyle = EN_DEFAULT
     ko: LangStyle = KO_DEFAULT
     terminology: TerminologyStyle = field(default_factory=TerminologyStyle)
@@ -213,7 +222,7 @@ class _Locator:
 
 
 def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Problem]) -> HouseStyle:
-    known = {"page", "type", "colors", "lang", "terminology"}
+    known = {"page", "type", "colors", "lang", "output", "terminology"}
     for key in sorted(set(data) - known):
         problems.append(
             problem(
@@ -246,6 +255,17 @@ def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Pr
                     'write it like "#003A70"',
                 )
             )
+    output = _section(OutputStyle(), data.get("output"), "output", path, locate, problems)
+    bad_formats = [f for f in output.formats if f not in OUTPUT_FORMATS]
+    if bad_formats or not output.formats:
+        problems.append(
+            problem(
+                path,
+                locate.line("output", "formats"),
+                f"output.formats {list(output.formats)!r} is invalid",
+                f"list formats from: {', '.join(OUTPUT_FORMATS)}",
+            )
+        )
     langs = data.get("lang", {})
     if not isinstance(langs, dict):
         problems.append(problem(path, locate.line("", "lang"), "lang must be a table"))
@@ -277,7 +297,9 @@ def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Pr
                 "use " + " or ".join(f'"{v}"' for v in ABBREVIATION_STYLES),
             )
         )
-    return HouseStyle(page=page, type=type_, colors=colors, en=en, ko=ko, terminology=terminology)
+    return HouseStyle(
+        page=page, type=type_, colors=colors, output=output, en=en, ko=ko, terminology=terminology
+    )
 
 
 def _section(

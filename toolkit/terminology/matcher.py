@@ -276,8 +276,11 @@ class Matcher:
     """All source terms of one direction, compiled once; ``find`` is linear in the text.
 
     ``find`` visits only word starts (found by one C-level regex scan) and, at
-    each, looks up the first two characters in a hash table that lists the
-    term lengths beginning with them, then tries those lengths longest first.
+    each, looks up the first three (and two) characters in a hash table that
+    lists the term lengths beginning with them, then tries those lengths
+    longest first. (Three characters, because a realistic public-body glossary
+    puts thousands of terms of a dozen lengths under two-character heads such as
+    창원 or 국방.)
     The cost per word is constant, whatever the glossary size. (A pure
     Aho-Corasick scan with pyahocorasick slowed down 5x from 200 to 20,000
     entries: its trie nodes with thousands of Hangul children are searched
@@ -286,7 +289,8 @@ class Matcher:
 
     Korean keys are stored without spaces; at a word start the text is read
     space-free for as many characters as a key needs, so spacing variants cost
-    one ``str.replace`` on a short slice, only where the text has a space there.
+    one ``str.replace`` on a short slice, only where the text has a space there
+    and a key that may be split there exists.
     """
 
     def __init__(self, glossary: Glossary, src_lang: str) -> None:
@@ -318,22 +322,26 @@ class Matcher:
             spaced.setdefault(fold(view) if not self._korean else view, []).append(item)
         self._items: dict[str, tuple[_Item, ...]] = {k: tuple(v) for k, v in keys.items()}
         self._spaced: dict[str, tuple[_Item, ...]] = {k: tuple(v) for k, v in spaced.items()}
+        # Term lengths by their first three characters (shorter terms: by the whole
+        # term; a row spaced after its first character, 미 해군, also by "미 ").
         lengths: dict[str, set[int]] = {}
-        spaceable: dict[str, set[int]] = {}  # lengths a text space may split (see _spacing_ok)
+        spaceable: dict[str, set[int]] = {}  # by two characters: lengths a text space may split
         odd_firsts: set[str] = set()
         for key, items in self._items.items():
-            heads = [key[:2]]
             spaces = items[0].spaces
+            lengths.setdefault(key[:3], set()).add(len(key))
             if self._korean and 1 in spaces:
-                heads.append(key[0] + " ")  # the row spaces a one-character word: 미 해군
-            for head in heads:
-                lengths.setdefault(head, set()).add(len(key))
-                if self._korean and (len(key) >= 4 or spaces):
-                    spaceable.setdefault(head, set()).add(len(key))
+                lengths.setdefault(key[0] + " ", set()).add(len(key))
+            if self._korean and (len(key) >= 4 or spaces):
+                spaceable.setdefault(key[:2], set()).add(len(key))
             if not key[0].isalnum():
                 odd_firsts.add(key[0])
         self._lengths = {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}
         self._spaceable = {p: frozenset(ls) for p, ls in spaceable.items()}
+        # a two-character word followed by a space: its own rows and longer spaced ones, longest first
+        self._two_then_space = {
+            p: tuple(sorted(ls | lengths.get(p, set()), reverse=True)) for p, ls in spaceable.items()
+        }
         self._has_single = any(len(k) == 1 for k in self._items)
         # Word starts, plus any place where a term beginning with punctuation starts.
         pattern = r"(?<![^\W_])[^\W_]"
@@ -363,6 +371,7 @@ class Matcher:
         if not self._korean:
             return self._find_english(view)
         items, lengths, spaceable = self._items, self._lengths, self._spaceable
+        two_then_space = self._two_then_space
         none: frozenset[int] = frozenset()
         single = self._has_single
         result: list[TermMatch] = []
@@ -371,8 +380,15 @@ class Matcher:
             start = hit.start()
             if start < position:
                 continue
-            head = view[start : start + 2]
-            options = lengths.get(head, ())
+            head = view[start : start + 3]
+            head2 = head[:2]
+            if " " not in head:
+                options = lengths.get(head, ()) if len(head) == 3 else ()
+                options = options + lengths.get(head2, ())
+            elif head2[1:] == " ":  # a one-character word: only rows spaced so (미 해군)
+                options = lengths.get(head2, ())
+            else:  # a two-character word: itself, or a longer term the text spaces (탄도 미사일)
+                options = two_then_space.get(head2) or lengths.get(head2, ())
             if single:
                 options = options + lengths.get(view[start], ())
             for length in options:
@@ -380,7 +396,7 @@ class Matcher:
                 window = view[start:end]
                 spaced = " " in window
                 if spaced:
-                    if length not in spaceable.get(head, none):
+                    if length not in spaceable.get(head2, none) and not (head2[1:] == " " and length > 2):
                         continue
                     window = view[start : start + 2 * length].replace(" ", "")[:length]
                     if window not in items:
@@ -406,7 +422,9 @@ class Matcher:
             start = hit.start()
             if start < position:
                 continue
-            options = lengths.get(haystack[start : start + 2], ())
+            head = haystack[start : start + 3]
+            options = lengths.get(head, ()) if len(head) == 3 else ()
+            options = options + lengths.get(haystack[start : start + 2], ())
             if single:
                 options = options + lengths.get(haystack[start], ())
             for length in options:
