@@ -66,7 +66,10 @@ _ONE_TO_ONE_CLASS = "\uff01-\uff5e" + _HYPHENS + _DOTS
 # invisible character or is two characters and more (it becomes one space).
 _HORIZONTAL = f"[^\\S{_LINE_BREAKS}]"
 _GAP = re.compile(rf"(?:{_HORIZONTAL}|[{ZERO_WIDTH}]){{2,}}|[{ZERO_WIDTH}]")
-_DIRTY = re.compile(rf"[^\S \n]|  |[{ZERO_WIDTH}{_ONE_TO_ONE_CLASS}]")
+_OTHER_BREAKS = _LINE_BREAKS.replace("\n", "")
+# Everything for_matching would change but a double space (tested apart, with ``in``):
+# one character class, so the scan runs at C speed.
+_DIRTY = re.compile("[" + re.escape(_SPACES + _OTHER_BREAKS) + f"{ZERO_WIDTH}{_ONE_TO_ONE_CLASS}]")
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ _IDENTITY = OffsetMap()
 
 def is_clean(text: str) -> bool:
     """True when :func:`for_matching` would return ``text`` unchanged."""
-    return _DIRTY.search(text) is None and unicodedata.is_normalized("NFC", text)
+    return "  " not in text and _DIRTY.search(text) is None and unicodedata.is_normalized("NFC", text)
 
 
 def for_matching(text: str) -> tuple[str, OffsetMap]:

@@ -67,7 +67,8 @@ class Phrase:
 
     text: str  # as written, for messages
     lang: str  # "ko" or "en"
-    before: tuple[tuple[str, ...], ...] = ()  # alternatives, each a tuple of words
+    before: frozenset[str] = frozenset()  # alternatives for the words before, compact (see _compact)
+    before_words: int = 0  # how many words ``before`` spans
     after: tuple[str, ...] = ()  # words after the term (and its particle)
     glued: str = ""  # text right after the term, in the same word
     surface: str = ""  # the whole spelling at the term (no ~): spacing-exact prefix
@@ -129,8 +130,8 @@ def _parse_one(text: str, term_ko: str, term_en: str) -> tuple[Phrase | None, tu
         return None, (f"phrase '{text}': a word set must be a whole word (@name)", "separate it by spaces")
     if any(_SET_REF.fullmatch(w) for w in after):
         return None, (f"phrase '{text}': word sets are only supported before the term", "list the words")
-    before = _expand(before_words)
-    return Phrase(text, lang, before=before, after=after, glued=glued), None
+    before = frozenset(_compact(" ".join(words), lang) for words in _expand(before_words))
+    return Phrase(text, lang, before=before, before_words=len(before_words), after=after, glued=glued), None
 
 
 def _expand(words: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -157,34 +158,39 @@ def _word_start(text: str, index: int) -> int:
     return index
 
 
-def _before_ok(text: str, start: int, words: tuple[str, ...], lang: str, strip: frozenset[str]) -> bool:
-    """Do the words right before ``start`` read ``words`` (last one may carry a particle)?"""
+def _before_ok(text: str, start: int, phrase: Phrase, strip: frozenset[str]) -> bool:
+    """Do the words right before ``start`` read one of the phrase's alternatives?
+
+    The last word may carry a particle (미국의 해군); in Korean the spacing may
+    differ (제2차세계 대전 for '2차 세계 ~'). One look at the text whatever the
+    number of alternatives (@foreign has eighty).
+    """
+    lang, wants = phrase.lang, phrase.before
     end = start
     while end > 0 and text[end - 1] == " ":
         end -= 1
     if end == start and start > 0 and not _is_boundary(text[start - 1]):
         return False  # the term is inside a word; rules talk about neighbouring words
     pieces: list[str] = []
-    for _ in words:
+    for _ in range(phrase.before_words):
         if end <= 0:
-            return False
+            break
         word_start = _word_start(text, end)
         pieces.insert(0, text[word_start:end])
         end = word_start
         while end > 0 and text[end - 1] == " ":
             end -= 1
-    if not pieces:
+    if pieces:
+        got = _compact(" ".join(pieces), lang).rstrip(_CLOSING)
+        if got in wants or (lang == "ko" and _strip_particle(got, strip) in wants):
+            return True
+    if lang != "ko":
         return False
-    want = _compact(" ".join(words), lang)
-    got = _compact(" ".join(pieces), lang).rstrip(_CLOSING)
-    if got == want or (lang == "ko" and _strip_particle(got, strip) == want):
-        return True
-    # Korean spacing differs (제2차세계 대전 for '2차 세계 ~'): compare the compact tail,
-    # for words long enough not to end other words by chance (not 일 'Japan' in 1일).
-    if lang == "ko" and len(want) >= 2:
-        tail = _compact(text[max(0, start - len(want) - 8) : start], lang).rstrip(_CLOSING)
-        return tail.endswith(want)
-    return False
+    # Korean spacing differs: the compact text before the term ends with an
+    # alternative of two characters or more (not 일 'Japan' at the end of 1일).
+    longest = max(map(len, wants), default=0)
+    tail = _compact(text[max(0, start - longest - 8) : start], lang).rstrip(_CLOSING)
+    return any(tail[-size:] in wants for size in range(2, min(longest, len(tail)) + 1))
 
 
 _CLOSING = ")]}'\"’”»〉》」』】"
@@ -247,9 +253,7 @@ def excluded_by(
         following = text[end : end + len(phrase.glued)]
         if following != phrase.glued:
             return False
-    if phrase.before and not any(
-        _before_ok(text, start, words, phrase.lang, particles) for words in phrase.before
-    ):
+    if phrase.before and not _before_ok(text, start, phrase, particles):
         return False
     return not (
         phrase.after and not _after_ok(text, end + len(phrase.glued), phrase.after, phrase.lang, particles)

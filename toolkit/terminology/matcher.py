@@ -185,8 +185,8 @@ def check_korean(text: str, start: int, end: int) -> tuple[str, int] | str:
     if stop == end:
         return "", end
     tail = text[end:stop]
-    if is_particle_tail(tail):
-        return tail, stop
+    if tail in PARTICLES or (tail[0] == PLURAL and (len(tail) == 1 or tail[1:] in PARTICLES)):
+        return tail, stop  # (is_particle_tail, inlined: this runs for every candidate)
     return f"followed by '{tail[:12]}', which is not a particle"
 
 
@@ -323,25 +323,24 @@ class Matcher:
         self._items: dict[str, tuple[_Item, ...]] = {k: tuple(v) for k, v in keys.items()}
         self._spaced: dict[str, tuple[_Item, ...]] = {k: tuple(v) for k, v in spaced.items()}
         # Term lengths by their first three characters (shorter terms: by the whole
-        # term; a row spaced after its first character, 미 해군, also by "미 ").
+        # term); a row spaced after its first character (미 해군) also under "미 해".
+        # Korean terms of four characters and more the text may space after two
+        # (탄도 미사일) are in a second table, by their first three characters too.
         lengths: dict[str, set[int]] = {}
-        spaceable: dict[str, set[int]] = {}  # by two characters: lengths a text space may split
+        after_two: dict[str, set[int]] = {}
         odd_firsts: set[str] = set()
         for key, items in self._items.items():
-            spaces = items[0].spaces
             lengths.setdefault(key[:3], set()).add(len(key))
-            if self._korean and 1 in spaces:
-                lengths.setdefault(key[0] + " ", set()).add(len(key))
-            if self._korean and (len(key) >= 4 or spaces):
-                spaceable.setdefault(key[:2], set()).add(len(key))
+            if self._korean:
+                spaces = items[0].spaces
+                if len(key) >= 4 or spaces:
+                    after_two.setdefault(key[:3], set()).add(len(key))
+                if 1 in spaces:
+                    lengths.setdefault(key[0] + " " + key[1], set()).add(len(key))
             if not key[0].isalnum():
                 odd_firsts.add(key[0])
         self._lengths = {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}
-        self._spaceable = {p: frozenset(ls) for p, ls in spaceable.items()}
-        # a two-character word followed by a space: its own rows and longer spaced ones, longest first
-        self._two_then_space = {
-            p: tuple(sorted(ls | lengths.get(p, set()), reverse=True)) for p, ls in spaceable.items()
-        }
+        self._after_two = {p: tuple(sorted(ls, reverse=True)) for p, ls in after_two.items()}
         self._has_single = any(len(k) == 1 for k in self._items)
         # Word starts, plus any place where a term beginning with punctuation starts.
         pattern = r"(?<![^\W_])[^\W_]"
@@ -370,9 +369,7 @@ class Matcher:
     def _find_view(self, view: str) -> list[TermMatch]:
         if not self._korean:
             return self._find_english(view)
-        items, lengths, spaceable = self._items, self._lengths, self._spaceable
-        two_then_space = self._two_then_space
-        none: frozenset[int] = frozenset()
+        items, lengths, after_two = self._items, self._lengths, self._after_two
         single = self._has_single
         result: list[TermMatch] = []
         position = 0
@@ -381,31 +378,25 @@ class Matcher:
             if start < position:
                 continue
             head = view[start : start + 3]
-            head2 = head[:2]
-            if " " not in head:
+            if head[2:] == " ":  # a two-character word: a longer term may go on after the space
+                options = after_two.get(head[:2] + view[start + 3 : start + 4], ())
+            else:
                 options = lengths.get(head, ()) if len(head) == 3 else ()
-                options = options + lengths.get(head2, ())
-            elif head2[1:] == " ":  # a one-character word: only rows spaced so (미 해군)
-                options = lengths.get(head2, ())
-            else:  # a two-character word: itself, or a longer term the text spaces (탄도 미사일)
-                options = two_then_space.get(head2) or lengths.get(head2, ())
+            options = options + lengths.get(head[:2], ())
             if single:
                 options = options + lengths.get(view[start], ())
             for length in options:
-                end = start + length
-                window = view[start:end]
-                spaced = " " in window
-                if spaced:
-                    if length not in spaceable.get(head2, none) and not (head2[1:] == " " and length > 2):
-                        continue
-                    window = view[start : start + 2 * length].replace(" ", "")[:length]
-                    if window not in items:
-                        continue
-                    end = _compact_end(view, start, length)
+                window = view[start : start + length]
                 candidates = items.get(window)
-                if candidates is None:
+                if candidates is not None:  # keys hold no spaces: the text has none here either
+                    match = _accept_korean(view, start, start + length, candidates, False)
+                elif " " not in window:
                     continue
-                match = _accept_korean(view, start, end, candidates, spaced)
+                else:  # the text spaces a term (탄도 미사일): read it space-free
+                    candidates = items.get(view[start : start + 2 * length].replace(" ", "")[:length])
+                    if candidates is None:
+                        continue
+                    match = _accept_korean(view, start, _compact_end(view, start, length), candidates, True)
                 if match is not None:
                     result.append(match)
                     position = match.particle_end
