@@ -171,3 +171,11 @@ def test_build_findings_say_file_and_line(tmp_path: Path) -> None:
     assert (
         f"warning: {en}:9: [number-mismatch] numbers differ between source and translation " in result.stderr
     )
+
+
+def test_a_korean_particle_glued_to_a_name_leaves_the_name_found() -> None:
+    """A copy model (or a weak engine) leaves 는/을 after the injected names: the names are
+    there; what is wrong is the Hangul, and only that is reported."""
+    machine = QAContext("ko", "en", HUMAN.matcher)
+    findings = run_checks("K9 자주포와 ＫＦ－２１을 공개했다.", "K9 Thunder와 KF-21을 공개했다.", machine)
+    assert [f.check for f in findings if f.severity != "info"] == ["hangul-in-english"]

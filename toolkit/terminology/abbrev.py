@@ -77,8 +77,8 @@ def form_for(entry: Entry, seen: Iterable[str] | Mentions, style: str = FIRST_ME
 
 @lru_cache(maxsize=4096)
 def _pattern(form: str) -> re.Pattern[str]:
-    edge_left = r"(?<![\w-])" if form[:1].isalnum() else ""
-    edge_right = r"(?![\w-])" if form[-1:].isalnum() else ""
+    edge_left = r"(?<![0-9A-Za-z_\u00c0-\u024f-])" if form[:1].isalnum() else ""  # Hangul may touch it:
+    edge_right = r"(?![0-9A-Za-z_\u00c0-\u024f-])" if form[-1:].isalnum() else ""  # "DAPA은"
     return re.compile(edge_left + re.escape(form) + edge_right)
 
 

@@ -198,12 +198,18 @@ def _token_has_digit(text: str, index: int, step: int) -> bool:
     return False
 
 
+def _latin_word_char(char: str) -> bool:
+    """A letter or digit that continues an English word (Hangul does not: a Korean
+    particle glued to a name in mixed text leaves the name a word of its own)."""
+    return char.isalnum() and not ("\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff")
+
+
 def check_english(text: str, start: int, end: int) -> tuple[str, int] | str:
     """``(particle, particle_end)`` if ``text[start:end]`` is an English match, else a reason."""
     term = text[start:end]
     if start > 0:
         before = text[start - 1]
-        if term[0].isalnum() and before.isalnum():
+        if term[0].isalnum() and _latin_word_char(before):
             return _INSIDE_WORD
         if before in _HYPHENS and (term[0].isdigit() or _token_has_digit(text, start - 2, -1)):
             return "part of a hyphenated designation"
@@ -214,7 +220,7 @@ def check_english(text: str, start: int, end: int) -> tuple[str, int] | str:
                 stop = end + len(possessive)
                 if stop == len(text) or not text[stop].isalnum():
                     return possessive, stop
-        if term[-1].isalnum() and after.isalnum():
+        if term[-1].isalnum() and _latin_word_char(after):
             return _INSIDE_WORD
         if after in _HYPHENS and (term[-1].isdigit() or _token_has_digit(text, end + 1, 1)):
             return "part of a hyphenated designation"
@@ -387,6 +393,8 @@ class Matcher:
                 options = options + lengths.get(view[start], ())
             for length in options:
                 window = view[start : start + length]
+                if len(window) != length:
+                    continue  # the text ends sooner (a cut window could spell a shorter key)
                 candidates = items.get(window)
                 if candidates is not None:  # keys hold no spaces: the text has none here either
                     match = _accept_korean(view, start, start + length, candidates, False)
@@ -419,6 +427,8 @@ class Matcher:
             if single:
                 options = options + lengths.get(haystack[start], ())
             for length in options:
+                if start + length > len(haystack):
+                    continue  # the text ends sooner (a cut window could spell a shorter key)
                 candidates = items.get(haystack[start : start + length])
                 if candidates is None:
                     continue

@@ -188,14 +188,20 @@ def _concepts(matcher: Matcher) -> dict[str, _Concept]:
     return result
 
 
+# Word characters of English text. Not Hangul: machine output may carry a Korean
+# particle glued to a name ("Changwon Special City는"), which does not make the
+# name another word (the Hangul itself is hangul-in-english's business).
+_LATIN = r"0-9A-Za-z_\u00c0-\u024f"
+
+
 @lru_cache(maxsize=8192)
 def _english_pattern(form: str, insensitive: bool) -> re.Pattern[str]:
     """A form as a whole word, with free spacing and an inflection (plural, demonym) allowed."""
     body = r"\s+".join(re.escape(word) for word in form.split())
-    left = r"(?<![\w\-])" if form[:1].isalnum() else ""
-    right = r"(?:s|es|n|an|ese|ns|ans)?(?![\w])" if form[-1:].isalpha() else r"(?![\w])"
+    left = rf"(?<![{_LATIN}\-])" if form[:1].isalnum() else ""
+    right = rf"(?:s|es|n|an|ese|ns|ans)?(?![{_LATIN}])" if form[-1:].isalpha() else rf"(?![{_LATIN}])"
     if form[-1:].isdigit():
-        right = r"(?![\w\-]?\d)"
+        right = r"(?![\-]?\d)(?![A-Za-z])"
     return re.compile(left + body + right, re.IGNORECASE if insensitive else 0)
 
 
@@ -352,7 +358,7 @@ def _degraded(target: str, c: _Concept, ctx: QAContext, names: list[tuple[int, i
     word = distinctive_word(c.en)
     if not word:
         return ""
-    for hit in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w])", target):
+    for hit in re.finditer(rf"(?<![{_LATIN}-]){re.escape(word)}(?![{_LATIN}])", target):
         if _overlaps(hit.span(), names):
             continue  # inside an approved name (Changwon Special City, Changwon City Hall)
         end = hit.end()
