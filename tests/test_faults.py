@@ -179,3 +179,17 @@ def test_an_unexpected_bug_is_one_line_not_a_traceback(monkeypatch: pytest.Monke
         "Error: internal error (ValueError: exceeded something second line) — this is a bug in presspack:"
         " please report it with the file that caused it (PRESSPACK_DEBUG=1 shows the details)\n"
     )
+
+
+def test_deferred_interrupts_deliver_ctrl_c_after_the_block() -> None:
+    """The model swap's guard: a SIGINT during the block arrives once the block is done."""
+    from toolkit.core.interrupts import deferred_interrupts
+
+    steps: list[str] = []
+    with pytest.raises(KeyboardInterrupt), deferred_interrupts():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the signal is handled here: it must not interrupt the block
+        steps.append("first rename")
+        steps.append("second rename")
+    assert steps == ["first rename", "second rename"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
