@@ -67,7 +67,12 @@ class TestSamples:
         report = json.loads(stdout)
         files = sorted(Path(o["path"]).name for o in report["outputs"])
         assert files == sorted(
-            [f"{r}.{lang}.{fmt}" for r in (FORUM, MOU) for lang in ("en", "ko") for fmt in ("docx", "pdf")]
+            [
+                f"{r}.{lang}.{fmt}"
+                for r in (FORUM, MOU)
+                for lang in ("en", "ko")
+                for fmt in ("docx", "pdf", "hwpx")
+            ]
             + ["manifest.json", "manifest.json"]
         )
         assert report["findings"] == []
@@ -134,7 +139,7 @@ class TestSamples:
         assert run(["build", "releases/", "--out", str(b)])[0] == 0
         assert run(["build", "releases/", "--out", str(c), "--jobs", "2"])[0] == 0
         assert tree_bytes(a) == tree_bytes(b) == tree_bytes(c)
-        assert len(tree_bytes(a)) == 10
+        assert len(tree_bytes(a)) == 14  # 2 releases × 2 languages × docx/pdf/hwpx + 2 manifests
 
 
 @pytest.mark.usefixtures("project")

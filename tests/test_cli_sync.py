@@ -411,9 +411,12 @@ def test_format_1_memory_is_read_and_upgraded(project: Path, tmp_path: Path) -> 
     upgraded = json.loads(tm.read_text("utf-8"))
     assert upgraded["format"] == 2
     assert {s["origin"] for u in upgraded["units"] for s in u["segments"]} == {"human"}
-    assert [s["tgt"] for u in upgraded["units"] for s in u["segments"]] == [
-        s["tgt"] for u in data["units"] for s in u["segments"]
-    ]
+    # the memory now records exactly what the approved file says, sentence by sentence
+    text = " ".join((folder / "release.en.md").read_text("utf-8").split())
+    assert all(s["tgt"] in text for u in upgraded["units"] for s in u["segments"])
+    assert len([s for u in upgraded["units"] for s in u["segments"]]) == len(
+        [s for u in data["units"] for s in u["segments"]]
+    )
 
 
 def test_imported_post_edits_go_through_the_same_sync(machine: Path) -> None:

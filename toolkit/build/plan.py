@@ -35,6 +35,7 @@ class BuildOptions:
     dry_run: bool = False  # like check, but also show translation-file diffs
     jobs: int = 1
     allow_mt: bool = True  # fill in missing languages with the engine when asked
+    formats: tuple[str, ...] | None = None  # None: the house style's output.formats
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,7 @@ def plan_release(
                 target_snapshot=snapshots.get(lang) if lr is not None else None,
                 target_release=lr.release if lr is not None else None,
                 write=not in_memory_only,
+                abbreviations=inputs.abbreviations,
             )
         except ModelError:
             if not (options.check or options.dry_run):
@@ -247,6 +249,7 @@ def plan_release(
         input_hashes.update(fs.extra_inputs)
 
     key_h = hashlib.sha256(inputs.base_key().encode())
+    key_h.update(("formats:" + ",".join(options.formats or ()) + "\0").encode())
     for lang in sorted(releases):
         key_h.update(f"{lang}:{release_digest(releases[lang])}\0".encode())
     if inputs.glossary_path is not None and inputs.glossary is not None:
@@ -274,14 +277,16 @@ def plan_release(
 
 
 def _glossary_used_fp(inputs: BuildInputs, source: Release) -> str:
-    """Fingerprint of the glossary entries this release's source uses."""
+    """Fingerprint of the glossary entries this release's source uses.
+
+    Only those entries count, and only what changes a translation (see
+    :func:`toolkit.terminology.glossary.fingerprint`): editing a note or
+    another release's term rebuilds nothing.
+    """
+    from toolkit.terminology.glossary import fingerprint
     from toolkit.translation.memory import units_of
 
     matcher = inputs.matcher(source.lang)
     if matcher is None:
         return ""
-    used: dict[tuple[str, str], None] = {}
-    for unit in units_of(source):
-        for m in matcher.find(unit.text):
-            used[(m.source_term, m.target_term)] = None
-    return hashlib.sha256(json.dumps(sorted(used), ensure_ascii=False).encode()).hexdigest()
+    return fingerprint(m.entry for unit in units_of(source) for m in matcher.find(unit.text))

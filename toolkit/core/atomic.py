@@ -22,9 +22,27 @@ def _umask() -> int:
     return mask
 
 
+class WriteError(OSError):
+    """Writing an output failed (disk full, permissions); ``filename`` is always the target."""
+
+
 def write_bytes_atomic(path: Path, data: bytes, *, check: Callable[[], None] | None = None) -> None:
-    """Write ``data`` to ``path`` atomically; ``check`` runs right before the file is
-    replaced (the new bytes already on disk) and may raise to cancel the write."""
+    """Write ``data`` to ``path`` atomically; any failure raises WriteError naming ``path``.
+
+    A full disk must say which file could not be written, not only "No space
+    left on device": the temporary file's name (or none at all) means nothing
+    to the user. ``check`` runs right before the file is replaced (the new bytes
+    already on disk) and may raise to cancel the write; what it raises passes through.
+    """
+    try:
+        _write_atomic(path, data, check)
+    except WriteError:
+        raise
+    except OSError as exc:
+        raise WriteError(exc.errno or 0, exc.strerror or str(exc), str(path)) from exc
+
+
+def _write_atomic(path: Path, data: bytes, check: Callable[[], None] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777
@@ -44,10 +62,6 @@ def write_bytes_atomic(path: Path, data: bytes, *, check: Callable[[], None] | N
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
-    write_bytes_atomic(path, text.encode(encoding))
 
 
 def unified_diff(path: Path, old: bytes | None, new: bytes) -> str:

@@ -63,6 +63,9 @@ class Item:
     level: int = 0  # heading level 1..3
     line: int = 0  # source line, for messages
     rows: tuple[tuple[str, str], ...] = ()  # ko_header: (label, value) rows
+    # the body block behind a heading/paragraph/list_item/quote/table/image item:
+    # list level and number, table rows, image src for renderers that draw them
+    block: Block | None = None
 
 
 def ap_date(day: _dt.date) -> str:
@@ -188,7 +191,29 @@ def ko_release_time(release: Release, style: HouseStyle) -> str:
 
 def _block_item(block: Block) -> Item:
     level = min(max(block.level, 1), 3) if block.kind == "heading" else 0
-    return Item(role=block.kind, text=block.text, level=level, line=block.line)
+    return Item(role=block.kind, text=block.text, level=level, line=block.line, block=block)
+
+
+def flatten_rich(items: tuple[Item, ...]) -> tuple[Item, ...]:
+    """Tables and images as plain paragraphs, for renderers that do not draw them yet.
+
+    Every cell and caption is still printed (a row per line, cells joined by
+    `` | ``), so no text of the release is lost in any format.
+    """
+    out: list[Item] = []
+    for item in items:
+        block = item.block
+        if item.role == "table" and block is not None:
+            lines = ([block.text] if block.text else []) + [
+                " | ".join(cell for cell in row if cell) for row in block.rows if any(row)
+            ]
+            out.append(dataclasses.replace(item, role="paragraph", text="\n".join(lines)))
+        elif item.role == "image":
+            if item.text:
+                out.append(dataclasses.replace(item, role="paragraph"))
+        else:
+            out.append(item)
+    return tuple(out)
 
 
 def layout(release: Release, style: HouseStyle) -> tuple[Item, ...]:
@@ -232,6 +257,10 @@ def layout(release: Release, style: HouseStyle) -> tuple[Item, ...]:
             about = about[1:]
         items.append(Item(role="heading", text=title, level=2))
     items.extend(_block_item(b) for b in about)
+    if release.attachments:  # 붙임: after the body and boilerplate, as in a 보도자료
+        label = release.attachments_title.strip() or ("붙임" if release.lang == "ko" else "Attachments")
+        items.append(Item(role="heading", text=label, level=2))
+        items.extend(_block_item(b) for b in release.attachments)
     if release.lang == "en":
         if meta.contact.strip():
             items.append(Item(role="contact_label", text=lang_style.contact_label))

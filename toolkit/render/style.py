@@ -23,6 +23,7 @@ from toolkit.core.errors import PresspackError, Problem, problem
 STYLE_FILE = "style.toml"
 PAGE_SIZES_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 FONT_KEYS: frozenset[str] = frozenset({"noto-sans", "noto-sans-kr"})
+OUTPUT_FORMATS: tuple[str, ...] = ("docx", "pdf", "hwpx")  # every format a pack can hold
 _COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 T = TypeVar("T")
 
@@ -64,6 +65,29 @@ class ColorStyle:
     accent: str = "#003A70"
     muted: str = "#5F6368"
     header_fill: str = "#E8EEF5"
+
+
+ABBREVIATION_STYLES: tuple[str, ...] = ("first-mention", "off")
+
+
+@dataclass(frozen=True)
+class TerminologyStyle:
+    """How glossary names are written in translations.
+
+    ``abbreviations``: "first-mention" writes a name with an abbreviation (the
+    glossary's ``abbr`` column) as "full name (ABBR)" at its first mention in a
+    release and "ABBR" after it — newswire house style; "off" writes the full
+    name at every mention.
+    """
+
+    abbreviations: str = "first-mention"
+
+
+@dataclass(frozen=True)
+class OutputStyle:
+    """What a pack holds by default (``--formats`` overrides it per build)."""
+
+    formats: tuple[str, ...] = OUTPUT_FORMATS
 
 
 @dataclass(frozen=True)
@@ -120,8 +144,10 @@ class HouseStyle:
     page: PageStyle = field(default_factory=PageStyle)
     type: TypeStyle = field(default_factory=TypeStyle)
     colors: ColorStyle = field(default_factory=ColorStyle)
+    output: OutputStyle = field(default_factory=OutputStyle)
     en: LangStyle = EN_DEFAULT
     ko: LangStyle = KO_DEFAULT
+    terminology: TerminologyStyle = field(default_factory=TerminologyStyle)
 
     def for_lang(self, lang: Lang) -> LangStyle:
         return self.ko if lang == "ko" else self.en
@@ -153,6 +179,10 @@ def load_style(templates_dir: Path, name: str = "default") -> HouseStyle:
         raise PresspackError(problem(path, line, "style file is not UTF-8", "save it as UTF-8")) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses into nested arrays/inline tables
+        raise PresspackError(
+            problem(path, None, "style file is nested too deeply", "a style holds [tables] of key = value")
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"at line (\d+)", str(exc))
         raise PresspackError(
@@ -196,7 +226,7 @@ class _Locator:
 
 
 def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Problem]) -> HouseStyle:
-    known = {"page", "type", "colors", "lang"}
+    known = {"page", "type", "colors", "lang", "output", "terminology"}
     for key in sorted(set(data) - known):
         problems.append(
             problem(
@@ -229,6 +259,17 @@ def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Pr
                     'write it like "#003A70"',
                 )
             )
+    output = _section(OutputStyle(), data.get("output"), "output", path, locate, problems)
+    bad_formats = [f for f in output.formats if f not in OUTPUT_FORMATS]
+    if bad_formats or not output.formats:
+        problems.append(
+            problem(
+                path,
+                locate.line("output", "formats"),
+                f"output.formats {list(output.formats)!r} is invalid",
+                f"list formats from: {', '.join(OUTPUT_FORMATS)}",
+            )
+        )
     langs = data.get("lang", {})
     if not isinstance(langs, dict):
         problems.append(problem(path, locate.line("", "lang"), "lang must be a table"))
@@ -250,7 +291,19 @@ def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Pr
                     f"list fonts from: {', '.join(sorted(FONT_KEYS))}",
                 )
             )
-    return HouseStyle(page=page, type=type_, colors=colors, en=en, ko=ko)
+    terminology = _section(TerminologyStyle(), data.get("terminology"), "terminology", path, locate, problems)
+    if terminology.abbreviations not in ABBREVIATION_STYLES:
+        problems.append(
+            problem(
+                path,
+                locate.line("terminology", "abbreviations"),
+                f"unknown abbreviations style {terminology.abbreviations!r}",
+                "use " + " or ".join(f'"{v}"' for v in ABBREVIATION_STYLES),
+            )
+        )
+    return HouseStyle(
+        page=page, type=type_, colors=colors, output=output, en=en, ko=ko, terminology=terminology
+    )
 
 
 def _section(

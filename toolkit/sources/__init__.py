@@ -32,6 +32,10 @@ def load_release(path: Path, *, expected_lang: str | None = None, data: bytes | 
     what is parsed is then exactly what was hashed, even if the file changes meanwhile.
     """
     suffix = path.suffix.lower()
+    if suffix in (".hwpx", ".hwp"):
+        from toolkit.sources.hwpx import _load_hwpx
+
+        return _load_hwpx(path, expected_lang)
     if suffix == ".docx":
         from toolkit.sources.docx import _load_docx
 

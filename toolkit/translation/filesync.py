@@ -25,8 +25,16 @@ from typing import TYPE_CHECKING
 
 from toolkit.core.atomic import unified_diff, write_bytes_atomic
 from toolkit.core.document import Finding, Lang, Release
-from toolkit.core.errors import PresspackError, problem
-from toolkit.translation.memory import Unit, memory_path, read_memory, units_of
+from toolkit.core.errors import PresspackError, SourceError, problem
+from toolkit.core.limits import (
+    MEMORY_BYTES,
+    SOURCE_BYTES,
+    ZIP_TOTAL_BYTES,
+    Limit,
+    LimitExceeded,
+    read_bounded,
+)
+from toolkit.translation.memory import MemoryFileError, Unit, memory_path, read_memory, units_of
 
 if TYPE_CHECKING:
     from toolkit.mt.enforce import TranslateFn
@@ -44,7 +52,6 @@ __all__ = [
     "units_at",
 ]
 
-MAX_FILE_BYTES = 32 * 1024 * 1024  # a release is text; anything bigger is refused, not parsed
 LOCK_TIMEOUT_S = 120.0
 
 
@@ -60,19 +67,24 @@ class Snapshot:
         return hashlib.sha256(self.data).hexdigest() if self.data is not None else ""
 
 
-def read_snapshot(path: Path) -> Snapshot:
+def read_snapshot(path: Path, limit: Limit | None = None) -> Snapshot:
+    """The bytes of ``path`` (None when it does not exist), bounded like every other read:
+    a text release by ``source_bytes``, a Word/Hancom file by ``zip_total_bytes``, a memory
+    by ``memory_bytes``."""
+    if limit is None:
+        limit = ZIP_TOTAL_BYTES if path.suffix.lower() in (".docx", ".hwpx") else SOURCE_BYTES
     try:
-        size = path.stat().st_size
+        return Snapshot(path, read_bounded(path, limit, subject="the file"))
     except FileNotFoundError:
         return Snapshot(path, None)
-    if size > MAX_FILE_BYTES:
-        raise PresspackError(
-            problem(path, None, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", "split it")
-        )
-    try:
-        return Snapshot(path, path.read_bytes())
-    except FileNotFoundError:
-        return Snapshot(path, None)
+    except LimitExceeded as exc:
+        if limit is MEMORY_BYTES:
+            raise MemoryFileError([problem(path, None, exc.what, exc.limit.fix)]) from None
+        raise SourceError(problem(path, None, exc.what, exc.limit.fix)) from None
+    except OSError as exc:
+        raise SourceError(
+            problem(path, None, f"cannot read file ({exc.strerror})", "check the path and permissions")
+        ) from exc
 
 
 class ChangedWhileRunning(PresspackError):
@@ -229,6 +241,7 @@ def sync_file(
     accept_all: bool = False,
     keep_all: bool = False,
     edit_target: Callable[[Release], Release] | None = None,
+    abbreviations: str = "first-mention",
 ) -> FileSync:
     """Plan the sync of one translation file (see the module docstring).
 
@@ -249,7 +262,7 @@ def sync_file(
 
     if write:
         target_snap = target_snapshot if target_snapshot is not None else read_snapshot(target_path)
-        mem_snap = read_snapshot(memory_path(target_path))
+        mem_snap = read_snapshot(memory_path(target_path), MEMORY_BYTES)
     else:
         target_snap, mem_snap = Snapshot(target_path, None), Snapshot(memory_path(target_path), None)
     memory = read_memory(mem_snap.path, mem_snap.data)
@@ -289,6 +302,7 @@ def sync_file(
         model_id=model_id,
         accept=accept_units,
         keep=keep_units,
+        abbreviations=abbreviations,
     )
     review_lines = tuple(sorted({in_lines[i] for i in result.review_units if i < len(in_lines)}))
     if result.blocked:
@@ -372,10 +386,16 @@ def apply_sync(plan: FileSync, *, again: str = "run the build again") -> list[Pa
         plan.memory_file.path: (plan.memory_file.data, plan.memory_bytes),
     }
 
+    def now(path: Path) -> bytes | None:
+        try:
+            return read_snapshot(path, MEMORY_BYTES if path == plan.memory_file.path else None).data
+        except PresspackError:
+            return b"\0"  # grown past a cap (or unreadable): certainly not what was planned from
+
     def unchanged(path: Path) -> bool:
         before, ours = planned[path]
-        now = read_snapshot(path).data
-        return now == before or (ours is not None and now == ours)
+        current = now(path)
+        return current == before or (ours is not None and current == ours)
 
     def guard() -> None:
         for path in planned:
@@ -386,7 +406,7 @@ def apply_sync(plan: FileSync, *, again: str = "run the build again") -> list[Pa
     with release_lock(plan.target_path.parent):
         guard()
         for path, data in writes:
-            if read_snapshot(path).data == data:
+            if now(path) == data:
                 continue  # another run already wrote exactly this
             write_bytes_atomic(path, data, check=guard)
             written.append(path)

@@ -36,11 +36,11 @@ from typing import Any, Literal
 
 from toolkit.core.document import Block, Lang, Meta, Release
 from toolkit.core.errors import PresspackError, problem
+from toolkit.core.limits import LimitExceeded, loads_json
 from toolkit.mt.segmentation import split_sentences
 
 TM_FORMAT = 2
 READABLE_FORMATS = (1, 2)
-MAX_MEMORY_BYTES = 64 * 1024 * 1024  # a memory is text about one release; anything bigger is not ours
 
 Origin = Literal["machine", "human"]
 State = Literal["translated", "needs-review", "final"]
@@ -210,7 +210,9 @@ class Memory:
         """Parse a memory (format 1 or 2); anything else raises :class:`MemoryFileError`."""
         where = str(path) or "translation memory"
         try:
-            data = json.loads(text)
+            data = loads_json(text, subject="its JSON")  # deep nesting: refused, not recursed
+        except LimitExceeded as exc:
+            raise MemoryFileError.corrupt(where, str(exc)) from None
         except ValueError as exc:
             raise MemoryFileError.corrupt(where, f"not valid JSON ({exc})") from None
         try:
@@ -333,8 +335,6 @@ def read_memory(path: Path, data: bytes | None) -> Memory | None:
     """The memory stored in ``data`` (the bytes of ``path``); None when there is no file."""
     if data is None:
         return None
-    if len(data) > MAX_MEMORY_BYTES:
-        raise MemoryFileError.corrupt(str(path), f"larger than {MAX_MEMORY_BYTES // (1024 * 1024)} MB")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -52,7 +52,7 @@ from toolkit.translation.align import (
     map_segments,
     normalized,
 )
-from toolkit.translation.checks import empty_matcher, run_checks, stated_numbers
+from toolkit.translation.checks import has_numbers, numbers_agree, qa_segments
 from toolkit.translation.memory import (
     Memory,
     Origin,
@@ -67,6 +67,7 @@ from toolkit.translation.memory import (
 )
 
 if TYPE_CHECKING:
+    from toolkit.terminology.glossary import Entry, Glossary
     from toolkit.terminology.matcher import Matcher
 
 __all__ = ["SyncResult", "adopt", "sync_translation"]
@@ -227,7 +228,7 @@ class _Plan:
     segs: list[_Seg] = field(default_factory=list)
     outs: list[list[_Out]] = field(default_factory=list)  # per section, in output order
     memory: list[list[tuple[str, list[int]]]] = field(default_factory=list)  # per section: units
-    notes: list[tuple[Finding, int | None]] = field(default_factory=list)  # (finding, segment)
+    notes: list[tuple[Finding, int | None]] = field(default_factory=list)  # this run only (finding, segment)
     accepted: int = 0
     review_files: set[int] = field(default_factory=set)  # input file units with a pending review
 
@@ -262,16 +263,21 @@ def adopt(source: Release, target: Release, matcher: Matcher | None, source_file
     def anchors(src: str, tgt_text: str) -> float:
         """Numbers and glossary terms that agree pull a pairing together; missing ones push it apart."""
         cost = 0.0
-        ns, nt = stated_numbers(src), stated_numbers(tgt_text)
-        if ns or nt:
-            cost += -1.0 if ns == nt else 2.0 * sum(((ns - nt) + (nt - ns)).values())
+        if has_numbers(src) or has_numbers(tgt_text):
+            cost += -1.0 if numbers_agree(src, tgt_text) else 2.0
         for _, term in _expected_terms(src, matcher):
             cost += -0.5 if term in tgt_text else 1.0
         return cost
 
     def agrees(src: str, tgt_text: str) -> bool:
-        return stated_numbers(src) == stated_numbers(tgt_text) and all(
-            term in tgt_text for _, term in _expected_terms(src, matcher)
+        """What QA would accept: the same numbers, every approved term (in one of its forms)."""
+        if not numbers_agree(src, tgt_text):
+            return False
+        if matcher is None:
+            return True
+        return all(
+            any(form in tgt_text for form in approved_forms(m.entry, matcher.glossary, target.lang))
+            for m in matcher.find(src)
         )
 
     units: list[UnitMemory] = []
@@ -312,6 +318,7 @@ def sync_translation(
     model_id: Callable[[], str] = lambda: "",
     accept: Collection[int] = (),
     keep: Collection[int] = (),
+    abbreviations: str = "first-mention",
 ) -> SyncResult:
     """Bring a translation up to date with its source without losing edits.
 
@@ -319,6 +326,8 @@ def sync_translation(
     segment really needs machine translation. ``accept`` / ``keep`` name input
     file units (indices into ``units_of(target)``) whose pending reviews are
     resolved: take the machine suggestion, or keep the person's text as reviewed.
+    ``abbreviations`` is the house style for glossary abbreviations; which mention
+    is the first is judged in document order over kept and new text alike.
     """
     src_lang = source.lang
     source_file = Path(source.source_path).name
@@ -371,22 +380,55 @@ def sync_translation(
         assert target is not None and memory is not None
         return _blocked_result(target, memory, blocked.finding, blocked.file_index)
 
-    # machine-translate everything that needs it in ONE engine call
-    need = [s for seg in plan.segs for s in seg.translate]
+    # machine translation, in document order so "full name (ABBR)" comes at the first mention:
+    # the text that goes into the file in one engine call, then the review suggestions
+    reading = _document_order(plan)
     engine_findings: list[Finding] = []
-    outs: list[str] = []
-    if need:
-        outs, mt_findings = machine_translate(need, translate(), matcher, tgt)
-        engine_findings = [replace(f, file=f.file or target_path) for f in mt_findings]
-    it = iter(outs)
-    for seg in plan.segs:
-        if seg.translate:
-            seg.mt = join_segments([next(it, "") for _ in seg.translate])
-            if seg.fill:
-                seg.fragments = [seg.mt]
+    engine: list[TranslateFn] = []
+    translated = 0
 
-    findings: list[tuple[Finding, int | None]] = list(plan.notes)
-    term_updates = _update_terms(plan.segs, target_path, findings)
+    def run_engine(segs: Sequence[int], texts: Callable[[int], list[str]]) -> None:
+        nonlocal translated
+        need: list[str] = []
+        before: list[list[str]] = [[]]
+        wanted = set(segs)
+        for k in reading:
+            if k in wanted:
+                for sentence in plan.segs[k].translate:
+                    need.append(sentence)
+                    before.append([])
+            else:
+                before[-1].extend(texts(k))
+        if not need:
+            return
+        if not engine:
+            engine.append(translate())
+        outs, mt_findings = machine_translate(
+            need, engine[0], matcher, tgt, abbreviations=abbreviations, before=before[:-1]
+        )
+        engine_findings.extend(replace(f, file=f.file or target_path) for f in mt_findings)
+        translated += len(need)
+        it = iter(outs)
+        for k in reading:
+            if k in wanted:
+                seg = plan.segs[k]
+                seg.mt = join_segments([next(it, "") for _ in seg.translate])
+                if seg.fill:
+                    seg.fragments = [seg.mt]
+
+    in_file = [k for k in reading if plan.segs[k].translate and plan.segs[k].fill]
+    run_engine(in_file, lambda k: [f for f in plan.segs[k].fragments if f])
+    suggest = [k for k in reading if plan.segs[k].translate and not plan.segs[k].fill]
+    run_engine(suggest, lambda k: [f for f in plan.segs[k].fragments if f])
+    asked = set(in_file) | set(suggest)
+    for k, seg in enumerate(plan.segs):  # nothing in the file asks for these any more
+        if seg.translate and k not in asked:
+            seg.translate = ()
+
+    # what happened in this run only (not stored in the pack: the next run would not repeat it)
+    engine_findings.extend(f for f, _ in plan.notes)
+    findings: list[tuple[Finding, int | None]] = []
+    term_updates = _update_terms(plan.segs, matcher, tgt, target_path, findings)
     for seg in plan.segs:
         if seg.origin == "machine" and seg.fragments:
             seg.mt = "\n\n".join(f for f in seg.fragments if f)
@@ -416,20 +458,26 @@ def sync_translation(
     for k, seg in enumerate(plan.segs):
         if seg.state == "needs-review" and any(seg.fragments):
             findings.append((_review_finding(seg, target_path), k))
-    from toolkit.translation.checks import QAContext
-
-    qa_matcher = matcher if matcher is not None else empty_matcher(src_lang)
-    ctx = QAContext(src_lang=src_lang, tgt_lang=tgt, matcher=qa_matcher, file=target_path)
-    for k, seg in enumerate(plan.segs):
-        text = " ".join(f for f in seg.fragments if f)
-        if seg.src.strip() and text.strip():
-            findings.extend((f, k) for f in run_checks(seg.src, text, ctx))
+    pairs = [
+        (
+            k,
+            plan.segs[k].src,
+            " ".join(f for f in plan.segs[k].fragments if f),
+            plan.segs[k].origin == "machine",
+        )
+        for k in reading
+    ]
+    pairs = [p for p in pairs if p[1].strip() and p[2].strip()]
+    checked = qa_segments(
+        [(src, text, machine) for _, src, text, machine in pairs], src_lang, tgt, matcher, target_path
+    )
+    for (k, _, _, _), found in zip(pairs, checked, strict=True):
+        findings.extend((f, k) for f in found)
     findings.sort(key=lambda p: seg_rank.get(p[1], (-1, 0)) if p[1] is not None else (-1, 0))
     placed = [(f, seg_out.get(k) if k is not None else None) for f, k in findings]
 
     copyright_text = target.meta.copyright if target is not None else ""
     release = release_from_units(source, out_units, tgt, copyright_text=copyright_text, path=target_path)
-    translated = len(need)
     new_memory = Memory(
         source_lang=src_lang,
         target_lang=tgt,
@@ -450,6 +498,19 @@ def sync_translation(
         accepted=plan.accepted,
         review_units=sorted(plan.review_files),
     )
+
+
+def _document_order(plan: _Plan) -> list[int]:
+    """Every segment that has text in the file (or is about to), in reading order."""
+    order: list[int] = []
+    seen: set[int] = set()
+    for section_outs in plan.outs:
+        for o in section_outs:
+            for k in o.seg_ids():
+                if k not in seen:
+                    seen.add(k)
+                    order.append(k)
+    return order
 
 
 def _blocked_result(target: Release, memory: Memory, finding: Finding, file_index: int | None) -> SyncResult:
@@ -474,19 +535,50 @@ def _first_difference(src: Sequence[Unit], tgt: Sequence[Unit]) -> int | None:
     return min(len(src), len(tgt)) - 1 if tgt else None
 
 
-def _update_terms(segs: Sequence[_Seg], target_path: str, findings: list[tuple[Finding, int | None]]) -> int:
-    """Swap old approved target terms for new ones in place in kept text; report what can't be swapped."""
+def approved_forms(entry: Entry, glossary: Glossary, tgt: str) -> tuple[str, ...]:
+    """Every target form that is right for ``entry``'s concept: in English the full name,
+    "full name (ABBR)" and the abbreviation; in Korean every row with the same English."""
+    from toolkit.terminology.abbrev import target_forms
+
+    if tgt == "en":
+        return target_forms(entry)
+    return tuple(dict.fromkeys([entry.ko] + [e.ko for e in glossary.entries if e.en == entry.en]))
+
+
+def _update_terms(
+    segs: Sequence[_Seg],
+    matcher: Matcher | None,
+    tgt: str,
+    target_path: str,
+    findings: list[tuple[Finding, int | None]],
+) -> int:
+    """Swap old approved target terms for new ones in place in kept text; report what can't be swapped.
+
+    A recorded target that is still an approved form of the entry's concept (``Defense
+    Acquisition Program Administration (DAPA)`` next to the full name and ``DAPA``;
+    방산진흥회 next to 한국방위산업진흥회) is no change. A real change keeps the
+    form: a first mention "full name (ABBR)" stays one.
+    """
+    from toolkit.terminology.abbrev import first_form
+
     updates = 0
     for k, seg in enumerate(segs):
         if not seg.kept or not seg.src or not any(seg.fragments):
             continue
         old_map = dict(seg.old_terms)
+        entries = {m.source_term: m.entry for m in matcher.find(seg.src)} if matcher is not None else {}
         unchanged = [t for s, t in seg.terms if old_map.get(s) == t]
         failed: dict[str, str] = {}
         for src_term, new_term in dict(seg.terms).items():
             old_term = old_map.get(src_term)
             if old_term is None or old_term == new_term:
                 continue
+            entry = entries.get(src_term)
+            if matcher is not None and entry is not None:
+                if old_term in approved_forms(entry, matcher.glossary, tgt):
+                    continue  # still approved: only the way the glossary writes it changed
+                if tgt == "en" and entry.abbr and old_term.endswith(")"):
+                    new_term = first_form(entry)
             done = False
             for f, frag in enumerate(seg.fragments):
                 text, ok = _replace_term(frag, old_term, new_term, keep=unchanged)
