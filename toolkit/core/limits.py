@@ -27,6 +27,8 @@ __all__ = [
     "CSV_CELL_CHARS",
     "FRONT_MATTER_BYTES",
     "GLOSSARY_BYTES",
+    "IMAGE_BYTES",
+    "IMAGE_PIXELS",
     "INDEX_BYTES",
     "JSON_DEPTH",
     "METADATA_BYTES",
@@ -160,6 +162,8 @@ PACKAGE_UNPACKED_BYTES = Limit(
 PACKAGE_MEMBERS = Limit("package_members", 2_000, "members", "files inside an .argosmodel package")
 METADATA_BYTES = Limit("metadata_bytes", 1 * _MIB, "bytes", "a package's metadata.json")
 VERSION_CHARS = Limit("version_chars", 32, "characters", "a package's package_version")
+IMAGE_BYTES = Limit("image_bytes", 32 * _MIB, "bytes", "one photo file of a release (PNG, JPEG, WebP)")
+IMAGE_PIXELS = Limit("image_pixels", 50_000_000, "pixels", "width × height of one photo of a release")
 
 ALL_LIMITS: tuple[Limit, ...] = (
     SOURCE_BYTES,
@@ -179,6 +183,8 @@ ALL_LIMITS: tuple[Limit, ...] = (
     PACKAGE_MEMBERS,
     METADATA_BYTES,
     VERSION_CHARS,
+    IMAGE_BYTES,
+    IMAGE_PIXELS,
 )
 
 

@@ -32,7 +32,8 @@ TM_FORMAT = 1
 class Unit:
     """A translatable field or block: the unit of structure kept across languages."""
 
-    id: str  # "title", "subtitle", "dateline", "organization", "department", "contact", "about_title",
+    id: str  # "title", "subtitle", "dateline", "organization", "department", "manager",
+    # "contact_person", "contact", "about_title",
     # "body:<kind>:<level>", "about:<kind>:<level>"
     text: str
     line: int = 0
@@ -41,7 +42,7 @@ class Unit:
 def units_of(release: Release) -> list[Unit]:
     m = release.meta
     units: list[Unit] = [Unit("title", m.title)]
-    for key in ("subtitle", "dateline", "organization", "department"):
+    for key in ("subtitle", "dateline", "organization", "department", "manager", "contact_person"):
         value = str(getattr(m, key))
         if key == "dateline" and m.lang == "en" and value.isupper():
             value = value.title()  # "CHANGWON" is style, the name is "Changwon"
@@ -68,7 +69,7 @@ def release_from_units(
     about: list[Block] = []
     about_title = ""
     for u in units:
-        if u.id in ("title", "subtitle", "dateline", "organization", "department"):
+        if u.id in ("title", "subtitle", "dateline", "organization", "department", "manager", "contact_person"):
             fields[u.id] = u.text
         elif u.id == "contact":
             contact.append(u.text)
@@ -92,6 +93,14 @@ def release_from_units(
         contact="\n".join(contact),
         embargo=source.meta.embargo,
         department=fields.get("department", ""),
+        manager=fields.get("manager", ""),
+        contact_person=fields.get("contact_person", ""),
+        # numbers are not translated; the 보도시점/배포 wording is Korean only
+        manager_phone=source.meta.manager_phone,
+        contact_phone=source.meta.contact_phone,
+        contact_email=source.meta.contact_email,
+        release_time=source.meta.release_time if tgt == "ko" else "",
+        distribution=source.meta.distribution if tgt == "ko" else "",
     )
     return Release(meta=meta, body=tuple(body), about=tuple(about), about_title=about_title, source_path=path)
 
