@@ -64,16 +64,9 @@ def test_lint_excel_file_with_bom_and_crlf(tmp_path: Path) -> None:
 
 
 def test_find_shows_matches_and_near_misses() -> None:
-    code, out, _ = run(
-        [
-            "glossary",
-            "find",
-            "창원시장은 창원시에서 방위사업청과 만났다",
-            "--glossary",
-            str(ROOT / "glossary.csv"),
-            "--json",
-        ]
-    )
+    text = "신창원역 앞에서 창원시장은 창원시에서 방위사업청과 만났다"
+    args = ["glossary", "find", text, "--glossary", str(ROOT / "glossary.csv")]
+    code, out, _ = run([*args, "--json"])
     assert code == 0
     data = json.loads(out)
     assert [(m["term"], m["particle"]) for m in data["matches"]] == [
@@ -81,6 +74,17 @@ def test_find_shows_matches_and_near_misses() -> None:
         ("창원시", "에서"),
         ("방위사업청", "과"),
     ]
+    # 창원 inside 신창원역 (a station, not the city) is reported, not matched
+    assert [(n["term"], text[n["start"] : n["end"]], n["reason"]) for n in data["near_misses"]] == [
+        ("창원", "창원", "not at the start of the word")
+    ]
+    assert data["near_misses"][0]["start"] == text.index("창원")
+    code, out, _ = run(args)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("창원시장 (+은) → Mayor of Changwon Special City  [title, ")
+    (near,) = [ln for ln in lines if ln.startswith("near-miss:")]
+    assert "'창원'" in near and near.endswith(": not at the start of the word")
 
 
 def test_export_then_import_round_trip(tmp_path: Path) -> None:

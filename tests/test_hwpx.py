@@ -21,12 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit.core.document import Block, Meta, Release
+from toolkit.core.inline import plain
 from toolkit.render.hwpx import image_size, render_hwpx
 from toolkit.render.layout import ko_date
 from toolkit.render.style import load_style
 from toolkit.sources import load_release
 from toolkit.sources.hwpx import read_hwpx
-from toolkit.sources.inline_standin import plain
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "hwpx"
@@ -348,7 +348,7 @@ safe_text = st.text(
 def test_property_any_text_survives_the_round_trip(
     tmp_path: Path, paragraphs: list[str], cells: list[str]
 ) -> None:
-    from toolkit.sources.inline_standin import escape
+    from toolkit.core.inline import escape
 
     body = tuple(Block("paragraph", escape(" ".join(p.split()))) for p in paragraphs)
     half = len(cells) // 2

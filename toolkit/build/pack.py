@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -224,6 +223,8 @@ def build(
         rendered_all: list[dict[str, dict[str, bytes]]]
         work = [(job, options.templates, options.style, formats) for job in todo]
         if options.jobs > 1 and len(todo) > 1:
+            from concurrent.futures import ProcessPoolExecutor  # 25 ms of imports: only when used
+
             with ProcessPoolExecutor(max_workers=options.jobs) as pool:
                 rendered_all = []
                 for done, (job, rendered) in enumerate(

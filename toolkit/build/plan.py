@@ -281,14 +281,16 @@ def _content_changed(old: Release, new: Release) -> bool:
 
 
 def _glossary_used_fp(inputs: BuildInputs, source: Release) -> str:
-    """Fingerprint of the glossary entries this release's source uses."""
+    """Fingerprint of the glossary entries this release's source uses.
+
+    Only those entries count, and only what changes a translation (see
+    :func:`toolkit.terminology.glossary.fingerprint`): editing a note or
+    another release's term rebuilds nothing.
+    """
+    from toolkit.terminology.glossary import fingerprint
     from toolkit.translation.memory import units_of
 
     matcher = inputs.matcher(source.lang)
     if matcher is None:
         return ""
-    used: dict[tuple[str, str], None] = {}
-    for unit in units_of(source):
-        for m in matcher.find(unit.text):
-            used[(m.source_term, m.target_term)] = None
-    return hashlib.sha256(json.dumps(sorted(used), ensure_ascii=False).encode()).hexdigest()
+    return fingerprint(m.entry for unit in units_of(source) for m in matcher.find(unit.text))

@@ -41,10 +41,6 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
-    write_bytes_atomic(path, text.encode(encoding))
-
-
 def unified_diff(path: Path, old: bytes | None, new: bytes) -> str:
     """The change a write would make, as ``git diff`` shows it (for ``--dry-run``)."""
     old_text = old.decode("utf-8", "replace") if old is not None else ""

@@ -36,10 +36,10 @@ from xml.sax.saxutils import quoteattr
 
 from toolkit.core.document import Block, Release
 from toolkit.core.errors import Problem, RenderError, problem
+from toolkit.core.inline import Span, parse_inline
 from toolkit.render.fonts import describe_char
 from toolkit.render.layout import Item, footer_text, layout, organization
 from toolkit.render.style import HouseStyle
-from toolkit.sources.inline_standin import Span, parse_inline
 
 __all__ = ["BODY_FONT", "HEAD_FONT", "image_size", "render_hwpx"]
 
@@ -726,11 +726,12 @@ def _build(
             flush_title()
         if item.role == "ko_header":
             org = item.rows[0][1] if item.rows else organization(release, style)
+            cover_label = item.rows[0][0] if item.rows else lang_style.header_label
             white = CharShape(round(t.title_size * 0.9 * pt), "#FFFFFF", bold=True, font=0)
             sec.table(
                 [
                     [
-                        (_esc(item.rows[0][0] if item.rows else lang_style.header_label), white, center, accent),
+                        (_esc(cover_label), white, center, accent),
                         (
                             _esc(org),
                             CharShape(round(t.heading_size * pt), c.text, bold=True, font=0),
@@ -816,7 +817,7 @@ def _build(
 
 
 def _esc(text: str) -> str:
-    from toolkit.sources.inline_standin import escape
+    from toolkit.core.inline import escape
 
     return escape(text)
 

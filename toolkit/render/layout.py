@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from toolkit.core.document import Block, Lang, Release
+from toolkit.core.inline import escape
 from toolkit.render.style import HouseStyle
-from toolkit.sources.inline_standin import escape
 
 # --------------------------------------------------------------------------
 # Wording shared by the DOCX and PDF renderers (one source of truth, so both
@@ -288,7 +288,9 @@ def contact_lines(release: Release, style: HouseStyle) -> tuple[str, ...]:
 
 def _block_item(block: Block, *, attachment: bool = False) -> Item:
     level = min(max(block.level, 1), 3) if block.kind == "heading" else 0
-    return Item(role=block.kind, text=block.text, level=level, line=block.line, block=block, attachment=attachment)
+    return Item(
+        role=block.kind, text=block.text, level=level, line=block.line, block=block, attachment=attachment
+    )
 
 
 def flatten_rich(items: tuple[Item, ...]) -> tuple[Item, ...]:

@@ -10,8 +10,7 @@ metadata, no clock).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from toolkit.core.document import Release
@@ -38,66 +37,94 @@ BULLET = "•"
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
-@dataclass(frozen=True)
 class _Face:
-    """One font family registered with reportlab."""
+    """One part of a font family, registered with reportlab on first use.
 
-    key: str
-    regular: str  # reportlab font names
-    bold: str
-    cmap: Mapping[int, int]
+    Its coverage comes from the font cache's small coverage file, so a part
+    (rare Hangul, Hanja) is only built and parsed when a run of text needs it;
+    each instance is parsed by reportlab once per process.
+    """
+
+    def __init__(self, key: str, part: str) -> None:
+        source = fonts.SOURCES[key]
+        self.key = f"{key}/{part}" if part else key
+        self.source = source
+        self.part = part
+        self.cmap: frozenset[int] = fonts.coverage(source)[part]
+        base = "PP-" + source.ps_base + part
+        self._names = {False: base, True: base + "-Bold"}
+        self._registered: set[bool] = set()
+
+    def name(self, bold: bool) -> str:
+        """The reportlab font name, registering (and if needed building) the instance."""
+        if bold not in self._registered:
+            self._register(bold)
+        return self._names[bold]
+
+    @property
+    def regular(self) -> str:
+        return self.name(False)
+
+    @property
+    def bold(self) -> str:
+        return self.name(True)
+
+    def _register(self, bold: bool) -> None:
+        from reportlab.lib.fonts import addMapping
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        path = fonts.ensure_instance(self.source, fonts.WEIGHTS[1 if bold else 0], self.part)
+        try:
+            font = TTFont(self._names[bold], str(path))
+        except Exception as exc:  # a corrupt cache file: say where it is
+            raise RenderError(
+                problem(
+                    path,
+                    None,
+                    f"cannot load cached font: {exc}",
+                    f"delete {fonts.cache_dir()} and run again",
+                )
+            ) from None
+        pdfmetrics.registerFont(font)
+        regular, bold_name = self._names[False], self._names[True]
+        pdfmetrics.registerFontFamily(
+            regular, normal=regular, bold=bold_name, italic=regular, boldItalic=bold_name
+        )
+        addMapping(regular, 0, 0, regular)
+        addMapping(regular, 1, 0, bold_name)
+        self._registered.add(bold)
 
 
-_FACES: dict[str, _Face] = {}
+_FACES: dict[tuple[str, str], _Face] = {}
 
 
-def _face(key: str) -> _Face:
-    """Register a family (real Regular + Bold) once per process."""
-    if key in _FACES:
-        return _FACES[key]
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    face = fonts.ensure_face(key)
-    base = "PP-" + fonts.SOURCES[key].ps_base
-    regular, bold = base, base + "-Bold"
-    try:
-        regular_font = TTFont(regular, str(face.regular))
-        bold_font = TTFont(bold, str(face.bold))
-    except Exception as exc:  # a corrupt cache file: say where it is
-        raise RenderError(
-            problem(
-                face.regular,
-                None,
-                f"cannot load cached font: {exc}",
-                f"delete {fonts.cache_dir()} and run again",
-            )
-        ) from None
-    pdfmetrics.registerFont(regular_font)
-    pdfmetrics.registerFont(bold_font)
-    pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold, italic=regular, boldItalic=bold)
-    addMapping(regular, 0, 0, regular)
-    addMapping(regular, 1, 0, bold)
-    result = _Face(key=key, regular=regular, bold=bold, cmap=regular_font.face.charToGlyph)
-    _FACES[key] = result
-    return result
+def _faces(key: str) -> list[_Face]:
+    """Every part of a family, main part first (one object per process)."""
+    out = []
+    for part in fonts.SOURCES[key].part_names:
+        if (key, part) not in _FACES:
+            _FACES[(key, part)] = _Face(key, part)
+        out.append(_FACES[(key, part)])
+    return out
 
 
 def prepare_fonts(style: HouseStyle) -> None:
-    """Build (first run only) and register every font the style can use.
+    """Build (first run only) and register the main fonts the style uses.
 
     Optional: render_pdf does this lazily; call it first to time or announce it.
     """
     for key in dict.fromkeys((*style.en.font_chain, *style.ko.font_chain)):
-        _face(key)
+        main = _faces(key)[0]
+        main.name(False)
+        main.name(True)
 
 
 class _Fonts:
     """The style's font chain for one language, plus text → markup helpers."""
 
     def __init__(self, chain: tuple[str, ...]) -> None:
-        self.faces = [_face(key) for key in chain]
+        self.faces = [face for key in chain for face in _faces(key)]
         self.primary = self.faces[0]
         self._chain = [(f.key, f.cmap) for f in self.faces]
         self._by_key = {f.key: f for f in self.faces}
@@ -109,8 +136,7 @@ class _Fonts:
         """(reportlab font name, text) runs."""
         out = []
         for key, run in fonts.segment(clean(text), self._chain):
-            face = self._by_key[key]
-            out.append((face.bold if bold else face.regular, run))
+            out.append((self._by_key[key].name(bold), run))
         return out
 
     def markup(self, text: str, bold: bool = False) -> str:

@@ -286,7 +286,12 @@ def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Pr
         for key in ("table_caption", "photo_caption"):
             if "{caption}" not in getattr(lang_style, key):
                 problems.append(
-                    problem(path, locate.line(table, key), f"{key} has no {{caption}}", f'e.g. {key} = "{{caption}}"')
+                    problem(
+                        path,
+                        locate.line(table, key),
+                        f"{key} has no {{caption}}",
+                        f'e.g. {key} = "{{caption}}"',
+                    )
                 )
         bad = [k for k in lang_style.font_chain if k not in FONT_KEYS]
         if bad or not lang_style.font_chain:

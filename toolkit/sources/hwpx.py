@@ -41,10 +41,10 @@ from typing import Any
 
 from toolkit.core.document import Block
 from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.core.inline import Span, escape, plain, to_inline
 from toolkit.core.limits import XML_DEPTH, ZIP_MEMBER_BYTES, ZIP_MEMBERS, ZIP_TOTAL_BYTES, LimitExceeded
 from toolkit.core.normalize import nfc
 from toolkit.core.safezip import ArchiveError, SafeZip
-from toolkit.sources.inline_standin import Span, escape, plain, to_inline
 from toolkit.sources.release import _END_MARK_RE, LoadedRelease, _finish, _meta_from_values
 
 __all__ = [

@@ -164,14 +164,18 @@ def load_picture(folder: Path, src: str) -> Picture:
     if not path.is_file():
         raise ImageError(
             f"photo '{src}' not found",
-            f"put {PurePosixPath(src).name} in the release folder, or fix the name (names are case-sensitive)",
+            f"put {PurePosixPath(src).name} in the release folder or fix the name (it is case-sensitive)",
         )
     try:
         data = read_bounded(path, IMAGE_BYTES, subject=f"photo '{src}'")
     except LimitExceeded as exc:
-        raise ImageError(exc.what, "make the file smaller (a print photo rarely needs more than 10 MiB)") from None
+        raise ImageError(
+            exc.what, "make the file smaller (a print photo rarely needs more than 10 MiB)"
+        ) from None
     except OSError as exc:
-        raise ImageError(f"photo '{src}' cannot be read: {exc.strerror or exc}", "check its permissions") from None
+        raise ImageError(
+            f"photo '{src}' cannot be read: {exc.strerror or exc}", "check its permissions"
+        ) from None
     return _decode(data, src)
 
 

@@ -92,7 +92,16 @@ def dump_markdown(release: Release, *, translation_of: str | None = None) -> str
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-_META_KEYS = ("title", "subtitle", "dateline", "organization", "department", "contact", "manager", "contact_person")
+_META_KEYS = (
+    "title",
+    "subtitle",
+    "dateline",
+    "organization",
+    "department",
+    "contact",
+    "manager",
+    "contact_person",
+)
 _BLOCK_START_RE = re.compile(r"^(#{1,6}\s|\s*[-*+]\s|\s*>)")
 
 

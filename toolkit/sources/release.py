@@ -230,7 +230,9 @@ def _validate_contact(path: Path, values: dict[str, tuple[str, int]], problems: 
     value, line = values.get("contact_email", ("", 0))
     if value.strip() and not _EMAIL_RE.match(value.strip()):
         problems.append(
-            problem(path, line, f"contact_email '{value.strip()}' is not an e-mail address", "write name@host.kr")
+            problem(
+                path, line, f"contact_email '{value.strip()}' is not an e-mail address", "write name@host.kr"
+            )
         )
     for key in ("manager", "contact_person", "release_time", "distribution"):
         value, line = values.get(key, ("", 0))

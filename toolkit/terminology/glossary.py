@@ -95,10 +95,6 @@ class Glossary:
             result.append((source, target, entry))
         return result
 
-    def fingerprint(self, entries: Iterable[Entry] | None = None) -> str:
-        """See :func:`fingerprint`; defaults to all entries."""
-        return fingerprint(self.entries if entries is None else entries)
-
 
 def fingerprint(entries: Iterable[Entry]) -> str:
     """sha256 of the entries a release uses, for incremental builds.

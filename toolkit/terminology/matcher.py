@@ -217,8 +217,9 @@ class Matcher:
     """All source terms of one direction, compiled once; ``find`` is linear in the text.
 
     ``find`` visits only word starts (found by one C-level regex scan) and, at
-    each, looks up the first two characters in a hash table that lists the
-    term lengths beginning with them, then tries those lengths longest first.
+    each, looks up the first three (and two) characters in a hash table that
+    lists the term lengths beginning with them, then tries those lengths
+    longest first.
     The cost per word is constant, whatever the glossary size. (A pure
     Aho-Corasick scan with pyahocorasick slowed down 5x from 200 to 20,000
     entries: its trie nodes with thousands of Hangul children are searched
@@ -241,10 +242,13 @@ class Matcher:
             if key:
                 keys.setdefault(key, []).append((source, target, entry, entry.case_insensitive))
         self._items: dict[str, tuple[_Item, ...]] = {k: tuple(v) for k, v in keys.items()}
+        # Term lengths by their first three characters (shorter terms: by the whole
+        # term): a two-character table would put thousands of terms of a dozen
+        # lengths under 창원 or 국방 in a large public-body glossary.
         lengths: dict[str, set[int]] = {}
         odd_firsts: set[str] = set()
         for key in self._items:
-            lengths.setdefault(key[:2], set()).add(len(key))
+            lengths.setdefault(key[:3], set()).add(len(key))
             if not key[0].isalnum():
                 odd_firsts.add(key[0])
         self._lengths = {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}
@@ -269,7 +273,9 @@ class Matcher:
             start = hit.start()
             if start < position:
                 continue
-            options = lengths.get(haystack[start : start + 2], ())
+            head = haystack[start : start + 3]
+            options = lengths.get(head, ()) if len(head) == 3 else ()
+            options = options + lengths.get(haystack[start : start + 2], ())
             if single:
                 options = options + lengths.get(haystack[start], ())
             for length in options:

@@ -59,6 +59,9 @@ def units_of(release: Release) -> list[Unit]:
     return units
 
 
+_META_UNITS = ("title", "subtitle", "dateline", "organization", "department", "manager", "contact_person")
+
+
 def release_from_units(
     source: Release, units: Sequence[Unit], tgt: Lang, *, copyright_text: str = "", path: str = ""
 ) -> Release:
@@ -69,7 +72,7 @@ def release_from_units(
     about: list[Block] = []
     about_title = ""
     for u in units:
-        if u.id in ("title", "subtitle", "dateline", "organization", "department", "manager", "contact_person"):
+        if u.id in _META_UNITS:
             fields[u.id] = u.text
         elif u.id == "contact":
             contact.append(u.text)
