@@ -573,6 +573,8 @@ def _body(w: _Writer, items: tuple[Item, ...]) -> None:
                 item.role
             ](w, item)
             after_table = True
+            if item.role == "contact_table":  # Word wants a paragraph after a table
+                doc.add_paragraph(style="Normal").paragraph_format.space_after = 0
             continue
         if item.role == "table" and item.block is not None:
             _body_table(w, item, item.block)

@@ -29,6 +29,7 @@ import re
 import uuid
 import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from toolkit.render import fonts
 
@@ -66,22 +67,47 @@ deobfuscate = obfuscate  # XOR is its own inverse
 
 @functools.lru_cache(maxsize=32)
 def subset_font(key: str, weight: int, text: str) -> bytes:
-    """A static TrueType instance of font ``key`` holding only the glyphs of ``text``.
+    """A static TrueType font of family ``key`` holding only the glyphs of ``text``.
 
-    Made straight from the variable source, subset first: instancing costs
-    per kept glyph, so a few hundred glyphs take a fraction of a second, and
-    rare syllables and Hanja (kept apart in the PDF's cached parts) are
-    included like any other character.
+    Usually a subset of the cached static instance the PDF uses (tens of
+    milliseconds); when the text has characters kept in the font's lazy parts
+    (rare Hangul syllables, Hanja), the subset is made straight from the
+    variable source instead — subset first, then instanced, so it costs
+    per kept glyph (about a second), and every character is still included.
     """
     source = fonts.SOURCES[key]
+    parts = fonts.coverage(source)
+    wanted = {ord(ch) for ch in text}
+    in_font = {cp for cps in parts.values() for cp in cps} & wanted
+    if in_font <= parts[fonts.MAIN]:
+        return _subset_static(fonts.ensure_instance(source, weight), text)
     return fonts.build_instance(
         source.path(),
         source.family,
         source.ps_base,
         weight,
         fixed_axes=source.fixed_axes,
-        unicodes=[ord(ch) for ch in text],
+        unicodes=sorted(in_font),
     )
+
+
+def _subset_static(path: Path, text: str) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), recalcTimestamp=False)
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
+    options.notdef_outline = True
+    options.layout_features = []
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out, reorderTables=True)
+    return out.getvalue()
 
 
 def _font_xml(family: str, embeds: Sequence[tuple[str, str, str]]) -> str:

@@ -224,6 +224,7 @@ def ko_distribution(release: Release) -> str:
 
 
 _PERSON_LABEL_RE = re.compile(r"^(책임자|담당자)\s*[:：]?\s*(.*)$")
+_PHONE_LABEL_RE = re.compile(r"^(?:전화|연락처|tel\.?|phone|☎)\s*[:：]?\s*$", re.IGNORECASE)
 _PHONE_TAIL_RE = re.compile(r"(\(?\+?\d[\d\-\s().]{6,}\d\)?)\s*$")
 
 
@@ -260,6 +261,10 @@ def contact_rows(release: Release) -> tuple[tuple[str, str, str], ...]:
         if pm:
             phone = pm.group(1).strip()
             line = line[: pm.start()].strip().rstrip(",;")
+        line = _PHONE_LABEL_RE.sub("", line)
+        if not line and phone and not m and rows and not rows[-1][2]:
+            rows[-1] = (rows[-1][0], rows[-1][1], phone)  # "김민지 주무관" then "055-…" on its own line
+            continue
         rows.append((label, line, phone))
     return tuple(rows)
 
