@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.core.atomic import unified_diff, write_bytes_atomic
-from toolkit.core.document import Finding, Lang, Release
+from toolkit.core.document import Block, Finding, Lang, Release
 from toolkit.core.errors import ModelError, PresspackError, Problem, SourceError, problem
 from toolkit.sources import LoadedRelease, ReleaseSet, load_release
 from toolkit.sources.markdown import dump_markdown, encode_like, patch_markdown
@@ -122,11 +122,18 @@ def release_digest(release: Release) -> str:
             m.release_time,
             m.distribution,
         ],
-        "body": [[b.kind, b.level, b.text] for b in release.body],
+        "body": [_block_digest(b) for b in release.body],
         "about_title": release.about_title,
-        "about": [[b.kind, b.level, b.text] for b in release.about],
+        "about": [_block_digest(b) for b in release.about],
+        "attachments_title": release.attachments_title,
+        "attachments": [_block_digest(b) for b in release.attachments],
     }
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _block_digest(b: Block) -> list[object]:
+    rows = [list(r) for r in b.rows]
+    return [b.kind, b.level, b.text, b.ordered, b.number, rows, list(b.align), b.src, b.title]
 
 
 def _read(path: Path) -> bytes | None:
@@ -254,6 +261,10 @@ def plan_release(
                 writes.append((tm_path, new_tm))
             input_hashes[tm_path.name] = hashlib.sha256(new_tm).hexdigest()
 
+    # photos are inputs too: a replaced photo rebuilds the pack (and is named in the manifest)
+    for lang in sorted(releases):
+        for name, digest in _photo_hashes(releases[lang]):
+            input_hashes[name] = digest
     key_h = hashlib.sha256(inputs.base_key().encode())
     key_h.update(("formats:" + ",".join(options.formats or ()) + "\0").encode())
     for lang in sorted(releases):
@@ -274,6 +285,22 @@ def plan_release(
     return ReleasePlan(
         job=job, findings=findings + reported, writes=writes, diffs=[d for d in diffs if d], needs_mt=needs_mt
     )
+
+
+def _photo_hashes(release: Release) -> list[tuple[str, str]]:
+    """(path relative to the release folder, sha256) of every photo file the release shows."""
+    from toolkit.sources.images import ImageError, image_blocks, resolve
+
+    folder = Path(release.source_path).parent if release.source_path else Path(".")
+    out = []
+    for block in image_blocks(release):
+        name = block.src.partition("#")[0]
+        try:
+            path = resolve(folder, name)
+            out.append((name, hashlib.sha256(path.read_bytes()).hexdigest()))
+        except (ImageError, OSError):
+            continue  # reported when the release was read
+    return out
 
 
 def _content_changed(old: Release, new: Release) -> bool:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from toolkit.core.document import Finding, Severity
+from toolkit.core.inline import plain
 from toolkit.mt.enforce import count_targets, locate
 
 if TYPE_CHECKING:
@@ -285,7 +286,8 @@ def qa_findings(memory: Memory, tgt: str, matcher: Matcher | None, file: str) ->
             if not seg.src.strip():
                 continue
             ctx = QAContext(src_lang=memory.source_lang, tgt_lang=tgt, matcher=matcher, file=file, line=0)
-            findings.extend(run_checks(seg.src, seg.tgt, ctx))
+            # segments are inline Markdown: QA reads what is printed (URLs of links excluded)
+            findings.extend(run_checks(plain(seg.src), plain(seg.tgt), ctx))
     return findings
 
 

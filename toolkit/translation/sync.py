@@ -306,7 +306,8 @@ def sync_translation(
     outs: list[str] = []
     engine_findings: list[Finding] = []
     if need:
-        outs, mt_findings = machine_translate(need, translate(), matcher, tgt)
+        # units are inline Markdown: formatting, links and code ride through as tags
+        outs, mt_findings = machine_translate(need, translate(), matcher, tgt, markup=True)
         engine_findings.extend(replace(f, file=f.file or target_path) for f in mt_findings)
     mt_iter = iter(outs)
     translated = kept_count = term_updates = 0
