@@ -95,13 +95,16 @@ def _subset_static(path: Path, text: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(path), recalcTimestamp=False)
+    # glyphs are copied as they are, never decoded and re-encoded: the instances carry
+    # no hinting to strip, and the font-wide bounding box may stay that of the instance
+    font = TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False)
     options = subset.Options()
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.name_legacy = True
     options.notdef_outline = True
     options.layout_features = []
+    options.hinting = True
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
