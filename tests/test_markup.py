@@ -230,3 +230,35 @@ def test_pixel_cap_is_enforced_before_decoding(photos: Path, monkeypatch: pytest
     assert [p.what for p in problems] == [
         "photo 'ok.png' (40 × 30 pixels) exceeds the 1,000 pixels limit (image_pixels)"
     ]
+
+
+# ----------------------------------------------------------------- sentences of inline Markdown
+
+
+def test_sentences_keep_their_own_markup() -> None:
+    from toolkit.mt.markup import sentences
+
+    assert sentences("시는 **5일 포럼을 열었다. 참석자는 250명이다**. 끝이다.", "ko") == [
+        "시는 **5일 포럼을 열었다.**",
+        "**참석자는 250명이다**.",
+        "끝이다.",
+    ]
+    # a hard break stays inside its sentence; a period inside code does not end one
+    assert sentences("Line one\\\nline two. Run `a.b` now. Bye.", "en") == [
+        "Line one\\\nline two.",
+        "Run `a.b` now.",
+        "Bye.",
+    ]
+    assert sentences("Plain text. Two sentences.", "en") == ["Plain text.", "Two sentences."]
+
+
+@settings(max_examples=150, deadline=None)
+@given(runs=spans())
+def test_sentences_lose_no_visible_character(runs: list[Span]) -> None:
+    from toolkit.mt.markup import sentences
+
+    text = to_inline(runs)
+    parts = sentences(text, "ko")
+    assert "".join("".join(plain(p).split()) for p in parts) == "".join(plain(text).split())
+    for part in parts:
+        assert encode(part).text.count("<b>") == encode(part).text.count("</b>")

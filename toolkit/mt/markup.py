@@ -248,3 +248,64 @@ def lost_markup(tagged: Tagged) -> str:
         parts.append("italics")
     parts += [f"link {href}" for href in tagged.links]
     return ", ".join(parts) or "formatting"
+
+
+_STAND_IN = "\ue000"  # one visible character for a code span or a hard line break while splitting
+
+
+def sentences(text: str, lang: str) -> list[str]:
+    """Sentences of inline Markdown, each itself valid inline Markdown.
+
+    Splitting the raw text would cut ``**two. sentences**`` into ``**two.`` and
+    ``sentences**`` (literal asterisks once translated) and end a sentence at
+    every hard line break. So the *visible* text is split — code spans and
+    line breaks count as one opaque character and never end a sentence — and
+    each sentence's runs are written back as inline Markdown, formatting
+    closed at its end and reopened in the next one.
+    """
+    from toolkit.mt.segmentation import split_sentences
+
+    spans = parse_inline(text)
+    if not any(s.bold or s.italic or s.code or s.href or s.line_break for s in spans):
+        return [s.strip() for s in split_sentences(text, lang) if s.strip()]
+    owner: list[tuple[int, int]] = []  # per visible character: (span index, offset; -1 = whole span)
+    visible: list[str] = []
+    for index, span in enumerate(spans):
+        if span.code or span.line_break:
+            visible.append(_STAND_IN)
+            owner.append((index, -1))
+        else:
+            visible.append(span.text)
+            owner.extend((index, offset) for offset in range(len(span.text)))
+    flat = "".join(visible)
+    pieces = split_sentences(flat, lang)
+    if "".join(pieces) != flat:  # cannot happen (split_sentences partitions); be safe
+        return [to_inline(spans)]
+    out: list[str] = []
+    start = 0
+    for piece in pieces:
+        end = start + len(piece)
+        a, b = start, end
+        while a < b and flat[a].isspace():
+            a += 1
+        while b > a and flat[b - 1].isspace():
+            b -= 1
+        start = end
+        if a == b:
+            continue
+        runs: list[Span] = []
+        for index, offset in owner[a:b]:
+            span = spans[index]
+            if offset < 0:
+                runs.append(span)
+                continue
+            ch = span.text[offset]
+            last = runs[-1] if runs else None
+            if last is not None and last is not span and not last.line_break and not last.code and (
+                (last.bold, last.italic, last.href) == (span.bold, span.italic, span.href)
+            ):
+                runs[-1] = Span(last.text + ch, last.bold, last.italic, False, last.href)
+            else:
+                runs.append(Span(ch, span.bold, span.italic, False, span.href))
+        out.append(to_inline(runs))
+    return out

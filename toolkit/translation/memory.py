@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.core.document import Block, Lang, Meta, Release
-from toolkit.mt.segmentation import split_sentences
+from toolkit.mt.markup import sentences
 
 TM_FORMAT = 1
 
@@ -109,8 +109,13 @@ def release_from_units(
 
 
 def segments_of(text: str, lang: str) -> list[str]:
-    """Sentences of a unit, stripped (units are re-joined with single spaces)."""
-    return [s.strip() for s in split_sentences(text, lang) if s.strip()]
+    """Sentences of a unit, stripped (units are re-joined with single spaces).
+
+    Units are inline Markdown: every sentence stays valid inline Markdown
+    (formatting across a sentence end is closed and reopened, hard line
+    breaks stay inside their sentence; see :func:`toolkit.mt.markup.sentences`).
+    """
+    return sentences(text, lang)
 
 
 def join_segments(segments: Sequence[str]) -> str:
