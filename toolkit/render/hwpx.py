@@ -349,14 +349,13 @@ def default_image_loader(release: Release) -> ImageLoader:
                 return embedded_image(folder, src)
             except Exception:  # a damaged source picture: the caption still prints
                 return None
-        path = (folder / src).resolve()
+        # photos of a Markdown release: checked (inside the folder, PNG/JPEG/WebP, bounded)
+        # when it was read; WebP comes back as PNG, which Hancom Office shows
+        from toolkit.sources.images import ImageError, load_picture
+
         try:
-            path.relative_to(folder.resolve())
-        except ValueError:
-            return None
-        try:
-            return path.read_bytes() if path.is_file() else None
-        except OSError:
+            return load_picture(folder, src).data
+        except ImageError:
             return None
 
     return load

@@ -298,28 +298,6 @@ def _block_item(block: Block, *, attachment: bool = False) -> Item:
     )
 
 
-def flatten_rich(items: tuple[Item, ...]) -> tuple[Item, ...]:
-    """Tables and images as plain paragraphs, for renderers that do not draw them yet.
-
-    Every cell and caption is still printed (a row per line, cells joined by
-    `` | ``), so no text of the release is lost in any format.
-    """
-    out: list[Item] = []
-    for item in items:
-        block = item.block
-        if item.role == "table" and block is not None:
-            lines = ([block.text] if block.text else []) + [
-                " | ".join(cell for cell in row if cell) for row in block.rows if any(row)
-            ]
-            out.append(dataclasses.replace(item, role="paragraph", text="\n".join(lines)))
-        elif item.role == "image":
-            if item.text:
-                out.append(dataclasses.replace(item, role="paragraph"))
-        else:
-            out.append(item)
-    return tuple(out)
-
-
 def layout(release: Release, style: HouseStyle) -> tuple[Item, ...]:
     """The release as an ordered list of items, identical for DOCX, PDF and HWPX.
 
