@@ -202,11 +202,12 @@ def test_korean_header_table(style: HouseStyle) -> None:
     assert tables == [
         [["보도자료", "창원특례시"]],
         [["보도시점", "2026. 11. 5.(목) 06:00 이후 보도", "배포", "2026. 11. 5.(목)"]],
+        [["창원특례시, 방산 클러스터 업무협약 체결\n- 지역 기업 20곳 참여"]],  # the title box
         [["담당 부서", "홍보담당관", "담당자", "김민지 주무관", "055-225-0000"]],
     ]
+    title_cell = document.tables[2].rows[0].cells[0]
+    assert [(p.style.name, p.alignment) for p in title_cell.paragraphs] == [("Title", 1), ("Subtitle", 1)]
     assert [p for p in body_paragraphs(parts(data)["word/document.xml"]) if p] == [
-        "창원특례시, 방산 클러스터 업무협약 체결",
-        "- 지역 기업 20곳 참여",
         "창원특례시는 5일 업무협약을 체결했다고 밝혔다.",
         "K9 자주포 & <b>굵게</b> 수출",
         "창원특례시 소개",  # about_title, not repeated from about[0]
@@ -219,7 +220,7 @@ def test_korean_header_table(style: HouseStyle) -> None:
         for el in body
         if el.tag in (f"{W}p", f"{W}tbl")
     ]
-    assert order[:2] == ["tbl", "tbl"]
+    assert order[:3] == ["tbl", "tbl", "tbl"]
     assert [x for x in order if x][-2:] == ["경남 도청 소재지.", "tbl"]  # the contact table closes the body
 
 

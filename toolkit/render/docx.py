@@ -193,6 +193,7 @@ class _Writer:
         self.load_picture: Callable[[str], Picture] = picture_loader(release)
         self.next_num_id = FIRST_NUM_ID
         self.nums: list[Any] = []  # w:num elements, appended after the abstract definitions
+        self.title_cell: Any = None  # the 보도자료 title box, once made
         page = style.page
         self.text_width_mm = page.size_mm[0] - page.margin_left_mm - page.margin_right_mm
 
@@ -473,6 +474,36 @@ def _contact_table(w: _Writer, item: Item) -> None:
             rows[0][column].merge(rows[-1][column])
 
 
+def _title_box_paragraph(w: _Writer, role: str) -> Any:
+    """A paragraph inside the 보도자료 title box: one bordered cell holding the title
+    and its ``- … -`` subtitle lines, centred (press-release-conventions.md)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    if role == "title" or w.title_cell is None:
+        table = w.table([w.text_width_mm])
+        cell = w.row(table, [w.text_width_mm])[0]
+        borders = _el("w:tblBorders")
+        for side in ("top", "left", "bottom", "right"):
+            borders.append(_el(f"w:{side}", val="single", sz="12", space="0", color="auto"))
+        for side in ("insideH", "insideV"):
+            borders.append(_el(f"w:{side}", val="nil"))
+        table._tbl.tblPr.append(borders)
+        w.title_cell = cell
+        paragraph = cell.paragraphs[0]
+        paragraph.style = w.doc.styles["Title" if role == "title" else "Subtitle"]
+        # the Title style's bottom rule would double the box's border
+        ppr = paragraph._p.get_or_add_pPr()
+        rule = _el("w:pBdr")
+        rule.append(_el("w:bottom", val="nil"))
+        ppr.append(rule)
+        paragraph.paragraph_format.space_before = Pt(w.style.type.body_size * 0.5)
+    else:
+        paragraph = w.title_cell.add_paragraph(style="Subtitle")
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return paragraph
+
+
 def _body_table(w: _Writer, item: Item, block: Block) -> None:
     """A GFM table: caption above, header row repeated on every page and shaded."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -582,7 +613,10 @@ def _body(w: _Writer, items: tuple[Item, ...]) -> None:
         if item.role == "image" and item.block is not None:
             w.photo(item.block)
             continue
-        if item.role == "title":
+        if item.role in ("title", "subtitle") and w.release.lang == "ko":
+            p = _title_box_paragraph(w, item.role)  # the 보도자료 title box
+            after_table = True
+        elif item.role == "title":
             p = doc.add_paragraph(style="Title")
         elif item.role == "subtitle":
             p = doc.add_paragraph(style="Subtitle")
@@ -606,7 +640,8 @@ def _body(w: _Writer, items: tuple[Item, ...]) -> None:
             p.paragraph_format.right_indent = Pt(style.type.body_size * 2)
         else:
             p = doc.add_paragraph(style="Normal")
-        if after_table:  # breathing room below the header table, no empty paragraph
+        if after_table and item.role not in ("title", "subtitle"):
+            # breathing room below a header table or the title box, no empty paragraph
             p.paragraph_format.space_before = Pt(style.type.body_size * 1.5)
             after_table = False
         if item.lead:
@@ -626,8 +661,6 @@ def _body(w: _Writer, items: tuple[Item, ...]) -> None:
             p.paragraph_format.keep_with_next = True
         elif item.role == "end_mark":
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif item.role in ("title", "subtitle") and w.release.lang == "ko":
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER  # the 보도자료 title box is centred
 
 
 def _fixed_time(release: Release) -> _dt.datetime:

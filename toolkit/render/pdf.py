@@ -366,11 +366,14 @@ def _styles(style: HouseStyle, f: _Fonts) -> dict[str, Any]:
         "cell_title": derive(
             "cell_title",
             fontName=bold,
+            alignment=TA_CENTER,
             textColor=_color("#FFFFFF"),
             spaceAfter=0,
             **sized(t.title_size * 0.9),
         ),
-        "cell_org": derive("cell_org", fontName=bold, spaceAfter=0, **sized(t.heading_size)),
+        "cell_org": derive(
+            "cell_org", fontName=bold, alignment=TA_CENTER, spaceAfter=0, **sized(t.heading_size)
+        ),
         "cell_center": derive("cell_center", alignment=TA_CENTER, spaceAfter=0, **sized(t.header_size)),
         "cell_label_center": derive(
             "cell_label_center", fontName=bold, alignment=TA_CENTER, spaceAfter=0, **sized(t.header_size)
@@ -581,8 +584,18 @@ class _Builder:
         t = self.style.type
         ko = self.release.lang == "ko"
         out: list[Any] = []
+        title_box: list[Any] = []
         for item in items:
             block = item.block
+            if title_box and item.role != "subtitle":
+                out.append(self.title_box(title_box))
+                out.append(Spacer(1, t.body_size))
+                title_box = []
+            if ko and item.role in ("title", "subtitle"):
+                # the 보도자료 title box: one bordered cell, the title then its - … - subtitles
+                markup = self.f.markup(item.text, bold=item.role == "title")
+                title_box.append(self.para(markup, "ko_" + item.role))
+                continue
             if item.role in ("ko_header", "release_time", "contact_table"):
                 if item.role == "contact_table":
                     out.append(Spacer(1, t.body_size))
@@ -603,8 +616,6 @@ class _Builder:
             if item.lead:
                 text = self.f.markup(item.lead, bold=True) + text
             style_name: str = item.role
-            if ko and item.role in ("title", "subtitle"):
-                style_name = "ko_" + item.role
             kwargs: dict[str, Any] = {}
             if item.role == "list_item" and block is not None:
                 marker = list_marker(block, self.style, self.release.lang)
@@ -634,7 +645,20 @@ class _Builder:
                 out.append(_paragraph(text, {"style": nested}))
                 continue
             out.append(self.para(text, style_name))
+        if title_box:
+            out.append(self.title_box(title_box))
         return out
+
+    def title_box(self, paragraphs: list[Any]) -> Any:
+        from reportlab.platypus import Table, TableStyle
+
+        commands = [
+            ("BOX", (0, 0), (-1, -1), 1.2, _color(self.style.colors.text)),
+            ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("FONTNAME", (0, 0), (-1, -1), self.f.primary.regular),
+        ]
+        return Table([[paragraphs]], colWidths=[self.frame_width], style=TableStyle(commands))
 
 
 def _paragraph(markup: str, kwargs: dict[str, Any]) -> Any:
