@@ -38,6 +38,7 @@ from toolkit.render.fonts import SOURCES, describe_char
 from toolkit.render.layout import (
     Item,
     caption_template,
+    column_widths,
     dateline_text,
     footer_text,
     layout,
@@ -517,7 +518,7 @@ def _body_table(w: _Writer, item: Item, block: Block) -> None:
     n_cols = max((len(r) for r in block.rows), default=0)
     if not n_cols:
         return
-    widths = [w.text_width_mm / n_cols] * n_cols
+    widths = column_widths(block.rows, w.text_width_mm)
     table = w.table(widths)
     aligns = {
         "left": WD_ALIGN_PARAGRAPH.LEFT,

@@ -392,3 +392,35 @@ def caption_template(style: HouseStyle, lang: Lang, kind: str) -> tuple[str, str
     template = lang_style.table_caption if kind == "table" else lang_style.photo_caption
     before, _, after = template.partition("{caption}")
     return before, after
+
+
+def column_widths(rows: tuple[tuple[str, ...], ...], total: float) -> list[float]:
+    """Widths of a body table's columns: shared by the renderers so a table looks
+    the same in every format.
+
+    Proportional to each column's longest cell (visible characters, Hangul
+    counted double as it is about twice as wide), each column at least half
+    an equal share so a short column (a time, an amount) never collapses.
+    """
+    from toolkit.core.inline import plain
+
+    n_cols = max((len(r) for r in rows), default=0)
+    if not n_cols:
+        return []
+
+    def width(text: str) -> float:
+        visible = plain(text)
+        return sum(2.0 if "\u1100" <= ch <= "\uffdc" else 1.0 for ch in visible) + 2.0
+
+    need = [max((width(r[c]) for r in rows if c < len(r)), default=2.0) for c in range(n_cols)]
+    floor = 0.5 / n_cols
+    fixed: set[int] = set()
+    while True:  # columns below the floor get it; the rest share what is left by need
+        free = [c for c in range(n_cols) if c not in fixed]
+        left = 1.0 - floor * len(fixed)
+        shares = {c: left * need[c] / sum(need[f] for f in free) for c in free}
+        low = {c for c, share in shares.items() if share < floor}
+        if not low:
+            break
+        fixed |= low
+    return [total * (floor if c in fixed else shares[c]) for c in range(n_cols)]

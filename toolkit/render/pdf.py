@@ -32,6 +32,7 @@ from toolkit.render import fonts
 from toolkit.render.layout import (
     Item,
     caption_template,
+    column_widths,
     dateline_text,
     footer_text,
     layout,
@@ -546,7 +547,7 @@ class _Builder:
         out.append(
             self.grid(
                 rows,
-                [self.frame_width / n_cols] * n_cols,
+                column_widths(block.rows, self.frame_width),
                 [("BACKGROUND", (0, 0), (-1, 0), fill)],
                 repeatRows=1,
                 splitByRow=1,
