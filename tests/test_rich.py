@@ -19,6 +19,8 @@ from xml.etree import ElementTree as ET
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
@@ -510,3 +512,35 @@ def test_column_widths_follow_the_content() -> None:
     assert sum(widths) == pytest.approx(166.0)
     assert widths[1] > widths[0] and widths[1] > widths[2]
     assert min(widths) >= 166.0 / 3 / 2 - 1e-9  # a short column keeps half an equal share
+
+
+# ----------------------------------------------------------------- nothing lost, whatever the markup
+
+
+@st.composite
+def rich_text(draw: st.DrawFn) -> str:
+    words = st.text(alphabet="가나창원 abcXY09.,&<>*_[]()`#\\", min_size=1, max_size=6)
+    runs = []
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["plain", "bold", "italic", "code", "link"]))
+        text = draw(words)
+        if kind == "code":
+            runs.append(Span(text.strip() or "x", code=True))
+        elif kind == "link":
+            runs.append(Span(text, href="https://www.changwon.go.kr/a?b=1&c=<2>"))
+        else:
+            runs.append(Span(text, bold=kind == "bold", italic=kind == "italic"))
+        runs.append(Span(" "))
+    return to_inline(runs)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=rich_text())
+def test_docx_and_pdf_print_every_visible_character(text: str) -> None:
+    style = load_style(REPO / "templates")
+    release = Release(meta=Meta(title="T", lang="ko"), body=(Block("paragraph", text, line=1),))
+    body = ET.fromstring(parts(render_docx(release, style, embed_fonts=False))["word/document.xml"])
+    shown = [text_of(p) for p in body.iter(f"{W}p")]
+    assert "".join(plain(text).split()) in ["".join(s.split()) for s in shown]
+    pdf_text = PdfReader(io.BytesIO(render_pdf(release, style))).pages[0].extract_text()
+    assert "".join(plain(text).split()) in "".join(pdf_text.split())
