@@ -395,8 +395,8 @@ def glossary_lint(csv: Path | None) -> None:
     click.echo(f"{path}: ok ({len(problems)} warning(s))", err=True)
 
 
-@glossary.command("find")
-@click.argument("text")
+@glossary.command("find", context_settings={"ignore_unknown_options": True})
+@click.argument("text", nargs=-1, required=True, type=click.UNPROCESSED)
 @glossary_option
 @click.option(
     "--lang",
@@ -405,28 +405,50 @@ def glossary_lint(csv: Path | None) -> None:
     help="Language of TEXT (default: detected).",
 )
 @json_option
-def glossary_find(text: str, glossary: Path | None, lang: str | None, as_json: bool) -> None:
-    """Show the approved terms found in TEXT (and near-misses).
+def glossary_find(text: tuple[str, ...], glossary: Path | None, lang: str | None, as_json: bool) -> None:
+    """Show the approved terms found in TEXT, a FILE, or standard input (-).
+
+    TEXT may start with '-' (a list item). Each match shows where it is, what
+    it will be translated to and its glossary row; near-misses show words that
+    contain a term but are not it (창원시장 is not 창원시).
 
     \b
-    Example:
+    Examples:
       presspack glossary find '창원시는 방위사업청과 협약을 맺었다'
+      presspack glossary find releases/x/release.ko.md
+      pbpaste | presspack glossary find -
     """
     from toolkit.commands import glossary as commands
 
     with reported():
-        found = commands.find(text, glossary=glossary, lang=lang)
+        body, source = commands.read_input(" ".join(text), sys.stdin)
+        found = commands.find(body, glossary=glossary, lang=lang, source=source)
     if as_json:
         click.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
         return
     path, matches, near = found.glossary, found.matches, found.near_misses
     if not matches and not near:
         click.echo("no glossary terms found")
+
+    def where(offset: int) -> str:
+        if not source:
+            return ""
+        line, column = found.position(offset)
+        return f"{source}:{line}:{column}: "
+
+    from toolkit.terminology.glossary import visible
+
     for m in matches:
+        written = visible(body[m.start : m.end])
+        shown = m.source_term if written == m.source_term else f"{written} (= {m.source_term})"
         extra = f" (+{m.particle})" if m.particle else ""
-        click.echo(f"{m.source_term}{extra} → {m.target_term}  [{m.entry.category}, {path}:{m.entry.line}]")
+        click.echo(
+            f"{where(m.start)}{shown}{extra} → {m.target_term}  [{m.entry.category}, {path}:{m.entry.line}]"
+        )
     for n in near:
-        click.echo(f"near-miss: {text[n.start : n.end]!r} is not '{n.source_term}': {n.reason}")
+        click.echo(
+            f"{where(n.start)}near-miss: '{n.word}' contains '{n.source_term}' but is not it: {n.reason}"
+        )
 
 
 @glossary.command("export")

@@ -230,6 +230,7 @@ def plan_release(
                 translate=translate_factory,
                 target_path=str(target_path),
                 model_id=model_id,
+                abbreviations=inputs.abbreviations,
             )
         except ModelError:
             if not (options.check or options.dry_run):

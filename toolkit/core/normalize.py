@@ -9,8 +9,9 @@ fails to match. Three tools, for three jobs:
   arrives decomposed (NFD: 창 = ᄎ + ᅡ + ᆼ) and would otherwise match no term
   and print as scattered jamo.
 * :func:`for_matching` — the view text is *compared* in, never stored: NFC,
-  every Unicode space (NBSP, U+3000, thin spaces, tabs, line breaks; runs
-  collapsed) becomes one ``" "``, zero-width characters (ZWSP, ZWJ, word
+  every Unicode space (NBSP, U+3000, thin spaces, tabs) becomes ``" "`` and a
+  run of them one space, every line break ``"\\n"`` (no term spans two lines),
+  zero-width characters (ZWSP, ZWJ, word
   joiner, BOM, soft hyphen) vanish, full-width ASCII (``ＫＦ－２１``) becomes
   ASCII, hyphen look-alikes (‐ ‑ ‒ – −) become ``-`` and middle-dot look-alikes
   (ㆍ ・ ‧ ∙) become ``·``. Its :class:`OffsetMap` turns a span found in the
@@ -46,17 +47,29 @@ def nfc(text: str) -> str:
 
 # Zero-width and invisible formatting characters: removed in the matching view.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+# Line breaks stay line breaks ("\n"): no term spans two lines. "\r" is a space
+# (so a stray CRLF is one line end).
+_LINE_BREAKS = "\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in _LINE_BREAKS and c != " ")
 # One-to-one replacements (length-preserving, so they need no offset bookkeeping).
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"
 _DOTS = "\u318d\u30fb\uff65\u2027\u2219"
 _ONE_TO_ONE: dict[int, str] = {0xFF01 + i: chr(0x21 + i) for i in range(0x5E)}  # full-width ASCII
+_ONE_TO_ONE.update({ord(c): " " for c in _SPACES})
+_ONE_TO_ONE.update({ord(c): "\n" for c in _LINE_BREAKS if c != "\n"})
 _ONE_TO_ONE.update({ord(c): "-" for c in _HYPHENS})
 _ONE_TO_ONE.update({ord(c): "·" for c in _DOTS})
 _TRANSLATE = str.maketrans(_ONE_TO_ONE)
+_SPECIAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _ONE_TO_ONE if chr(c) not in "\t\r") + "]")
 _ONE_TO_ONE_CLASS = "\uff01-\uff5e" + _HYPHENS + _DOTS
-# A run of spaces/zero-width characters; a lone " " needs no change.
-_GAP = re.compile(rf"[\s{ZERO_WIDTH}]+")
-_DIRTY = re.compile(rf"[^\S ]|  |[{ZERO_WIDTH}{_ONE_TO_ONE_CLASS}]")
+# What needs a change besides that: a run of spaces within a line that holds an
+# invisible character or is two characters and more (it becomes one space).
+_HORIZONTAL = f"[^\\S{_LINE_BREAKS}]"
+_GAP = re.compile(rf"(?:{_HORIZONTAL}|[{ZERO_WIDTH}]){{2,}}|[{ZERO_WIDTH}]")
+_OTHER_BREAKS = _LINE_BREAKS.replace("\n", "")
+# Everything for_matching would change but a double space (tested apart, with ``in``):
+# one character class, so the scan runs at C speed.
+_DIRTY = re.compile("[" + re.escape(_SPACES + _OTHER_BREAKS) + f"{ZERO_WIDTH}{_ONE_TO_ONE_CLASS}]")
 
 
 @dataclass(frozen=True)
@@ -79,12 +92,14 @@ class OffsetMap:
     def identity(self) -> bool:
         return not self._view_starts and (self.inner is None or self.inner.identity)
 
-    def _local(self, index: int) -> tuple[int, int]:
+    def _local(self, index: int, k: int | None = None) -> tuple[int, int]:
         """This stage only: original ``(start, end)`` behind view character ``index``.
 
         At a removed piece (zero-width characters) the start is the character after it.
+        ``k`` is the last piece starting at or before ``index``, when the caller knows it.
         """
-        k = bisect_right(self._view_starts, index) - 1
+        if k is None:
+            k = bisect_right(self._view_starts, index) - 1
         if k >= 0 and index < self._view_ends[k]:
             return self._orig_starts[k], self._orig_ends[k]
         start = index if k < 0 else self._orig_ends[k] + (index - self._view_ends[k])
@@ -100,6 +115,23 @@ class OffsetMap:
             return first, last
         return self.inner.span(first, last)
 
+    def spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """:meth:`span` for many non-empty spans sorted by start: one walk over the pieces."""
+        if self.inner is not None:
+            return [self.span(a, b) for a, b in spans]
+        starts = self._view_starts
+        count = len(starts)
+        result: list[tuple[int, int]] = []
+        k = -1
+        for start, end in spans:
+            while k + 1 < count and starts[k + 1] <= start:
+                k += 1
+            last = k
+            while last + 1 < count and starts[last + 1] <= end - 1:
+                last += 1
+            result.append((self._local(start, k)[0], self._local(end - 1, last)[1]))
+        return result
+
     def position(self, index: int) -> int:
         """Original offset of view offset ``index`` (also valid at the end of the text)."""
         result = self._local(index)[0]
@@ -111,7 +143,7 @@ _IDENTITY = OffsetMap()
 
 def is_clean(text: str) -> bool:
     """True when :func:`for_matching` would return ``text`` unchanged."""
-    return _DIRTY.search(text) is None and unicodedata.is_normalized("NFC", text)
+    return "  " not in text and _DIRTY.search(text) is None and unicodedata.is_normalized("NFC", text)
 
 
 def for_matching(text: str) -> tuple[str, OffsetMap]:
@@ -121,7 +153,9 @@ def for_matching(text: str) -> tuple[str, OffsetMap]:
     inner: OffsetMap | None = None
     if not unicodedata.is_normalized("NFC", text):
         text, inner = _nfc_with_map(text)
-    text = text.translate(_TRANSLATE)
+    gaps = [(gap.start(), gap.end(), gap.group()) for gap in _GAP.finditer(text)]
+    # str.translate works per character: use it only when there is more than tabs and CRs
+    text = text.translate(_TRANSLATE) if _SPECIAL.search(text) else text.replace("\t", " ").replace("\r", " ")
     pieces: list[str] = []
     view_starts: list[int] = []
     view_ends: list[int] = []
@@ -129,9 +163,7 @@ def for_matching(text: str) -> tuple[str, OffsetMap]:
     orig_ends: list[int] = []
     position = 0
     view_length = 0
-    for gap in _GAP.finditer(text):
-        start, end = gap.span()
-        run = gap.group()
+    for start, end, run in gaps:
         replacement = " " if any(c not in ZERO_WIDTH for c in run) else ""
         if run == replacement:
             continue
@@ -229,7 +261,7 @@ def suspicious(text: str, *, entities: bool = True) -> list[tuple[int, str]]:
             what = (
                 "contains U+FFFD replacement characters (text was lost in a conversion)"
                 if hit.group() == "\ufffd"
-                else f"looks like mojibake ('{hit.group()}': text decoded with the wrong encoding)"
+                else f"looks like mojibake ('{hit.group()}')"
             )
             found.append((number, what))
         if entities:

@@ -67,6 +67,22 @@ class ColorStyle:
     header_fill: str = "#E8EEF5"
 
 
+ABBREVIATION_STYLES: tuple[str, ...] = ("first-mention", "off")
+
+
+@dataclass(frozen=True)
+class TerminologyStyle:
+    """How glossary names are written in translations.
+
+    ``abbreviations``: "first-mention" writes a name with an abbreviation (the
+    glossary's ``abbr`` column) as "full name (ABBR)" at its first mention in a
+    release and "ABBR" after it — newswire house style; "off" writes the full
+    name at every mention.
+    """
+
+    abbreviations: str = "first-mention"
+
+
 @dataclass(frozen=True)
 class OutputStyle:
     """What a pack holds by default (``--formats`` overrides it per build)."""
@@ -145,6 +161,7 @@ class HouseStyle:
     output: OutputStyle = field(default_factory=OutputStyle)
     en: LangStyle = EN_DEFAULT
     ko: LangStyle = KO_DEFAULT
+    terminology: TerminologyStyle = field(default_factory=TerminologyStyle)
 
     def for_lang(self, lang: Lang) -> LangStyle:
         return self.ko if lang == "ko" else self.en
@@ -219,7 +236,7 @@ class _Locator:
 
 
 def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Problem]) -> HouseStyle:
-    known = {"page", "type", "colors", "lang", "output"}
+    known = {"page", "type", "colors", "lang", "output", "terminology"}
     for key in sorted(set(data) - known):
         problems.append(
             problem(
@@ -303,7 +320,19 @@ def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Pr
                     f"list fonts from: {', '.join(sorted(FONT_KEYS))}",
                 )
             )
-    return HouseStyle(page=page, type=type_, colors=colors, output=output, en=en, ko=ko)
+    terminology = _section(TerminologyStyle(), data.get("terminology"), "terminology", path, locate, problems)
+    if terminology.abbreviations not in ABBREVIATION_STYLES:
+        problems.append(
+            problem(
+                path,
+                locate.line("terminology", "abbreviations"),
+                f"unknown abbreviations style {terminology.abbreviations!r}",
+                "use " + " or ".join(f'"{v}"' for v in ABBREVIATION_STYLES),
+            )
+        )
+    return HouseStyle(
+        page=page, type=type_, colors=colors, output=output, en=en, ko=ko, terminology=terminology
+    )
 
 
 def _section(

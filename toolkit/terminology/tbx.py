@@ -13,8 +13,12 @@ Mapping (CSV ↔ TBX):
   ``admittedTerm-admn-sts`` (the glossary rule "first ko row is preferred");
 * ``category`` → ``<descrip type="subjectField">``; ``note`` → ``<note>`` in
   the ko ``<tig>`` (per row, so synonyms keep their own notes);
-* ``case`` and extra CSV columns have no TBX-Basic data category and are not
-  exported.
+* ``abbr`` → a second English term with ``termType`` ``abbreviation``
+  (admitted); ``en_variants`` → further admitted English terms; import reads
+  them back the same way (an English term typed ``abbreviation`` or
+  ``acronym`` becomes ``abbr``, other admitted ones ``en_variants``);
+* ``case``, the context rules (``not_near``/``only_near``) and extra CSV
+  columns have no TBX-Basic data category and are not exported.
 
 XML is parsed with expat directly: DOCTYPEs are tolerated but never fetched,
 any ``<!ENTITY>`` declaration or unresolvable entity reference is refused, so
@@ -51,6 +55,7 @@ PREFERRED = "preferredTerm-admn-sts"
 ADMITTED = "admittedTerm-admn-sts"
 _DEMOTED = frozenset({"deprecatedTerm-admn-sts", "supersededTerm-admn-sts"})
 DEFAULT_CATEGORY = "term"  # for foreign TBX concepts without a subjectField
+_ABBREVIATION_TYPES = frozenset({"abbreviation", "acronym", "shortForm", "initialism"})
 BASE_COLUMNS: tuple[str, ...] = ("ko", "en", "category", "note")
 _UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -155,6 +160,18 @@ def export_tbx(glossary: Glossary) -> bytes:
         out.append('            <termNote type="partOfSpeech">noun</termNote>')
         out.append(f'            <termNote type="administrativeStatus">{PREFERRED}</termNote>')
         out.append("          </tig>")
+        abbr = next((e.abbr for e in group if e.abbr), "")
+        if abbr:
+            out.append("          <tig>")
+            out.append(f"            <term>{_esc(abbr)}</term>")
+            out.append('            <termNote type="termType">abbreviation</termNote>')
+            out.append(f'            <termNote type="administrativeStatus">{ADMITTED}</termNote>')
+            out.append("          </tig>")
+        for variant in dict.fromkeys(v for e in group for v in e.en_variants):
+            out.append("          <tig>")
+            out.append(f"            <term>{_esc(variant)}</term>")
+            out.append(f'            <termNote type="administrativeStatus">{ADMITTED}</termNote>')
+            out.append("          </tig>")
         out.append("        </langSet>")
         out.append("      </termEntry>")
     out += ["    </body>", "  </text>", "</martif>", ""]
@@ -267,6 +284,7 @@ class _Term:
     status: str
     notes: tuple[str, ...]
     line: int
+    term_type: str = ""  # TBX termType: "abbreviation", "acronym", "fullForm" …
 
 
 def _nfc(text: str) -> str:
@@ -282,11 +300,14 @@ def _terms(lang_node: _Node) -> list[_Term]:
         if term is None or not _nfc(term.text()):
             continue
         status = ""
+        term_type = ""
         for tn in holder.iter("termNote"):
             if tn.attrs.get("type") == "administrativeStatus":
                 status = tn.text().strip()
+            elif tn.attrs.get("type") == "termType":
+                term_type = tn.text().strip()
         notes = tuple(n for n in (_nfc(x.text()) for x in holder.iter("note")) if n)
-        terms.append(_Term(_nfc(term.text()), status, notes, term.line))
+        terms.append(_Term(_nfc(term.text()), status, notes, term.line, term_type))
 
     def rank(t: _Term) -> int:
         return 0 if t.status == PREFERRED else 2 if t.status in _DEMOTED else 1
@@ -332,10 +353,24 @@ def _entries_from_tbx(root: _Node, path: Path) -> list[Entry]:
             )
             continue
         fallback = ko_notes or _direct_notes(concept)
-        english = en[0].text  # preferred (sorted first) or first listed
+        short = [t for t in en if t.term_type in _ABBREVIATION_TYPES and t.status not in _DEMOTED]
+        full = [t for t in en if t not in short]
+        english = (full or en)[0].text  # preferred (sorted first) or first listed
+        abbr = short[0].text if short and full else ""
+        variants = tuple(t.text for t in full[1:] if t.status not in _DEMOTED and t.text != english)
         for t in ko:
             note = "; ".join(t.notes or fallback)
-            entries.append(Entry(ko=t.text, en=english, category=category, note=note, line=t.line))
+            entries.append(
+                Entry(
+                    ko=t.text,
+                    en=english,
+                    category=category,
+                    note=note,
+                    line=t.line,
+                    abbr=abbr,
+                    en_variants=variants,
+                )
+            )
     if problems:
         raise GlossaryError(problems)
     if not entries:
@@ -450,6 +485,14 @@ def _columns(entries: Sequence[Entry]) -> list[str]:
     columns = list(BASE_COLUMNS)
     if any(e.case_insensitive for e in entries):
         columns.append("case")
+    for name, used in (
+        ("abbr", any(e.abbr for e in entries)),
+        ("en_variants", any(e.en_variants for e in entries)),
+        ("not_near", any(e.not_near for e in entries)),
+        ("only_near", any(e.only_near for e in entries)),
+    ):
+        if used:
+            columns.append(name)
     for e in entries:
         for name, _ in e.extra:
             if name not in columns:
@@ -460,6 +503,10 @@ def _columns(entries: Sequence[Entry]) -> list[str]:
 def _row(e: Entry, columns: list[str]) -> list[str]:
     values = {"ko": e.ko, "en": e.en, "category": e.category, "note": e.note}
     values["case"] = "insensitive" if e.case_insensitive else ""
+    values["abbr"] = e.abbr
+    values["en_variants"] = "; ".join(e.en_variants)
+    values["not_near"] = "; ".join(e.not_near)
+    values["only_near"] = "; ".join(e.only_near)
     values.update(e.extra)
     return [values.get(c, "") for c in columns]
 
