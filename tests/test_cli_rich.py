@@ -105,3 +105,21 @@ def test_rich_sample_translates_with_the_copy_model(tmp_path: Path) -> None:
     assert "markup-lost" not in err
     code, _, err = run(["build", str(folder), "--out", str(tmp_path / "out"), "--formats", "docx"])
     assert code == 0, err
+
+
+@pytest.mark.usefixtures("project")
+def test_a_replaced_photo_makes_the_pack_stale(tmp_path: Path) -> None:
+    from PIL import Image
+
+    out = tmp_path / "out"
+    args = ["build", f"releases/{RESULTS}", "--out", str(out), "--formats", "docx"]
+    assert run(args)[0] == 0
+    assert run([*args, "--check"])[0] == 0
+    Image.new("RGB", (800, 500), "darkred").save(Path("releases") / RESULTS / "forum.jpg", format="JPEG")
+    code, stdout, _ = run([*args, "--check"])
+    assert code == 1 and RESULTS in stdout
+    assert run(args)[0] == 0
+    with zipfile.ZipFile(out / RESULTS / f"{RESULTS}.ko.docx") as zf:
+        assert zf.read("word/media/image1.jpg") == (Path("releases") / RESULTS / "forum.jpg").read_bytes()
+    manifest = (out / RESULTS / "manifest.json").read_text("utf-8")
+    assert '"name": "forum.jpg"' in manifest
