@@ -544,3 +544,126 @@ def test_docx_and_pdf_print_every_visible_character(text: str) -> None:
     assert "".join(plain(text).split()) in ["".join(s.split()) for s in shown]
     pdf_text = PdfReader(io.BytesIO(render_pdf(release, style))).pages[0].extract_text()
     assert "".join(plain(text).split()) in "".join(pdf_text.split())
+
+
+# ----------------------------------------------------------------- DOCX sources
+
+
+def test_a_docx_presspack_wrote_reads_back_as_the_release(
+    style: HouseStyle, folder: Path, tmp_path: Path
+) -> None:
+    from toolkit.sources import load_release
+
+    for release in (korean(folder), english(folder)):
+        path = tmp_path / f"back.{release.lang}.docx"
+        shutil.copy(folder / "forum.jpg", tmp_path / "forum.jpg")
+        path.write_bytes(render_docx(release, style))
+        back = load_release(path).release
+        body = [b for b in release.body]
+        if release.attachments:  # 붙임 reads back as a heading and its list, in the body
+            body += [Block("heading", "붙임", level=2), *release.attachments]
+
+        def shape(b: Block) -> tuple[object, ...]:
+            src = "forum.jpg" if b.src else ""
+            return (
+                b.kind,
+                b.text,
+                b.level if b.kind != "heading" else 2,
+                b.ordered,
+                b.number,
+                b.rows,
+                src,
+                b.title,
+            )
+
+        got = [shape(dataclasses.replace(b, src="forum.jpg" if b.src else "")) for b in back.body]
+        assert got == [shape(b) for b in body]
+        assert (
+            back.body[[b.kind for b in back.body].index("image")].src == f"{path.name}#word/media/image1.jpg"
+        )
+        meta = release.meta
+        keys = (
+            "title",
+            "subtitle",
+            "department",
+            "manager",
+            "manager_phone",
+            "contact_person",
+            "contact_phone",
+        )
+        if release.lang == "ko":
+            assert [getattr(back.meta, k) for k in (*keys, "release_time", "distribution")] == [
+                getattr(meta, k) for k in (*keys, "release_time", "distribution")
+            ]
+            assert back.meta.organization == "창원특례시"
+        else:
+            assert (back.meta.title, back.meta.dateline, back.meta.date) == (
+                meta.title,
+                "CHANGWON",
+                meta.date,
+            )
+            assert back.meta.contact.split("\n")[0] == "Kim Ha-neul, Assistant Director"
+
+
+def test_docx_typed_in_word_keeps_formatting_lists_tables_and_pictures(tmp_path: Path) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from toolkit.sources import load_release
+
+    d = docx.Document()
+    d.add_paragraph("창원시, 포럼 개최", style="Title")
+    p = d.add_paragraph("시는 ")
+    p.add_run("5일").bold = True
+    p.add_run(" 포럼을 ")
+    p.add_run("성대하게").italic = True
+    p.add_run(" 열었다. 자세한 내용은 ")
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), d.part.relate_to("https://www.changwon.go.kr", RT.HYPERLINK, is_external=True))
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "누리집"
+    run.append(text)
+    link.append(run)
+    p._p.append(link)
+    p.add_run("에 있다. 1 < 2 & **별표**")
+    d.add_paragraph("개회", style="List Number")
+    d.add_paragraph("토론", style="List Number")
+    d.add_paragraph("전시", style="List Bullet")
+    if "Caption" not in [s.name for s in d.styles]:
+        d.styles.add_style("Caption", WD_STYLE_TYPE.PARAGRAPH)
+    d.add_paragraph("표: 일정", style="Caption")
+    table = d.add_table(rows=2, cols=2)
+    for r, row in enumerate((("시간", "내용"), ("14:00", "개회"))):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    photo = io.BytesIO()
+    Image.new("RGB", (30, 20), "green").save(photo, format="PNG")
+    d.add_picture(io.BytesIO(photo.getvalue()))
+    d.add_paragraph("참석자들이 기념 촬영을 하고 있다", style="Caption")
+    path = tmp_path / "word.docx"
+    d.save(str(path))
+    release = load_release(path).release
+    assert release.meta.title == "창원시, 포럼 개최"
+    kinds = [
+        (b.kind, b.text, b.ordered, b.number) for b in release.body if b.kind in ("paragraph", "list_item")
+    ]
+    assert kinds == [
+        (
+            "paragraph",
+            "시는 **5일** 포럼을 *성대하게* 열었다. 자세한 내용은 "
+            "[누리집](https://www.changwon.go.kr)에 있다. 1 < 2 & \\*\\*별표\\*\\*",
+            False,
+            0,
+        ),
+        ("list_item", "개회", True, 1),
+        ("list_item", "토론", True, 2),  # a numbered style without Word numbering: counted in a row
+        ("list_item", "전시", False, 0),
+    ]
+    table_block = next(b for b in release.body if b.kind == "table")
+    assert (table_block.text, table_block.rows) == ("일정", (("시간", "내용"), ("14:00", "개회")))
+    image = next(b for b in release.body if b.kind == "image")
+    assert image.text == "참석자들이 기념 촬영을 하고 있다"
+    assert image.src.startswith("word.docx#word/media/") and image.src.endswith(".png")
