@@ -23,6 +23,8 @@ BUDGETS: dict[str, tuple[str, str, float]] = {
     "peak_rss_mb": ("MB", "<=", 600),
     "translate_vs_argos_ratio": ("ratio", "<=", 0.5),
     "translate_overhead_vs_ct2_ratio": ("ratio", "<=", 1.3),
+    "long_paragraph_100k_s": ("s", "<=", 60.0),
+    "long_paragraph_linearity": ("ratio", "<=", 1.3),
 }
 
 

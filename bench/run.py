@@ -790,6 +790,15 @@ def write_benchmarks_md(metrics: Sequence[Metric], path: Path) -> None:
     path.write_text("\n".join(lines), "utf-8")
 
 
+@group("long_paragraph", "long_paragraph_100k_s", "long_paragraph_linearity")
+def bench_long_paragraph(ctx: Context) -> list[Metric]:
+    """One unpunctuated 100,000-character paragraph through the copy model (bench_long_paragraph.py)."""
+    import bench_long_paragraph
+
+    langs = ("ko",) if ctx.reps == QUICK else ("ko", "en")  # Korean is the slower direction
+    return bench_long_paragraph.measure(ctx.work / "long-paragraph", langs=langs)
+
+
 # --------------------------------------------------------------------------- main
 
 

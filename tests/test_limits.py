@@ -33,6 +33,13 @@ def test_every_limit_has_a_unique_name_and_env_variable() -> None:
     assert all(limit.default > 0 and limit.what for limit in ALL_LIMITS)
 
 
+def test_readme_lists_every_cap_with_its_default() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("## Limits", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert rows == [f"| `{lim.name}` | {lim.show(lim.default)} | {lim.what} |" for lim in ALL_LIMITS]
+
+
 def test_messages_name_the_cap() -> None:
     assert ZIP_MEMBER_BYTES.message("word/document.xml (4.0 GiB unpacked)") == (
         "word/document.xml (4.0 GiB unpacked) exceeds the 64 MiB limit (zip_member_bytes)"
@@ -81,6 +88,12 @@ def test_json_depth() -> None:
     # brackets inside strings are text, not nesting
     deep_text = json.dumps({"s": "[" * 5000 + '\\"{' * 100})
     assert loads_json(deep_text, subject="x")["s"].startswith("[[[")
+    with pytest.raises(LimitExceeded) as huge:
+        loads_json('{"package_version": ' + "1" * 5000 + "}", subject="metadata.json")
+    assert huge.value.what == (
+        "metadata.json (a number of 5,000 digits) exceeds the 100 digits limit (json_number_digits)"
+    )
+    assert loads_json("[1.5, -20, 1e5]", subject="x") == [1.5, -20, 1e5]
     with pytest.raises(ValueError):
         loads_json("[}", subject="x")
     with pytest.raises(ValueError):

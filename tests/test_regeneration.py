@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -125,7 +126,15 @@ def test_crash_mid_build_keeps_previous_outputs(
     code, _, err = run(["build", "releases/", "--out", str(out)])
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert code == 1
-    assert "Error: No space left on device — check free disk space" in err
+    # the message names the file that could not be written
+    line = next(line for line in err.splitlines() if line.startswith("Error: "))
+    named = re.fullmatch(
+        r"Error: (.+): cannot write \(No space left on device\)"
+        r" — free some disk space and run again; files written so far are complete",
+        line,
+    )
+    assert named is not None, line
+    assert Path(named.group(1)).parent == out / FORUM
     after = outputs(out)
     # every file is byte for byte either the complete old one or the complete new
     # one; the first output really was replaced, the one being written was not

@@ -100,6 +100,14 @@ def parse_formats(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
     return tuple(f for f in FORMATS if f in wanted)
 
 
+def _worker_init() -> None:
+    """Render workers leave Ctrl-C to the parent (which reports it once), instead of each
+    printing a KeyboardInterrupt traceback; they only render, the parent writes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def output_path(out: Path, name: str, lang: str, fmt: str) -> Path:
     return out / name / f"{name}.{lang}.{fmt}"
 
@@ -225,14 +233,18 @@ def build(
         if options.jobs > 1 and len(todo) > 1:
             from concurrent.futures import ProcessPoolExecutor  # 25 ms of imports: only when used
 
-            with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+            with ProcessPoolExecutor(max_workers=options.jobs, initializer=_worker_init) as pool:
                 rendered_all = []
-                for done, (job, rendered) in enumerate(
-                    zip(todo, pool.map(_render_job, work), strict=True), 1
-                ):
-                    rendered_all.append(rendered)
-                    if progress:
-                        progress(done, len(todo), job.name)
+                try:
+                    for done, (job, rendered) in enumerate(
+                        zip(todo, pool.map(_render_job, work), strict=True), 1
+                    ):
+                        rendered_all.append(rendered)
+                        if progress:
+                            progress(done, len(todo), job.name)
+                except BaseException:  # Ctrl-C: drop queued renders instead of waiting for them
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
         else:
             rendered_all = []
             for done, item in enumerate(work, 1):

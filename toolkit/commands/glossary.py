@@ -116,7 +116,7 @@ def import_terms(file: Path, *, glossary: Path | None = None, dry_run: bool = Fa
 
     path = glossary_or_default(glossary)
     existing = load_glossary(path) if path.exists() else Glossary(entries=(), path=str(path))
-    merged, report = merge(existing, read_terms(file))
+    merged, report = merge(existing, read_terms(file), source=str(file))
     written = bool(report.added) and not dry_run
     if written:
         write_glossary_csv(merged, path)

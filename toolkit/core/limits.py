@@ -27,10 +27,12 @@ __all__ = [
     "CSV_CELL_CHARS",
     "FRONT_MATTER_BYTES",
     "GLOSSARY_BYTES",
+    "GLOSSARY_ROWS",
     "IMAGE_BYTES",
     "IMAGE_PIXELS",
     "INDEX_BYTES",
     "JSON_DEPTH",
+    "JSON_NUMBER_DIGITS",
     "METADATA_BYTES",
     "PACKAGE_BYTES",
     "PACKAGE_MEMBERS",
@@ -39,6 +41,7 @@ __all__ = [
     "TEXT_EXPANSION_CHARS",
     "VERSION_CHARS",
     "XML_DEPTH",
+    "XML_ELEMENTS",
     "YAML_DEPTH",
     "ZIP_MEMBERS",
     "ZIP_MEMBER_BYTES",
@@ -138,6 +141,7 @@ YAML_DEPTH = Limit("yaml_depth", 16, "levels", "nesting of YAML front matter")
 JSON_DEPTH = Limit(
     "json_depth", 64, "levels", "nesting of JSON files (package index, metadata, caches, memories)"
 )
+JSON_NUMBER_DIGITS = Limit("json_number_digits", 100, "digits", "one number in a JSON file")
 XML_DEPTH = Limit("xml_depth", 100, "levels", "element nesting of XML in DOCX, HWPX and TBX files")
 TEXT_EXPANSION_CHARS = Limit(
     "text_expansion_chars",
@@ -152,7 +156,9 @@ ZIP_MEMBER_BYTES = Limit(
 ZIP_TOTAL_BYTES = Limit(
     "zip_total_bytes", 512 * _MIB, "bytes", "all unpacked parts read from one DOCX or HWPX archive"
 )
-GLOSSARY_BYTES = Limit("glossary_bytes", 64 * _MIB, "bytes", "a glossary CSV or TBX file")
+GLOSSARY_BYTES = Limit("glossary_bytes", 32 * _MIB, "bytes", "a glossary CSV or TBX file")
+GLOSSARY_ROWS = Limit("glossary_rows", 200_000, "rows", "rows of a glossary CSV")
+XML_ELEMENTS = Limit("xml_elements", 1_000_000, "elements", "elements in one XML part (DOCX, HWPX, TBX)")
 CSV_CELL_CHARS = Limit("csv_cell_chars", 131_072, "characters", "one cell of a glossary CSV")
 INDEX_BYTES = Limit("index_bytes", 16 * _MIB, "bytes", "the argos package index (index.json)")
 PACKAGE_BYTES = Limit("package_bytes", 2 * _GIB, "bytes", "a downloaded .argosmodel package")
@@ -165,18 +171,21 @@ VERSION_CHARS = Limit("version_chars", 32, "characters", "a package's package_ve
 IMAGE_BYTES = Limit("image_bytes", 32 * _MIB, "bytes", "one photo file of a release (PNG, JPEG, WebP)")
 IMAGE_PIXELS = Limit("image_pixels", 50_000_000, "pixels", "width × height of one photo of a release")
 
-ALL_LIMITS: tuple[Limit, ...] = (
+ALL_LIMITS: tuple[Limit, ...] = (  # in the order of the README's "Limits" table
     SOURCE_BYTES,
     FRONT_MATTER_BYTES,
     YAML_DEPTH,
-    JSON_DEPTH,
-    XML_DEPTH,
-    TEXT_EXPANSION_CHARS,
     ZIP_MEMBERS,
     ZIP_MEMBER_BYTES,
     ZIP_TOTAL_BYTES,
+    XML_DEPTH,
+    XML_ELEMENTS,
+    TEXT_EXPANSION_CHARS,
     GLOSSARY_BYTES,
+    GLOSSARY_ROWS,
     CSV_CELL_CHARS,
+    JSON_DEPTH,
+    JSON_NUMBER_DIGITS,
     INDEX_BYTES,
     PACKAGE_BYTES,
     PACKAGE_UNPACKED_BYTES,
@@ -240,17 +249,36 @@ def json_depth_ok(text: str, max_depth: int) -> bool:
     return not brackets or _PAIR.sub("", brackets) == brackets
 
 
-def loads_json(text: str | bytes, *, subject: str, limit: Limit = JSON_DEPTH) -> Any:
-    """``json.loads`` that refuses nesting deeper than ``limit`` instead of recursing.
+class _HugeNumber(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
 
-    Raises LimitExceeded for deep input and ValueError (as json does) for
+
+def loads_json(text: str | bytes, *, subject: str, limit: Limit = JSON_DEPTH) -> Any:
+    """``json.loads`` that refuses deep nesting and huge numbers instead of recursing or stalling.
+
+    Raises LimitExceeded for input over a cap (``limit`` for depth,
+    ``json_number_digits`` for numbers) and ValueError (as json does) for
     invalid input; never RecursionError.
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     if not json_depth_ok(text, limit.value):
         raise LimitExceeded(limit, subject)
+    max_digits = JSON_NUMBER_DIGITS.value
+
+    def number(kind: type[int] | type[float]) -> Any:
+        def parse(digits: str) -> int | float:
+            if len(digits) > max_digits:
+                raise _HugeNumber(len(digits))
+            return kind(digits)
+
+        return parse
+
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=number(int), parse_float=number(float))
+    except _HugeNumber as exc:
+        raise LimitExceeded(JSON_NUMBER_DIGITS, f"{subject} (a number of {exc.digits:,} digits)") from None
     except RecursionError:  # pragma: no cover - the depth check runs first
         raise LimitExceeded(limit, subject) from None

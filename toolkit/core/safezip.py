@@ -148,7 +148,7 @@ class SafeZip:
                     self._reserve(info, produced)
                     yield chunk
         except _ZIP_ERRORS as exc:
-            raise ArchiveError(f"damaged member {info.filename!r} ({exc or type(exc).__name__})") from None
+            raise ArchiveError(f"damaged member {info.filename!r}: {exc or type(exc).__name__}") from None
         finally:
             self._read_so_far += produced
 

@@ -53,6 +53,7 @@ __all__ = ["dateline_text", "footer_text", "render_docx"]
 
 EAST_ASIAN_FONT = "Noto Sans KR"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+CORE_PROPERTY_CHARS = 255  # OOXML core properties (title, subject, author): python-docx refuses more
 FIXED_CREATED = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
 EMU_PER_MM = 36000
 TWIPS_PER_MM = 1440 / 25.4
@@ -470,9 +471,11 @@ def _contact_table(w: _Writer, item: Item) -> None:
         w.label_cell(cells[2], label)
         w.value_cell(cells[3], person)
         w.value_cell(cells[4], phone)
-    if len(rows) > 1:
-        for column in (0, 1):
-            rows[0][column].merge(rows[-1][column])
+    if len(rows) > 1:  # the department cells run down the people's rows (w:vMerge)
+        for r, cells in enumerate(rows):
+            for column in (0, 1):
+                tc_pr = cells[column]._tc.get_or_add_tcPr()
+                tc_pr.append(_el("w:vMerge", val="restart") if r == 0 else _el("w:vMerge"))
 
 
 def _title_box_paragraph(w: _Writer, role: str) -> Any:
@@ -664,6 +667,13 @@ def _body(w: _Writer, items: tuple[Item, ...]) -> None:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
+def _core_text(text: str) -> str:
+    """A document property as Word stores it: one line, at most 255 characters (an ellipsis
+    marks a cut). The full text is in the document body; properties only label the file."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= CORE_PROPERTY_CHARS else flat[: CORE_PROPERTY_CHARS - 1] + "…"
+
+
 def _fixed_time(release: Release) -> _dt.datetime:
     day = release.meta.date
     if day is None:
@@ -724,9 +734,9 @@ def render_docx(release: Release, style: HouseStyle, *, embed_fonts: bool = True
     props.modified = moment
     props.last_printed = moment
     props.last_modified_by = "presspack"
-    props.author = organization(release, style)
-    props.title = release.meta.title
-    props.subject = release.meta.subtitle
+    props.author = _core_text(organization(release, style))
+    props.title = _core_text(release.meta.title)
+    props.subject = _core_text(release.meta.subtitle)
     props.comments = ""
     props.language = fonts.lang
     props.revision = 1

@@ -51,6 +51,7 @@ BULLET = "•"
 LINK_COLOR = "#0563C1"
 CODE_FILL = "#EDEFF2"
 MAX_PHOTO_HEIGHT_MM = 120.0  # as in the DOCX and HWPX
+MAX_SPANNED_PEOPLE = 12  # a longer contact list shows its department in the first row only
 # Invisible format characters with no glyph in any font: dropping them
 # changes nothing on the page (HWP/Word pastes are full of them).
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -456,7 +457,10 @@ class _Builder:
             ("TOPPADDING", (0, 0), (-1, -1), 4),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]
-        return Table(rows, colWidths=widths, style=TableStyle(base + commands), hAlign="LEFT", **kw)
+        # a row taller than a page (a 3,000-line cell) continues on the next page
+        return Table(
+            rows, colWidths=widths, style=TableStyle(base + commands), hAlign="LEFT", splitInRow=1, **kw
+        )
 
     def label(self, text: str) -> Any:
         return self.para(self.f.markup(text, bold=True), "cell_label_center")
@@ -516,7 +520,7 @@ class _Builder:
             ("BACKGROUND", (0, 0), (0, -1), fill),
             ("BACKGROUND", (2, 0), (2, -1), fill),
         ]
-        if len(rows) > 1:
+        if 1 < len(rows) <= MAX_SPANNED_PEOPLE:  # (reportlab spans cost per row and page)
             commands += [("SPAN", (0, 0), (0, -1)), ("SPAN", (1, 0), (1, -1))]
         return self.grid(rows, widths, commands)
 
@@ -684,6 +688,7 @@ def _draw_centered(canvas: Any, f: _Fonts, text: str, y: float, size: float, wid
 def render_pdf(release: Release, style: HouseStyle) -> bytes:
     """Render one release to PDF bytes (A4, embedded fonts, footer on every page)."""
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+    from reportlab.platypus.doctemplate import LayoutError
 
     lang_style = style.for_lang(release.lang)
     f = _Fonts(lang_style.font_chain)
@@ -730,7 +735,17 @@ def render_pdf(release: Release, style: HouseStyle) -> bytes:
         )
         frame = Frame(left, bottom, width - left - right, height - top - bottom, id="body")
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
-        doc.build(_Builder(release, style, f, styles).flowables(items))
+        try:
+            doc.build(_Builder(release, style, f, styles).flowables(items))
+        except LayoutError as exc:  # something no page can hold, even split
+            raise RenderError(
+                problem(
+                    release.source_path or f"<{release.lang} release>",
+                    None,
+                    f"a block does not fit on a page ({str(exc)[:120]})",
+                    "split it into shorter paragraphs",
+                )
+            ) from None
         return buffer.getvalue(), int(doc.page)
 
     data, pages = build(0)

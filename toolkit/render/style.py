@@ -193,6 +193,10 @@ def load_style(templates_dir: Path, name: str = "default") -> HouseStyle:
         raise PresspackError(problem(path, line, "style file is not UTF-8", "save it as UTF-8")) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses into nested arrays/inline tables
+        raise PresspackError(
+            problem(path, None, "style file is nested too deeply", "a style holds [tables] of key = value")
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"at line (\d+)", str(exc))
         raise PresspackError(

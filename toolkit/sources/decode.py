@@ -13,6 +13,7 @@ from pathlib import Path
 
 from toolkit.core.document import Lang
 from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.core.limits import SOURCE_BYTES, LimitExceeded, read_bounded
 from toolkit.core.normalize import nfc, suspicious
 
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -40,7 +41,9 @@ def decode_source(path: Path, data: bytes | None = None) -> SourceFile:
     """
     if data is None:
         try:
-            data = path.read_bytes()
+            data = read_bounded(path, SOURCE_BYTES, subject="the file")
+        except LimitExceeded as exc:
+            raise SourceError(problem(path, None, exc.what, exc.limit.fix)) from None
         except OSError as exc:
             raise SourceError(
                 problem(

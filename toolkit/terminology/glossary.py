@@ -44,8 +44,10 @@ from functools import cached_property
 from pathlib import Path
 
 from toolkit.core.errors import GlossaryError, Problem
+from toolkit.core.limits import CSV_CELL_CHARS, GLOSSARY_BYTES, GLOSSARY_ROWS, LimitExceeded, read_bounded
 from toolkit.core.normalize import nfc
 from toolkit.terminology.context import rule_problems
+from toolkit.terminology.csvsafe import formula_like
 
 CATEGORIES: frozenset[str] = frozenset(
     {"place", "defense", "org", "person", "title", "term", "event", "venue", "product", "policy"}
@@ -303,11 +305,19 @@ def _variants(a: str, b: str) -> bool:
     return bool(x) and all(ch in it for ch in x)
 
 
-def _parse(path: Path, known: frozenset[str] = CATEGORIES) -> tuple[list[Entry], list[Problem]]:
-    """Read and validate; return the valid entries and every problem found."""
+def _parse(
+    path: Path, known: frozenset[str] = CATEGORIES, *, check_formulas: bool = True
+) -> tuple[list[Entry], list[Problem]]:
+    """Read and validate; return the valid entries and every problem found.
+
+    ``check_formulas=False`` lets a file to be imported through, whose
+    formula-like cells the merge then neutralises.
+    """
     name = str(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, GLOSSARY_BYTES, subject="the glossary")
+    except LimitExceeded as exc:
+        return [], [Problem(name, None, exc.what, exc.limit.fix)]
     except OSError as exc:
         return [], [Problem(name, None, f"cannot read glossary: {exc.strerror or exc}", "")]
     text, problems = _decode(data, name)
@@ -317,22 +327,20 @@ def _parse(path: Path, known: frozenset[str] = CATEGORIES) -> tuple[list[Entry],
         problems.append(Problem(name, 1, "glossary is empty", _HEADER_FIX))
         return [], problems
 
+    csv.field_size_limit(CSV_CELL_CHARS.value)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     last_line = 0
+    max_rows = GLOSSARY_ROWS.value
     try:
         for row in reader:
+            if len(records) > max_rows:  # the header plus max_rows rows are allowed
+                too_many = GLOSSARY_ROWS.message(f"the glossary (more than {max_rows:,} rows)")
+                return [], [*problems, Problem(name, last_line + 1, too_many, GLOSSARY_ROWS.fix)]
             records.append((last_line + 1, row))
             last_line = reader.line_num
     except csv.Error as exc:
-        problems.append(
-            Problem(
-                name,
-                last_line + 1,
-                f"malformed CSV: {exc}",
-                "close the quote or remove the stray quote character",
-            )
-        )
+        problems.append(_csv_error(name, text, last_line + 1, exc))
     if not records:
         problems.append(Problem(name, 1, "glossary is empty", _HEADER_FIX))
         return [], problems
@@ -375,12 +383,43 @@ def _parse(path: Path, known: frozenset[str] = CATEGORIES) -> tuple[list[Entry],
                 )
             )
             continue
+        formulas = _formula_problems(name, line, row, columns) if check_formulas else []
+        problems.extend(formulas)
         entry = _row_entry(name, line, row, columns, index, problems, known)
-        if entry is not None:
+        if entry is not None and not formulas:
             entries.append(entry)
 
     _cross_row_problems(name, entries, problems)
     return entries, problems
+
+
+def _csv_error(name: str, text: str, line: int, exc: csv.Error) -> Problem:
+    """A CSV syntax error with the right hint: an over-long cell is not always a missing quote."""
+    if "field larger than field limit" not in str(exc):
+        fix = "close the quote or remove the stray quote character"
+        return Problem(name, line, f"malformed CSV: {exc}", fix)
+    lines = text.split("\n", line)
+    start = lines[line - 1] if len(lines) >= line else ""
+    what = CSV_CELL_CHARS.message(f"a cell of the row starting on line {line}")
+    if start.count('"') % 2 == 1:
+        fix = f"a quote opened on line {line} is never closed: close it (or remove it)"
+    else:
+        fix = "glossary cells hold one term or a short note: shorten the cell"
+    return Problem(name, line, what, fix)
+
+
+def _formula_problems(name: str, line: int, row: list[str], columns: list[str]) -> list[Problem]:
+    """Cells a spreadsheet would run as formulas (CSV injection): errors, see terminology.csvsafe."""
+    return [
+        Problem(
+            name,
+            line,
+            f"{column} cell '{_show(cell.strip())[:80]}' would run as a formula in Excel (CSV injection)",
+            "put an apostrophe (') in front of it so spreadsheets show it as text",
+        )
+        for column, cell in zip(columns, row, strict=True)
+        if formula_like(cell.strip())
+    ]
 
 
 def _row_entry(
@@ -616,9 +655,12 @@ def _sort(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def load_glossary(path: Path) -> Glossary:
-    """Read ``glossary.csv``; raise GlossaryError listing every invalid row."""
-    entries, problems = _parse(Path(path))
+def load_glossary(path: Path, *, check_formulas: bool = True) -> Glossary:
+    """Read ``glossary.csv``; raise GlossaryError listing every invalid row.
+
+    ``check_formulas=False`` is for files being imported (the merge neutralises them).
+    """
+    entries, problems = _parse(Path(path), check_formulas=check_formulas)
     errors = [p for p in _sort(problems) if p.severity == "error"]
     if errors:
         raise GlossaryError(errors)

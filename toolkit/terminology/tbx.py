@@ -22,7 +22,13 @@ Mapping (CSV ↔ TBX):
 
 XML is parsed with expat directly: DOCTYPEs are tolerated but never fetched,
 any ``<!ENTITY>`` declaration or unresolvable entity reference is refused, so
-a hostile file cannot read local files, reach the network or expand entities.
+a hostile file cannot read local files, reach the network or expand entities;
+file size and element depth are capped (``glossary_bytes``, ``xml_depth``).
+
+Cells that a spreadsheet would run as formulas (CSV injection, see
+:mod:`toolkit.terminology.csvsafe`) are neutralised with a leading ``'`` on
+import (with a warning in the merge report) and whenever glossary.csv or a
+TBX file is written.
 """
 
 from __future__ import annotations
@@ -31,14 +37,15 @@ import csv
 import hashlib
 import io
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import cast
 from xml.parsers import expat
 
 from toolkit.core.atomic import write_bytes_atomic
 from toolkit.core.errors import GlossaryError, Problem, problem
+from toolkit.core.limits import GLOSSARY_BYTES, XML_DEPTH, XML_ELEMENTS, LimitExceeded, read_bounded
+from toolkit.terminology.csvsafe import formula_like, neutralise
 from toolkit.terminology.glossary import CATEGORIES, Entry, Glossary
 
 __all__ = [
@@ -147,16 +154,16 @@ def export_tbx(glossary: Glossary) -> bytes:
         for i, e in enumerate(group):
             status = PREFERRED if i == 0 else ADMITTED
             out.append("          <tig>")
-            out.append(f"            <term>{_esc(e.ko)}</term>")
+            out.append(f"            <term>{_esc(neutralise(e.ko))}</term>")
             out.append('            <termNote type="partOfSpeech">noun</termNote>')
             out.append(f'            <termNote type="administrativeStatus">{status}</termNote>')
             if e.note:
-                out.append(f"            <note>{_esc(e.note)}</note>")
+                out.append(f"            <note>{_esc(neutralise(e.note))}</note>")
             out.append("          </tig>")
         out.append("        </langSet>")
         out.append('        <langSet xml:lang="en">')
         out.append("          <tig>")
-        out.append(f"            <term>{_esc(first.en)}</term>")
+        out.append(f"            <term>{_esc(neutralise(first.en))}</term>")
         out.append('            <termNote type="partOfSpeech">noun</termNote>')
         out.append(f'            <termNote type="administrativeStatus">{PREFERRED}</termNote>')
         out.append("          </tig>")
@@ -212,6 +219,16 @@ class _Refused(Exception):
         self.what = what
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _TooMany(_TooDeep):
+    pass
+
+
 def _local(name: str) -> str:
     return name.rsplit(":", 1)[-1]
 
@@ -224,7 +241,16 @@ def _parse_xml(data: bytes, path: Path) -> _Node:
     stack: list[_Node] = []
     root: list[_Node] = []
 
+    max_depth = XML_DEPTH.value
+    max_elements = XML_ELEMENTS.value
+    elements = [0]
+
     def start(name: str, attrs: dict[str, str]) -> None:
+        if len(stack) >= max_depth:
+            raise _TooDeep(parser.CurrentLineNumber)
+        elements[0] += 1
+        if elements[0] > max_elements:
+            raise _TooMany(parser.CurrentLineNumber)
         node = _Node(_local(name), dict(attrs), parser.CurrentLineNumber)
         if stack:
             stack[-1].children.append(node)
@@ -259,6 +285,13 @@ def _parse_xml(data: bytes, path: Path) -> _Node:
     fix = "export the termbase again from the CAT tool as TBX without DTD entities"
     try:
         parser.Parse(data, True)
+    except _TooMany as exc:
+        what = XML_ELEMENTS.message(f"the TBX file (more than {max_elements:,} elements)")
+        raise GlossaryError(problem(path, exc.line, what, XML_ELEMENTS.fix)) from None
+    except _TooDeep as exc:
+        raise GlossaryError(
+            problem(path, exc.line, XML_DEPTH.message("the TBX file"), XML_DEPTH.fix)
+        ) from None
     except _Refused as exc:
         raise GlossaryError(problem(path, exc.line, f"unsafe XML: {exc.what}", fix)) from None
     except expat.ExpatError as exc:
@@ -381,12 +414,10 @@ def _entries_from_tbx(root: _Node, path: Path) -> list[Entry]:
 
 
 def _load_csv(path: Path) -> list[Entry]:
-    """Delegate to glossary.load_glossary (looked up by name: it is developed in parallel)."""
-    from toolkit.terminology import glossary as glossary_module
-    loader = getattr(glossary_module, "load_glossary", None)
-    if loader is None:  # pragma: no cover - only while glossary.py lacks the loader
-        raise GlossaryError(problem(path, None, "CSV import is not available in this build"))
-    return list(cast(Callable[[Path], Glossary], loader)(path).entries)
+    """Another glossary CSV; formula-like cells are let through for the merge to neutralise."""
+    from toolkit.terminology.glossary import load_glossary
+
+    return list(load_glossary(path, check_formulas=False).entries)
 
 
 def _looks_like_xml(data: bytes) -> bool:
@@ -399,7 +430,9 @@ def _looks_like_xml(data: bytes) -> bool:
 def read_terms(path: Path) -> list[Entry]:
     """Read a TBX (v2 ``martif`` or v3 ``tbx``) or CSV file; the content decides."""
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, GLOSSARY_BYTES, subject="the file")
+    except LimitExceeded as exc:
+        raise GlossaryError(problem(path, None, exc.what, exc.limit.fix)) from None
     except OSError as exc:
         raise GlossaryError(
             problem(path, None, f"cannot read file: {exc.strerror}", "check the path")
@@ -425,14 +458,49 @@ class Conflict:
 
 @dataclass(frozen=True)
 class MergeReport:
-    """What a merge did. ``added`` holds the incoming rows (lines in the incoming file)."""
+    """What a merge did. ``added`` holds the incoming rows (lines in the incoming file);
+    ``warnings`` name incoming cells neutralised against CSV injection."""
 
     added: tuple[Entry, ...]
     unchanged: int
     conflicts: tuple[Conflict, ...]
+    warnings: tuple[Problem, ...] = ()
 
 
-def merge(existing: Glossary, incoming: Sequence[Entry]) -> tuple[Glossary, MergeReport]:
+def _neutralised(entry: Entry, source: str) -> tuple[Entry, list[Problem]]:
+    """The entry with formula-like cells prefixed by ``'`` (OWASP), and a warning per cell."""
+    warnings: list[Problem] = []
+
+    def clean(column: str, cell: str) -> str:
+        if not formula_like(cell):
+            return cell
+        safe = neutralise(cell)
+        warnings.append(
+            Problem(
+                source,
+                entry.line or None,
+                f"{column} '{cell[:80]}' would run as a formula in Excel; imported as '{safe[:81]}'",
+                "check the term in the file it came from",
+                severity="warning",
+            )
+        )
+        return safe
+
+    fixed = replace(
+        entry,
+        ko=clean("ko", entry.ko),
+        en=clean("en", entry.en),
+        note=clean("note", entry.note),
+        abbr=clean("abbr", entry.abbr),
+        en_variants=tuple(clean("en_variants", v) for v in entry.en_variants),
+        not_near=tuple(clean("not_near", v) for v in entry.not_near),
+        only_near=tuple(clean("only_near", v) for v in entry.only_near),
+        extra=tuple((k, clean(k, v)) for k, v in entry.extra),
+    )
+    return (fixed, warnings) if warnings else (entry, [])
+
+
+def merge(existing: Glossary, incoming: Sequence[Entry], *, source: str = "") -> tuple[Glossary, MergeReport]:
     """Append new ko terms; never overwrite an existing row.
 
     Keyed on the (NFC) Korean term: same ko + same en is unchanged even if the
@@ -450,7 +518,10 @@ def merge(existing: Glossary, incoming: Sequence[Entry]) -> tuple[Glossary, Merg
     added: list[Entry] = []
     conflicts: list[Conflict] = []
     unchanged = 0
-    for inc in incoming:
+    warnings: list[Problem] = []
+    for original in incoming:
+        inc, found = _neutralised(original, source)
+        warnings.extend(found)
         key = _nfc(inc.ko)
         have = by_ko.get(key)
         if have is None:
@@ -463,7 +534,7 @@ def merge(existing: Glossary, incoming: Sequence[Entry]) -> tuple[Glossary, Merg
             unchanged += 1
         else:
             conflicts.append(Conflict(inc.ko, have.en, inc.en, have.line, inc.line))
-    report = MergeReport(tuple(added), unchanged, tuple(conflicts))
+    report = MergeReport(tuple(added), unchanged, tuple(conflicts), tuple(warnings))
     return Glossary(entries=tuple(merged), path=existing.path), report
 
 
@@ -508,7 +579,7 @@ def _row(e: Entry, columns: list[str]) -> list[str]:
     values["not_near"] = "; ".join(e.not_near)
     values["only_near"] = "; ".join(e.only_near)
     values.update(e.extra)
-    return [values.get(c, "") for c in columns]
+    return [neutralise(values.get(c, "")) for c in columns]  # never write a formula (CSV injection)
 
 
 def write_glossary_csv(

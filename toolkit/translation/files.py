@@ -133,7 +133,7 @@ def run_translate(request: TranslateRequest, *, stdin: TextIO) -> TranslateResul
         from toolkit.core.normalize import nfc
         from toolkit.sources.decode import suspicious_problems
 
-        raw = stdin.read()
+        raw = _read_stdin(stdin)
         text = nfc(raw)
         if not text.strip():
             raise SourceError(
@@ -157,6 +157,19 @@ def run_translate(request: TranslateRequest, *, stdin: TextIO) -> TranslateResul
             result.written.append(request.output)
         return result
     return _translate_release_file(request)
+
+
+def _read_stdin(stdin: TextIO) -> str:
+    """Standard input, bounded like a source file (``yes | presspack translate -`` must end)."""
+    from toolkit.core.limits import SOURCE_BYTES
+
+    cap = SOURCE_BYTES.value
+    text = stdin.read(cap + 1)  # characters: at least as many bytes
+    if len(text) > cap or len(text.encode("utf-8")) > cap:
+        raise SourceError(
+            problem("<stdin>", None, SOURCE_BYTES.message("standard input"), "translate the text in parts")
+        )
+    return text
 
 
 def _check_pair(src: str, tgt: str) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.core.document import Block, Lang, Meta, Release
+from toolkit.core.limits import loads_json
 from toolkit.mt.markup import sentences
 
 TM_FORMAT = 1
@@ -184,7 +185,7 @@ class Memory:
     def from_json(cls, text: str) -> Memory | None:
         """Parse a memory; anything malformed returns None (treated as absent)."""
         try:
-            data = json.loads(text)
+            data = loads_json(text, subject="translation memory")  # deep nesting: ValueError, not recursion
             if data.get("format") != TM_FORMAT:
                 return None
             units = [
