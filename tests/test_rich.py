@@ -667,3 +667,27 @@ def test_docx_typed_in_word_keeps_formatting_lists_tables_and_pictures(tmp_path:
     image = next(b for b in release.body if b.kind == "image")
     assert image.text == "참석자들이 기념 촬영을 하고 있다"
     assert image.src.startswith("word.docx#word/media/") and image.src.endswith(".png")
+
+
+def test_a_picture_inside_a_docx_that_cannot_be_embedded_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    from toolkit.sources import load_release
+
+    d = docx.Document()
+    d.add_paragraph("제목", style="Title")
+    d.add_paragraph("본문이다.")
+    photo = io.BytesIO()
+    Image.new("RGB", (30, 20), "green").save(photo, format="PNG")
+    d.add_picture(io.BytesIO(photo.getvalue()))
+    path = tmp_path / "word.docx"
+    d.save(str(path))
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    media = next(n for n in members if n.startswith("word/media/"))
+    members[media] = b"\x01\x00\x00\x00 an EMF logo, not a photo"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    loaded = load_release(path)
+    assert [b.kind for b in loaded.release.body] == ["paragraph"]
+    assert [w.severity for w in loaded.warnings] == ["warning"]
+    assert loaded.warnings[0].what.endswith("is not a readable PNG, JPEG or WebP image; it was left out")

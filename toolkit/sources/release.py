@@ -260,6 +260,21 @@ def _validate_contact(path: Path, values: dict[str, tuple[str, int]], problems: 
         )
 
 
+def _embedded_pictures_checked(path: Path, blocks: list[Block], warnings: list[Problem]) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "image" and "#" in block.src:
+            found = check_images(path, [block])
+            if found:
+                left_out = [replace(p, what=p.what + "; it was left out", severity="warning") for p in found]
+                warnings.extend(left_out)
+                if block.text:
+                    out.append(Block("paragraph", block.text, line=block.line))
+                continue
+        out.append(block)
+    return out
+
+
 def _finish(
     path: Path,
     meta: Meta,
@@ -286,7 +301,11 @@ def _finish(
                 "add paragraphs after the front matter/headline",
             )
         )
-    problems.extend(check_images(path, [*body, *about]))
+    # photos named in the release must be right (an error); a picture inside a Word or
+    # Hancom source that cannot be embedded (an EMF logo, a damaged file) is left out with
+    # a warning — its caption stays — as the writer of that document did not choose it
+    body, about = (_embedded_pictures_checked(path, part, warnings) for part in (body, about))
+    problems.extend(check_images(path, [b for b in (*body, *about) if "#" not in b.src]))
     if problems:
         raise SourceError(sorted(problems, key=lambda p: p.line or 0) + warnings)
     release = Release(
