@@ -530,9 +530,10 @@ def _body_table(w: _Writer, item: Item, block: Block) -> None:
     }
     for r, row in enumerate(block.rows):
         cells = w.row(table, widths)
+        tr_pr = table.rows[r]._tr.get_or_add_trPr()
+        tr_pr.append(_el("w:cantSplit"))  # a row stays on one page; the table splits between rows
         if r == 0:
-            tr_pr = table.rows[0]._tr.get_or_add_trPr()
-            tr_pr.append(_el("w:tblHeader"))
+            tr_pr.append(_el("w:tblHeader"))  # …and its header row repeats on every page
         for col, cell in enumerate(cells):
             text = row[col] if col < len(row) else ""
             paragraph = cell.paragraphs[0]
