@@ -262,3 +262,9 @@ def test_sentences_lose_no_visible_character(runs: list[Span]) -> None:
     assert "".join("".join(plain(p).split()) for p in parts) == "".join(plain(text).split())
     for part in parts:
         assert encode(part).text.count("<b>") == encode(part).text.count("</b>")
+
+
+def test_tags_an_engine_bent_still_count() -> None:
+    tagged = encode("시는 **5일** [포럼](https://www.changwon.go.kr)을 열었다 `x`.")
+    bent = "The city held < a1 >the forum</ a1> on ＜B＞the 5th＜/b＞ <c1 />."
+    assert decode(bent, tagged) == "The city held [the forum](https://www.changwon.go.kr) on **the 5th** `x`."

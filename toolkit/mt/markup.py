@@ -171,9 +171,26 @@ def _expected(tagged: Tagged) -> list[str]:
     return sorted(TAG_RE.findall(tagged.text))
 
 
+# how engines bend tags they copy: spaces inside, full-width brackets, upper case, "<c1 />"
+_BENT_TAG_RE = re.compile(r"[<＜]\s*(/?)\s*([biBI]|[aAcC]\s*\d{1,3})\s*(/?)\s*[>＞]")
+
+
+def untwist(hypothesis: str) -> str:
+    """Tags as the engine bent them → as we wrote them (``< /b >`` → ``</b>``)."""
+
+    def fix(m: re.Match[str]) -> str:
+        name = re.sub(r"\s+", "", m.group(2)).lower()
+        if name.startswith("c"):
+            return f"<{name}/>"
+        return f"<{m.group(1)}{name}>" if not m.group(3) else m.group(0)
+
+    return _BENT_TAG_RE.sub(fix, hypothesis)
+
+
 def decode(hypothesis: str, tagged: Tagged) -> str | None:
     """The hypothesis as inline Markdown, or None when it broke the markup
     (a tag or placeholder lost, repeated, invented or misnested)."""
+    hypothesis = untwist(hypothesis)
     if sorted(TAG_RE.findall(hypothesis)) != _expected(tagged):
         return None
     spans: list[Span] = []
@@ -218,7 +235,7 @@ def strip(hypothesis: str, tagged: Tagged) -> str:
     placeholder comes back (in place, or appended when the engine lost it)."""
     spans: list[Span] = []
     seen: set[int] = set()
-    for kind, value in _tokens(hypothesis):
+    for kind, value in _tokens(untwist(hypothesis)):
         if kind == "text":
             spans.append(Span(value))
         elif kind == "slot":
