@@ -17,6 +17,7 @@ under OUT for manual runs.
 from __future__ import annotations
 
 import json
+import re
 import struct
 import sys
 import zipfile
@@ -132,13 +133,16 @@ def set_declared_size(path: Path, member: str, size: int) -> None:
 
 
 def out_text(ctx: Ctx, name: str, lang: str) -> str:
-    """The visible text of a pack's DOCX, one paragraph a line."""
+    """The visible text of a pack's DOCX, one paragraph a line, then each table row
+    as its cells joined by `` | ``."""
     import docx
 
     from toolkit.core.inline import plain
 
     document = docx.Document(str(ctx.folder / "out" / name / f"{name}.{lang}.docx"))
-    return "\n".join(plain(p.text) for p in document.paragraphs)
+    lines = [plain(p.text) for p in document.paragraphs]
+    lines += [" | ".join(c.text for c in row.cells) for t in document.tables for row in t.rows]
+    return "\n".join(lines)
 
 
 def mutated_package(ctx: Ctx, **meta: object) -> Path:
@@ -251,9 +255,9 @@ def _contact_check(ctx: Ctx, stdout: str, stderr: str) -> None:
     text = subprocess.run(
         ["pdftotext", str(ctx.folder / "out" / "r" / "r.ko.pdf"), "-"], capture_output=True, text=True
     ).stdout
-    assert [line for line in text.splitlines() if line.startswith("담당자 ")] == [
-        f"담당자 {i:04d} 055-225-{i:04d}" for i in range(3000)
-    ]
+    # the 보도자료 contact table: one row per person (담당자 | name | phone), in order
+    assert re.findall(r"(\d{4})\s+055-225-(\d{4})", text) == [(f"{i:04d}", f"{i:04d}") for i in range(3000)]
+    assert text.count("담당자") == 3000
     assert text.count("\f") > 40  # pages
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit.core.document import Finding, Lang, Release
+from toolkit.core.document import Block, Finding, Lang, Release
 from toolkit.core.errors import ModelError, PresspackError, Problem, problem
 from toolkit.sources import LoadedRelease, ReleaseSet, load_release
 from toolkit.translation.filesync import FileSync, Snapshot, apply_sync, read_snapshot, sync_file
@@ -132,12 +132,26 @@ def release_digest(release: Release) -> str:
             m.contact,
             m.embargo,
             m.department,
+            m.manager,
+            m.manager_phone,
+            m.contact_person,
+            m.contact_phone,
+            m.contact_email,
+            m.release_time,
+            m.distribution,
         ],
-        "body": [[b.kind, b.level, b.text] for b in release.body],
+        "body": [_block_digest(b) for b in release.body],
         "about_title": release.about_title,
-        "about": [[b.kind, b.level, b.text] for b in release.about],
+        "about": [_block_digest(b) for b in release.about],
+        "attachments_title": release.attachments_title,
+        "attachments": [_block_digest(b) for b in release.attachments],
     }
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _block_digest(b: Block) -> list[object]:
+    rows = [list(r) for r in b.rows]
+    return [b.kind, b.level, b.text, b.ordered, b.number, rows, list(b.align), b.src, b.title]
 
 
 def plan_release(
@@ -248,6 +262,10 @@ def plan_release(
             diffs.append(fs.diff)
         input_hashes.update(fs.extra_inputs)
 
+    # photos are inputs too: a replaced photo rebuilds the pack (and is named in the manifest)
+    for lang in sorted(releases):
+        for name, digest in _photo_hashes(releases[lang]):
+            input_hashes[name] = digest
     key_h = hashlib.sha256(inputs.base_key().encode())
     key_h.update(("formats:" + ",".join(options.formats or ()) + "\0").encode())
     for lang in sorted(releases):
@@ -274,6 +292,22 @@ def plan_release(
         errors=errors,
         blocked=blocked,
     )
+
+
+def _photo_hashes(release: Release) -> list[tuple[str, str]]:
+    """(path relative to the release folder, sha256) of every photo file the release shows."""
+    from toolkit.sources.images import ImageError, image_blocks, resolve
+
+    folder = Path(release.source_path).parent if release.source_path else Path(".")
+    out = []
+    for block in image_blocks(release):
+        name = block.src.partition("#")[0]
+        try:
+            path = resolve(folder, name)
+            out.append((name, hashlib.sha256(path.read_bytes()).hexdigest()))
+        except (ImageError, OSError):
+            continue  # reported when the release was read
+    return out
 
 
 def _glossary_used_fp(inputs: BuildInputs, source: Release) -> str:

@@ -28,6 +28,8 @@ __all__ = [
     "FRONT_MATTER_BYTES",
     "GLOSSARY_BYTES",
     "GLOSSARY_ROWS",
+    "IMAGE_BYTES",
+    "IMAGE_PIXELS",
     "INDEX_BYTES",
     "JSON_DEPTH",
     "JSON_NUMBER_DIGITS",
@@ -168,6 +170,8 @@ PACKAGE_UNPACKED_BYTES = Limit(
 PACKAGE_MEMBERS = Limit("package_members", 2_000, "members", "files inside an .argosmodel package")
 METADATA_BYTES = Limit("metadata_bytes", 1 * _MIB, "bytes", "a package's metadata.json")
 VERSION_CHARS = Limit("version_chars", 32, "characters", "a package's package_version")
+IMAGE_BYTES = Limit("image_bytes", 32 * _MIB, "bytes", "one photo file of a release (PNG, JPEG, WebP)")
+IMAGE_PIXELS = Limit("image_pixels", 50_000_000, "pixels", "width × height of one photo of a release")
 
 ALL_LIMITS: tuple[Limit, ...] = (  # in the order of the README's "Limits" table
     SOURCE_BYTES,
@@ -191,6 +195,8 @@ ALL_LIMITS: tuple[Limit, ...] = (  # in the order of the README's "Limits" table
     PACKAGE_MEMBERS,
     METADATA_BYTES,
     VERSION_CHARS,
+    IMAGE_BYTES,
+    IMAGE_PIXELS,
 )
 
 

@@ -35,6 +35,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from toolkit.core.document import Finding, Severity
+from toolkit.core.inline import plain
 from toolkit.core.normalize import for_matching
 from toolkit.terminology.abbrev import concept, mentioned, target_forms
 from toolkit.terminology.glossary import Entry, Glossary
@@ -746,6 +747,8 @@ def qa_segments(
             machine=machine,
             earlier=frozenset(earlier),
         )
+        # segments are inline Markdown: QA reads what is printed (not link targets)
+        src, text = plain(src), plain(text)
         result.append(run_checks(src, text, ctx))
         if abbreviated and tgt == "en":
             seen |= mentioned([text], abbreviated)

@@ -37,7 +37,7 @@ from typing import Any, Literal
 from toolkit.core.document import Block, Lang, Meta, Release
 from toolkit.core.errors import PresspackError, problem
 from toolkit.core.limits import LimitExceeded, loads_json
-from toolkit.mt.segmentation import split_sentences
+from toolkit.mt.markup import sentences
 
 TM_FORMAT = 2
 READABLE_FORMATS = (1, 2)
@@ -52,7 +52,8 @@ STATES: tuple[State, ...] = ("translated", "needs-review", "final")
 class Unit:
     """A translatable field or block: the unit of structure kept across languages."""
 
-    id: str  # "title", "subtitle", "dateline", "organization", "department", "contact", "about_title",
+    id: str  # "title", "subtitle", "dateline", "organization", "department", "manager",
+    # "contact_person", "contact", "about_title",
     # "body:<kind>:<level>", "about:<kind>:<level>"
     text: str
     line: int = 0
@@ -61,7 +62,7 @@ class Unit:
 def units_of(release: Release) -> list[Unit]:
     m = release.meta
     units: list[Unit] = [Unit("title", m.title)]
-    for key in ("subtitle", "dateline", "organization", "department"):
+    for key in ("subtitle", "dateline", "organization", "department", "manager", "contact_person"):
         value = str(getattr(m, key))
         if key == "dateline" and m.lang == "en" and value.isupper():
             value = value.title()  # "CHANGWON" is style, the name is "Changwon"
@@ -78,6 +79,9 @@ def units_of(release: Release) -> list[Unit]:
     return units
 
 
+_META_UNITS = ("title", "subtitle", "dateline", "organization", "department", "manager", "contact_person")
+
+
 def release_from_units(
     source: Release, units: Sequence[Unit], tgt: Lang, *, copyright_text: str = "", path: str = ""
 ) -> Release:
@@ -88,7 +92,7 @@ def release_from_units(
     about: list[Block] = []
     about_title = ""
     for u in units:
-        if u.id in ("title", "subtitle", "dateline", "organization", "department"):
+        if u.id in _META_UNITS:
             fields[u.id] = u.text
         elif u.id == "contact":
             contact.append(u.text)
@@ -112,13 +116,26 @@ def release_from_units(
         contact="\n".join(contact),
         embargo=source.meta.embargo,
         department=fields.get("department", ""),
+        manager=fields.get("manager", ""),
+        contact_person=fields.get("contact_person", ""),
+        # numbers are not translated; the 보도시점/배포 wording is Korean only
+        manager_phone=source.meta.manager_phone,
+        contact_phone=source.meta.contact_phone,
+        contact_email=source.meta.contact_email,
+        release_time=source.meta.release_time if tgt == "ko" else "",
+        distribution=source.meta.distribution if tgt == "ko" else "",
     )
     return Release(meta=meta, body=tuple(body), about=tuple(about), about_title=about_title, source_path=path)
 
 
 def segments_of(text: str, lang: str) -> list[str]:
-    """Sentences of a unit, stripped (units are re-joined with single spaces)."""
-    return [s.strip() for s in split_sentences(text, lang) if s.strip()]
+    """Sentences of a unit, stripped (units are re-joined with single spaces).
+
+    Units are inline Markdown: every sentence stays valid inline Markdown
+    (formatting across a sentence end is closed and reopened, hard line
+    breaks stay inside their sentence; see :func:`toolkit.mt.markup.sentences`).
+    """
+    return sentences(text, lang)
 
 
 def join_segments(segments: Sequence[str]) -> str:

@@ -62,7 +62,6 @@ from toolkit.translation.memory import (
     UnitMemory,
     join_segments,
     release_from_units,
-    segments_of,
     units_of,
 )
 
@@ -143,8 +142,19 @@ def _section(unit_id: str) -> str:
     return unit_id.split(":", 1)[0]
 
 
+# inline Markdown a sentence must not end inside: links, code spans, bold and italic runs
+_CONSTRUCT = re.compile(
+    r"\[(?:[^\]\\]|\\.)*\]\([^)]*\)|`+[^`]*`+|\*\*(?:[^*\\]|\\.)+\*\*|\*(?:[^*\\]|\\.)+\*"
+)
+
+
 def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text`` (stripped)."""
+    """Character spans of the sentences of ``text`` (stripped), each valid inline Markdown.
+
+    Sentences are cut out of the unit's own text (so a memory segment is always
+    a piece of it), never inside a link, a code span or an emphasis run: a
+    boundary there joins the two sentences.
+    """
     spans: list[tuple[int, int]] = []
     pos = 0
     for piece in split_sentences(text, lang):
@@ -153,7 +163,21 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
             start = pos + (len(piece) - len(piece.lstrip()))
             spans.append((start, start + len(core)))
         pos += len(piece)
-    return spans
+    if "[" not in text and "`" not in text and "*" not in text:
+        return spans
+    inside = [(m.start(), m.end()) for m in _CONSTRUCT.finditer(text)]
+    joined: list[tuple[int, int]] = []
+    for a, b in spans:
+        if joined and any(x < a and joined[-1][1] < y for x, y in inside):
+            joined[-1] = (joined[-1][0], b)  # the previous sentence ended inside a construct
+        else:
+            joined.append((a, b))
+    return joined
+
+
+def split_units(text: str, lang: str) -> list[str]:
+    """The sentences of a unit as pieces of its text (see :func:`sentence_spans`)."""
+    return [text[a:b] for a, b in sentence_spans(text, lang)]
 
 
 def _quote(text: str, limit: int = 300) -> str:
@@ -282,8 +306,8 @@ def adopt(source: Release, target: Release, matcher: Matcher | None, source_file
 
     units: list[UnitMemory] = []
     for su, tu in zip(src_units, tgt_units, strict=True):
-        src_segs = segments_of(su.text, source.lang)
-        tgt_segs = segments_of(tu.text, target.lang)
+        src_segs = split_units(su.text, source.lang)
+        tgt_segs = split_units(tu.text, target.lang)
         beads = align_sentences(src_segs, tgt_segs, anchors) if src_segs and tgt_segs else None
         whole = (0, len(src_segs), 0, len(tgt_segs))
         if beads is not None and agrees(su.text, tu.text):
@@ -403,8 +427,9 @@ def sync_translation(
             return
         if not engine:
             engine.append(translate())
+        # units are inline Markdown: formatting, links and code ride through as tags
         outs, mt_findings = machine_translate(
-            need, engine[0], matcher, tgt, abbreviations=abbreviations, before=before[:-1]
+            need, engine[0], matcher, tgt, abbreviations=abbreviations, before=before[:-1], markup=True
         )
         engine_findings.extend(replace(f, file=f.file or target_path) for f in mt_findings)
         translated += len(need)
