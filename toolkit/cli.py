@@ -11,7 +11,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -672,6 +672,197 @@ def glossary_import(file: Path, glossary: Path | None, dry_run: bool) -> None:
         err=True,
     )
     if report.conflicts:
+        raise SystemExit(1)
+
+
+# --------------------------------------------------------------------------- export / import
+
+
+@main.group()
+def export() -> None:
+    """Send a translation to an agency or CAT tool: XLIFF, a bilingual review DOCX, TMX.
+
+    \b
+    Export for Trados, memoQ, Phrase, OmegaT (XLIFF 1.2; --xliff-version 2.1 too):
+      presspack export xliff releases/x --to en -o x.en.xlf
+    Export for a reviewer who works in Word:
+      presspack export review releases/x --to en -o x.en.review.docx
+    Bring the edits back (recognised by content; --dry-run shows the diff):
+      presspack import x.en.xlf
+    """
+
+
+to_option = click.option(
+    "--to",
+    "to_lang",
+    type=click.Choice(["ko", "en"]),
+    default=None,
+    help="Language of the translation (default: the release's only translation).",
+)
+
+
+def _output_option(example: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=True,
+        help=f"File to write (e.g. {example}).",
+    )
+
+
+def _exported(result: Any, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    states = ", ".join(f"{n} {state}" for state, n in result.states.items())
+    click.echo(f"wrote {result.output}: {result.segments} segment(s) ({states})", err=True)
+
+
+@export.command("xliff")
+@click.argument("release", type=click.Path(path_type=Path))
+@to_option
+@_output_option("x.en.xlf")
+@click.option(
+    "--xliff-version",
+    "version",
+    type=click.Choice(["1.2", "2.1"]),
+    default="1.2",
+    show_default=True,
+    help="XLIFF version (1.2 is what every CAT tool imports).",
+)
+@glossary_option
+@json_option
+def export_xliff(
+    release: Path, to_lang: str | None, output: Path, version: str, glossary: Path | None, as_json: bool
+) -> None:
+    """Export a translation as XLIFF: one unit per segment of its memory.
+
+    RELEASE is a release folder, its source or its translation file. Machine
+    output is marked leveraged-mt, a person's text translated, approved text
+    final; glossary terms and QA findings come along as notes. The translation
+    must be up to date (run 'presspack build' first).
+
+    \b
+    Example:
+      presspack export xliff releases/2026-11-05-k-defense-forum --to en -o forum.en.xlf
+    """
+    from toolkit.commands import interchange as commands
+
+    with reported():
+        result = commands.export_xliff(
+            release,
+            output=output,
+            to=to_lang,
+            version="2.1" if version == "2.1" else "1.2",
+            glossary=glossary,
+        )
+    _exported(result, as_json)
+
+
+@export.command("review")
+@click.argument("release", type=click.Path(path_type=Path))
+@to_option
+@_output_option("x.en.review.docx")
+@glossary_option
+@json_option
+def export_review(
+    release: Path, to_lang: str | None, output: Path, glossary: Path | None, as_json: bool
+) -> None:
+    """Export a translation as a bilingual review DOCX for Word.
+
+    A landscape table of Segment ID, Status, Source, Target and Comments
+    (header row on every page, glossary terms highlighted). The reviewer edits
+    the Target column (Track Changes is fine) and may set Status to final.
+
+    \b
+    Example:
+      presspack export review releases/2026-11-05-k-defense-forum --to en -o forum.review.docx
+    """
+    from toolkit.commands import interchange as commands
+
+    with reported():
+        result = commands.export_review(release, output=output, to=to_lang, glossary=glossary)
+    _exported(result, as_json)
+
+
+@export.command("tmx")
+@click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@to_option
+@_output_option("releases.tmx")
+@glossary_option
+@json_option
+def export_tmx(
+    releases: tuple[Path, ...], to_lang: str | None, output: Path, glossary: Path | None, as_json: bool
+) -> None:
+    """Export the translation memories of releases as TMX 1.4b (for a CAT tool's TM).
+
+    RELEASES are release folders or folders of releases; every translation in
+    them is exported (only --to's language with --to). Each unit says whether
+    its target is machine output or a person's (x-presspack-origin).
+
+    \b
+    Example:
+      presspack export tmx releases/ -o releases.tmx
+    """
+    from toolkit.commands import interchange as commands
+
+    with reported():
+        result = commands.export_tmx(list(releases), output=output, to=to_lang, glossary=glossary)
+    _exported(result, as_json)
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("release", required=False, type=click.Path(path_type=Path))
+@glossary_option
+@click.option(
+    "--dry-run", is_flag=True, help="Show the change to the translation file as a diff; write nothing."
+)
+@strict_option
+@json_option
+def import_command(
+    file: Path, release: Path | None, glossary: Path | None, dry_run: bool, strict: bool, as_json: bool
+) -> None:
+    """Import an edited XLIFF 1.2/2.x, review DOCX or TMX file as post-edits.
+
+    The format is recognised by content. The targets go into release.<lang>.md
+    through the translation memory exactly like a person's edits (kept by every
+    later build); a unit whose source changed since the export, or whose
+    translation was edited in the file meanwhile, is refused with a finding
+    (exit 1) and everything else is applied. RELEASE defaults to the release
+    the file was exported from.
+
+    \b
+    Examples:
+      presspack import forum.en.xlf --dry-run
+      presspack import forum.review.docx releases/2026-11-05-k-defense-forum
+    """
+    from toolkit.commands import interchange as commands
+
+    with reported():
+        result = commands.import_exchange(file, release, glossary=glossary, dry_run=dry_run)
+    if dry_run and result.diff:
+        click.echo(result.diff, nl=False)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    for p in result.written:
+        click.echo(f"wrote {p}", err=True)
+    report_findings(result.findings, strict=strict, quiet=as_json)
+    verb = "would import" if dry_run else "imported"
+    parts = [f"{result.edited} edit(s)"]
+    if result.approved:
+        parts.append(f"{result.approved} approval(s)")
+    if result.confirmed:
+        parts.append(f"{result.confirmed} confirmation(s)")
+    into = ", ".join(p.name for p in result.translations)
+    click.echo(f"{verb} {', '.join(parts)} into {into}; {result.unchanged} unit(s) unchanged", err=True)
+    if result.refused:
+        click.echo(
+            f"Error: {result.refused} unit(s) refused — see the import-* finding(s) above; the rest was "
+            + ("checked" if dry_run else "imported"),
+            err=True,
+        )
         raise SystemExit(1)
 
 

@@ -25,6 +25,7 @@ from toolkit.core.errors import PresspackError, Problem
 __all__ = [
     "ALL_LIMITS",
     "CSV_CELL_CHARS",
+    "EXCHANGE_BYTES",
     "FRONT_MATTER_BYTES",
     "GLOSSARY_BYTES",
     "GLOSSARY_ROWS",
@@ -144,7 +145,9 @@ JSON_DEPTH = Limit(
 )
 JSON_NUMBER_DIGITS = Limit("json_number_digits", 100, "digits", "one number in a JSON file")
 MEMORY_BYTES = Limit("memory_bytes", 64 * _MIB, "bytes", "a translation memory (release.<lang>.tm.json)")
-XML_DEPTH = Limit("xml_depth", 100, "levels", "element nesting of XML in DOCX, HWPX and TBX files")
+XML_DEPTH = Limit(
+    "xml_depth", 100, "levels", "element nesting of XML in DOCX, HWPX, TBX, XLIFF and TMX files"
+)
 TEXT_EXPANSION_CHARS = Limit(
     "text_expansion_chars",
     1 * _MIB,
@@ -160,7 +163,9 @@ ZIP_TOTAL_BYTES = Limit(
 )
 GLOSSARY_BYTES = Limit("glossary_bytes", 32 * _MIB, "bytes", "a glossary CSV or TBX file")
 GLOSSARY_ROWS = Limit("glossary_rows", 200_000, "rows", "rows of a glossary CSV")
-XML_ELEMENTS = Limit("xml_elements", 1_000_000, "elements", "elements in one XML part (DOCX, HWPX, TBX)")
+XML_ELEMENTS = Limit(
+    "xml_elements", 1_000_000, "elements", "elements in one XML part (DOCX, HWPX, TBX, XLIFF, TMX)"
+)
 CSV_CELL_CHARS = Limit("csv_cell_chars", 131_072, "characters", "one cell of a glossary CSV")
 INDEX_BYTES = Limit("index_bytes", 16 * _MIB, "bytes", "the argos package index (index.json)")
 PACKAGE_BYTES = Limit("package_bytes", 2 * _GIB, "bytes", "a downloaded .argosmodel package")
@@ -172,6 +177,9 @@ METADATA_BYTES = Limit("metadata_bytes", 1 * _MIB, "bytes", "a package's metadat
 VERSION_CHARS = Limit("version_chars", 32, "characters", "a package's package_version")
 IMAGE_BYTES = Limit("image_bytes", 32 * _MIB, "bytes", "one photo file of a release (PNG, JPEG, WebP)")
 IMAGE_PIXELS = Limit("image_pixels", 50_000_000, "pixels", "width × height of one photo of a release")
+EXCHANGE_BYTES = Limit(
+    "exchange_bytes", 64 * _MIB, "bytes", "an XLIFF or TMX file read by presspack import"
+)
 
 ALL_LIMITS: tuple[Limit, ...] = (  # in the order of the README's "Limits" table
     SOURCE_BYTES,
@@ -197,6 +205,7 @@ ALL_LIMITS: tuple[Limit, ...] = (  # in the order of the README's "Limits" table
     VERSION_CHARS,
     IMAGE_BYTES,
     IMAGE_PIXELS,
+    EXCHANGE_BYTES,
 )
 
 

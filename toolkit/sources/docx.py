@@ -759,6 +759,55 @@ def _main_part(zf: SafeZip, reader: _DocxReader) -> str:
 
 
 def _read(path: Path) -> tuple[list[_Para | _Table], dict[str, Problem]]:
+    reader, body = _open_body(path)
+    parts: list[_Para | _Table] = []
+    try:
+        reader.body(body, parts)
+    except LimitExceeded as exc:
+        raise SourceError(problem(path, None, exc.what, exc.limit.fix)) from None
+    return parts, reader.warnings
+
+
+CellParagraphs = list[list[Span]]  # one table cell: its paragraphs, each as runs
+
+
+def read_docx_tables(path: Path) -> list[list[list[CellParagraphs]]]:
+    """Every top-level table of a .docx as rows of cells, each cell its paragraphs as runs.
+
+    Read exactly like a release source (safe package, tracked changes accepted,
+    hidden text dropped, bold/italic/code/links kept), for documents whose
+    content is a table, such as the bilingual review DOCX of ``presspack export
+    review``. A cell's nested tables add their cells' paragraphs in reading order.
+    """
+    reader, body = _open_body(path)
+    tables: list[list[list[CellParagraphs]]] = []
+    try:
+        for tbl in _children_through(body, "tbl"):
+            rows: list[list[CellParagraphs]] = []
+            for tr in _children_through(tbl, "tr"):
+                trpr = _child(tr, "trPr")
+                if trpr is not None and _child(trpr, "del") is not None:
+                    continue
+                cells: list[CellParagraphs] = []
+                for tc in _children_through(tr, "tc"):
+                    parts: list[_Para | _Table] = []
+                    reader.body(tc, parts)
+                    paragraphs: CellParagraphs = []
+                    for part in parts:
+                        if isinstance(part, _Para):
+                            paragraphs.append(part.spans)
+                        else:
+                            paragraphs.extend(cell for row in part.rows for cell in row)
+                    cells.append(paragraphs)
+                rows.append(cells)
+            tables.append(rows)
+    except LimitExceeded as exc:
+        raise SourceError(problem(path, None, exc.what, exc.limit.fix)) from None
+    return tables
+
+
+def _open_body(path: Path) -> tuple[_DocxReader, Any]:
+    """The reader (styles, numbering, links loaded) and the ``w:body`` of a .docx."""
     reader = _DocxReader(path)
     try:
         with path.open("rb") as fh:
@@ -807,12 +856,7 @@ def _read(path: Path) -> tuple[list[_Para | _Table], dict[str, Problem]]:
         raise SourceError(
             problem(path, None, f"not a readable Word .docx file ({part} has no body)", _FIX_RESAVE)
         )
-    parts: list[_Para | _Table] = []
-    try:
-        reader.body(body, parts)
-    except LimitExceeded as exc:
-        raise SourceError(problem(path, None, exc.what, exc.limit.fix)) from None
-    return parts, reader.warnings
+    return reader, body
 
 
 def _load_docx(path: Path, expected_lang: str | None) -> LoadedRelease:

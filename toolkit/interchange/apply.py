@@ -1,0 +1,452 @@
+"""Importing: the targets of an exchange file become a person's post-edits, through the one sync.
+
+The imported text is put into the translation as read (``sync_file(...,
+edit_target=…)``) and the sync then treats it exactly like an edit made in an
+editor: recorded as ``origin: human``, kept by every later build, written only
+where lines change, under the same lock and "changed while presspack was
+running" guard. A reviewer's state goes into the memory on top: ``final``
+approves a segment; confirming machine output or a flagged segment as
+translated without changing it makes it the person's (machine text) or
+resolves the review (like ``presspack review keep``).
+
+Refused, each with a finding naming the unit (everything else is applied):
+
+* ``import-stale`` — the unit's source changed since the export (its id or
+  source hash is not in the release any more);
+* ``import-conflict`` — its translation was edited in ``release.<lang>.md``
+  since the export (the target hash differs) and the file's text wins;
+* ``import-removed`` — a translator removed it from the file (state ``new``);
+  an import does not put text back;
+* ``import-structure`` — a paragraph break was added or lost inside a segment.
+
+Warnings that still import: ``import-tags`` (formatting the text had was
+dropped), ``import-empty`` (an empty target leaves the text as it is).
+Bad files — not an exchange file, another release, duplicate ids — are
+errors: nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from toolkit.core.document import Finding, Lang, Release
+from toolkit.core.errors import PresspackError, problem
+from toolkit.core.inline import plain
+from toolkit.interchange.segments import (
+    Current,
+    Incoming,
+    IncomingUnit,
+    _no_engine,
+    current_state,
+    is_markup,
+    place_segments,
+    release_path,
+    resolve_release,
+    segment_ids,
+    sha,
+)
+from toolkit.interchange.tags import (
+    PARAGRAPH,
+    dropped_tags,
+    events_of,
+    matched_ids,
+    resolve,
+    tags_of,
+    text_of,
+)
+from toolkit.interchange.xmlio import ExchangeError
+from toolkit.translation.filesync import FileSync, apply_sync, sync_file
+from toolkit.translation.memory import Memory, SegmentMemory, UnitMemory, read_memory, units_of
+
+__all__ = ["ImportResult", "apply_incoming", "with_unit_texts"]
+
+
+@dataclass
+class ImportResult:
+    file: Path
+    format: str = ""
+    translations: list[Path] = field(default_factory=list)
+    edited: int = 0  # units whose text changed
+    approved: int = 0  # units set to final
+    confirmed: int = 0  # units confirmed as translated without a change
+    unchanged: int = 0
+    refused: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    diff: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": str(self.file),
+            "format": self.format,
+            "translations": [str(p) for p in self.translations],
+            "edited": self.edited,
+            "approved": self.approved,
+            "confirmed": self.confirmed,
+            "unchanged": self.unchanged,
+            "refused": self.refused,
+            "written": [str(p) for p in self.written],
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+_RANK = {"new": 0, "machine": 0, "needs-review": 0, "translated": 1, "final": 2}
+
+
+def _excerpt(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+def _exported_state(seg: SegmentMemory) -> str:
+    if not seg.tgt:
+        return "new"
+    if seg.state == "needs-review":
+        return "needs-review"
+    if seg.state == "final":
+        return "final"
+    return "machine" if seg.origin == "machine" else "translated"
+
+
+def apply_incoming(
+    incoming: Incoming,
+    given: Path | None,
+    result: ImportResult,
+    *,
+    glossary: Path | None,
+    dry_run: bool,
+) -> None:
+    """Apply one translation's units of ``incoming`` (see the module docstring)."""
+    where = release_path(incoming, given)
+    source_path, target_path, tgt = resolve_release(where, incoming.target_lang or None)
+    _check_release(incoming, source_path, target_path, tgt, given)
+    current = current_state(source_path, target_path, tgt, glossary=glossary, action="import into")
+    if incoming.source_lang and incoming.source_lang != current.source.lang:
+        raise ExchangeError(
+            problem(
+                incoming.path,
+                None,
+                f"its source language is '{incoming.source_lang}', but {source_path.name} is "
+                f"'{current.source.lang}'",
+                "import it into the release it was exported from",
+            )
+        )
+    result.translations.append(target_path)
+    duplicates = sorted(k for k, n in Counter(u.id for u in incoming.units).items() if n > 1)
+    if duplicates:
+        raise ExchangeError(
+            problem(
+                incoming.path,
+                None,
+                f"unit id {duplicates[0]!r} appears more than once"
+                + (f" ({len(duplicates)} ids do)" if len(duplicates) > 1 else ""),
+                "every unit must keep the id it was exported with; export the file again",
+            )
+        )
+    flat = [s for u in current.memory.units for s in u.segments]
+    unit_of_flat = [u.id for u in current.memory.units for _ in u.segments]
+    ids = segment_ids(current.memory)
+    index = {seg_id: k for k, seg_id in enumerate(ids) if seg_id is not None}
+    known = [u for u in incoming.units if u.id in index]
+    if incoming.units and not known:
+        raise ExchangeError(
+            problem(
+                incoming.path,
+                None,
+                f"none of its {len(incoming.units)} units is in {target_path} — it was exported from another "
+                "release, or every source sentence changed since",
+                "import it into the release it was exported from (presspack import FILE RELEASE), "
+                "or export again",
+            )
+        )
+    edits: dict[int, str] = {}
+    finals: set[int] = set()
+    confirms: set[int] = set()
+    target_file = str(target_path)
+
+    def finding(check: str, severity: str, unit: IncomingUnit, message: str, src: str = "") -> None:
+        result.findings.append(
+            Finding(
+                check=check,
+                severity=severity,  # type: ignore[arg-type]
+                message=f"{incoming.path}"
+                + (f":{unit.line}" if unit.line else "")
+                + f": unit {unit.id}: {message}",
+                file=target_file,
+                segment=src,
+            )
+        )
+
+    for unit in incoming.units:
+        k = index.get(unit.id)
+        seg = flat[k] if k is not None else None
+        if seg is None or (unit.src_sha and unit.src_sha != sha(seg.src)):
+            text = text_of(unit.events or (), markup=True) if unit.events else ""
+            if not text or (unit.tgt_sha and sha(text) == unit.tgt_sha):
+                result.unchanged += 1  # nothing of the translator's would be lost
+                continue
+            result.refused += 1
+            finding(
+                "import-stale",
+                "error",
+                unit,
+                f"its source {_excerpt(unit.source)} changed in the release since the export (or was "
+                f"removed), so its translation {_excerpt(plain(text))} was not imported — export again and "
+                "translate the new source",
+                unit.source,
+            )
+            continue
+        assert k is not None
+        markup = is_markup(unit_of_flat[k])
+        if unit.events is None:
+            result.unchanged += 1
+            continue
+        known_tags = tags_of(
+            matched_ids(events_of(seg.tgt, markup=markup), events_of(seg.src, markup=markup))
+        )
+        known_tags += tags_of(events_of(seg.src, markup=markup))
+        text = text_of(resolve(unit.events, known_tags), markup=markup)
+        for note in unit.extra:
+            finding("import-tags", "warning", unit, note, seg.src)
+        if not seg.tgt:
+            if text:
+                result.refused += 1
+                finding(
+                    "import-removed",
+                    "error",
+                    unit,
+                    f"a translator removed this sentence from {target_path.name}; an import does not put "
+                    f"text back, so {_excerpt(plain(text))} was not imported — add it to "
+                    f"{target_path.name} by hand",
+                    seg.src,
+                )
+            else:
+                result.unchanged += 1
+            continue
+        if not text:
+            result.unchanged += 1
+            if unit.events:
+                finding(
+                    "import-empty",
+                    "warning",
+                    unit,
+                    f"its target is empty; the translation {_excerpt(plain(seg.tgt))} was kept",
+                    seg.src,
+                )
+            continue
+        same = " ".join(text.split()) == " ".join(seg.tgt.split())
+        if unit.tgt_sha and unit.tgt_sha != sha(seg.tgt) and not same:
+            if sha(text) == unit.tgt_sha:
+                result.unchanged += 1  # untouched in the file; the translation file moved on
+                continue
+            result.refused += 1
+            finding(
+                "import-conflict",
+                "error",
+                unit,
+                f"its translation was edited in {target_path.name} since the export (now "
+                f"{_excerpt(plain(seg.tgt))}); presspack kept that and did not import "
+                f"{_excerpt(plain(text))} — merge the two by hand",
+                seg.src,
+            )
+            continue
+        if not same and text.count(PARAGRAPH) != seg.tgt.count(PARAGRAPH):
+            result.refused += 1
+            finding(
+                "import-structure",
+                "error",
+                unit,
+                "the paragraph break inside this segment was "
+                + ("added" if text.count(PARAGRAPH) > seg.tgt.count(PARAGRAPH) else "removed")
+                + f"; {_excerpt(plain(text))} was not imported — keep the paragraph break tag, or split "
+                f"and join paragraphs in {target_path.name} itself",
+                seg.src,
+            )
+            continue
+        exported = _exported_state(seg)
+        if not same:
+            edits[k] = text
+            if markup:
+                for tag in dropped_tags(seg.tgt, text):
+                    what = {"link": f"the link to {tag.data}", "code": f"the code `{tag.data}`"}.get(
+                        tag.kind,
+                        {"bold": "bold", "italic": "italics", "break": "the line break"}.get(tag.kind, ""),
+                    )
+                    finding(
+                        "import-tags",
+                        "warning",
+                        unit,
+                        f"the new translation lost {what} of the text it replaces; imported without it",
+                        seg.src,
+                    )
+            if unit.state == "final":
+                finals.add(k)
+            continue
+        if unit.state == "final" and exported != "final":
+            finals.add(k)
+        elif unit.state == "translated" and _RANK[exported] < 1:
+            confirms.add(k)
+        else:
+            result.unchanged += 1
+    if not edits and not finals and not confirms:
+        return
+    plan = _plan_edits(current, flat, edits, result, incoming)
+    if plan is None:
+        return
+    memory_data = plan.memory_bytes if plan.memory_bytes is not None else plan.memory_file.data
+    memory = read_memory(plan.memory_file.path, memory_data)
+    assert memory is not None
+    by_id = {seg_id: k for k, seg_id in enumerate(segment_ids(memory)) if seg_id is not None}
+    wanted = {ids[k]: k for k in set(edits) | finals | confirms}
+    updated: dict[int, SegmentMemory] = {}
+    new_flat = [s for u in memory.units for s in u.segments]
+    for seg_id, k in wanted.items():
+        j = by_id.get(seg_id or "")
+        if j is None:
+            raise PresspackError(
+                problem(
+                    target_path, None, f"unit {seg_id} could not be applied", "this is a bug in presspack"
+                )
+            )
+        s = new_flat[j]
+        if k in finals:
+            s = replace(s, state="final", was="")
+            result.approved += 1
+        elif k in confirms:
+            result.confirmed += 1
+            s = replace(s, state="translated", was="", origin="human")
+        if k in edits:
+            result.edited += 1
+        updated[j] = s
+    memory = _with_segments(memory, updated)
+    memory_bytes = memory.to_json().encode("utf-8")
+    plan = replace(plan, memory_bytes=None if memory_bytes == plan.memory_file.data else memory_bytes)
+    if dry_run:
+        result.diff += plan.diff
+        return
+    result.written.extend(apply_sync(plan, again="run 'presspack import' again"))
+
+
+def _check_release(
+    incoming: Incoming, source_path: Path, target_path: Path, tgt: Lang, given: Path | None
+) -> None:
+    folder = source_path.resolve().parent.name
+    if given is not None and incoming.name and incoming.name != folder:
+        raise ExchangeError(
+            problem(
+                incoming.path,
+                None,
+                f"it was exported from release '{incoming.name}', not '{folder}'",
+                "import it into the release it was exported from",
+            )
+        )
+    if incoming.target_lang and incoming.target_lang != tgt:
+        raise ExchangeError(
+            problem(
+                incoming.path,
+                None,
+                f"its target language is '{incoming.target_lang}', but {target_path.name} is '{tgt}'",
+                "import it into the translation it was exported from",
+            )
+        )
+
+
+def _with_segments(memory: Memory, updated: dict[int, SegmentMemory]) -> Memory:
+    units: list[UnitMemory] = []
+    k = 0
+    for unit in memory.units:
+        segs = []
+        for s in unit.segments:
+            segs.append(updated.get(k, s))
+            k += 1
+        units.append(UnitMemory(unit.id, tuple(segs)))
+    return replace(memory, units=tuple(units))
+
+
+def _plan_edits(
+    current: Current,
+    flat: Sequence[SegmentMemory],
+    edits: dict[int, str],
+    result: ImportResult,
+    incoming: Incoming,
+) -> FileSync | None:
+    """The sync of the translation with the imported texts in place (nothing written)."""
+    if not edits:
+        return current.plan
+    file_units = units_of(current.target)
+    places = place_segments(file_units, current.memory)
+    texts = [u.text for u in file_units]
+    changes: dict[int, list[tuple[int, int, str]]] = {}
+    for k, text in sorted(edits.items()):
+        place = places[k]
+        if place is None:
+            raise PresspackError(
+                problem(
+                    current.target_path,
+                    None,
+                    f"cannot find the text of {_excerpt(plain(flat[k].tgt))} in it, so {incoming.path} "
+                    "cannot be imported safely",
+                    "run 'presspack build' and export again",
+                )
+            )
+        pieces = text.split(PARAGRAPH)
+        for (ui, a, b), piece in zip(place, pieces, strict=True):
+            changes.setdefault(ui, []).append((a, b, piece))
+    for ui, items in changes.items():
+        value = texts[ui]
+        for a, b, piece in sorted(items, reverse=True):
+            value = value[:a] + piece + value[b:]
+        texts[ui] = value
+
+    def edit(release: Release) -> Release:
+        return with_unit_texts(release, texts)
+
+    plan = sync_file(
+        current.source,
+        current.source_snapshot,
+        current.target_path,
+        current.target.lang,
+        matcher=current.matcher,
+        translate=_no_engine,
+        target_snapshot=current.target_snapshot,
+        target_release=current.target,
+        edit_target=edit,
+        abbreviations=current.abbreviations,
+    )
+    if plan.blocked:
+        raise PresspackError(
+            [problem(f.file, f.line or None, f.message) for f in plan.findings if f.check == "tm-structure"]
+        )
+    return plan
+
+
+_META_FIELDS = ("subtitle", "dateline", "organization", "department", "manager", "contact_person")
+
+
+def with_unit_texts(release: Release, texts: Sequence[str]) -> Release:
+    """``release`` with the text of each of its units (``units_of`` order) replaced."""
+    units = units_of(release)
+    if len(units) != len(texts):
+        raise ValueError(f"with_unit_texts: {len(texts)} texts for {len(units)} units")
+    values = iter(texts)
+    m = release.meta
+    changes: dict[str, str] = {"title": next(values)}
+    for key in _META_FIELDS:
+        if str(getattr(m, key)):
+            value = next(values)
+            if key == "dateline" and m.lang == "en" and m.dateline.isupper():
+                value = value.upper()
+            changes[key] = value
+    if m.contact:
+        changes["contact"] = "\n".join(next(values) for _ in m.contact.split("\n"))
+    meta = replace(m, **changes)  # type: ignore[arg-type]
+    body = tuple(replace(b, text=next(values)) for b in release.body)
+    about_title = release.about_title
+    about = release.about
+    if release.about_title or release.about:
+        about_title = next(values)
+        about = tuple(replace(b, text=next(values)) for b in release.about)
+    return replace(release, meta=meta, body=body, about_title=about_title, about=about)
