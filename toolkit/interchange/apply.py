@@ -96,7 +96,7 @@ class ImportResult:
 _RANK = {"new": 0, "machine": 0, "needs-review": 0, "translated": 1, "final": 2}
 
 
-def _excerpt(text: str, limit: int = 80) -> str:
+def _excerpt(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
 
@@ -135,7 +135,7 @@ def apply_incoming(
             )
         )
     result.translations.append(target_path)
-    duplicates = sorted(k for k, n in Counter(u.id for u in incoming.units).items() if n > 1)
+    duplicates = sorted(k for k, n in Counter(u.id for u in incoming.units if u.id).items() if n > 1)
     if duplicates:
         raise ExchangeError(
             problem(
@@ -150,7 +150,19 @@ def apply_incoming(
     unit_of_flat = [u.id for u in current.memory.units for _ in u.segments]
     ids = segment_ids(current.memory)
     index = {seg_id: k for k, seg_id in enumerate(ids) if seg_id is not None}
-    known = [u for u in incoming.units if u.id in index]
+    # units of a memory another tool wrote (no ids): matched by their source text, where it is unique
+    by_source: dict[str, int | None] = {}
+    for n, remembered in enumerate(flat):
+        if remembered.src:
+            key = " ".join(plain(remembered.src).split())
+            by_source[key] = None if key in by_source else n
+
+    def lookup(unit: IncomingUnit) -> int | None:
+        if unit.id:
+            return index.get(unit.id)
+        return by_source.get(" ".join(unit.source.split()))
+
+    known = [u for u in incoming.units if lookup(u) is not None]
     if incoming.units and not known:
         raise ExchangeError(
             problem(
@@ -165,27 +177,33 @@ def apply_incoming(
     edits: dict[int, str] = {}
     finals: set[int] = set()
     confirms: set[int] = set()
-    target_file = str(target_path)
+
+    docx = incoming.format == "review DOCX"
 
     def finding(check: str, severity: str, unit: IncomingUnit, message: str, src: str = "") -> None:
+        name = unit.id or _excerpt(unit.source, 40)
+        row = f" (table row {unit.line})" if docx and unit.line else ""
         result.findings.append(
             Finding(
                 check=check,
                 severity=severity,  # type: ignore[arg-type]
-                message=f"{incoming.path}"
-                + (f":{unit.line}" if unit.line else "")
-                + f": unit {unit.id}: {message}",
-                file=target_file,
+                message=f"unit {name}{row}: {message}",
+                file=str(incoming.path),
+                line=0 if docx else unit.line,
                 segment=src,
             )
         )
 
     for unit in incoming.units:
-        k = index.get(unit.id)
+        k = lookup(unit)
         seg = flat[k] if k is not None else None
+        if seg is None and not unit.id:
+            result.unchanged += 1  # another release's sentence in a shared memory
+            continue
         if seg is None or (unit.src_sha and unit.src_sha != sha(seg.src)):
             text = text_of(unit.events or (), markup=True) if unit.events else ""
-            if not text or (unit.tgt_sha and sha(text) == unit.tgt_sha):
+            as_plain = text_of(unit.events or (), markup=False) if unit.events else ""
+            if not text or (unit.tgt_sha and unit.tgt_sha in (sha(text), sha(as_plain))):
                 result.unchanged += 1  # nothing of the translator's would be lost
                 continue
             result.refused += 1
@@ -193,9 +211,9 @@ def apply_incoming(
                 "import-stale",
                 "error",
                 unit,
-                f"its source {_excerpt(unit.source)} changed in the release since the export (or was "
-                f"removed), so its translation {_excerpt(plain(text))} was not imported — export again and "
-                "translate the new source",
+                f"its source {_excerpt(unit.source)} changed in {source_path.name} since the export (or "
+                f"was removed), so its translation {_excerpt(plain(text))} was not imported — export "
+                "again and translate the new source",
                 unit.source,
             )
             continue
@@ -250,6 +268,18 @@ def apply_incoming(
                 f"its translation was edited in {target_path.name} since the export (now "
                 f"{_excerpt(plain(seg.tgt))}); presspack kept that and did not import "
                 f"{_excerpt(plain(text))} — merge the two by hand",
+                seg.src,
+            )
+            continue
+        if not unit.tgt_sha and seg.origin == "human" and not same:
+            result.refused += 1  # no hash of what was exported: a person's text is never replaced blind
+            finding(
+                "import-conflict",
+                "error",
+                unit,
+                f"{target_path.name} has a person's translation here ({_excerpt(plain(seg.tgt))}) and this "
+                f"file does not say what it was exported from, so {_excerpt(plain(text))} was not "
+                "imported — edit the translation by hand, or export and import with presspack",
                 seg.src,
             )
             continue

@@ -188,7 +188,7 @@ def resolve(events: Sequence[Event], known: Sequence[Tag]) -> list[Event]:
     return out
 
 
-_WS = re.compile(r"\s+")
+_WRAP = re.compile(r"[ \t]*[\r\n]+[ \t]*")  # a line end a tool or translator typed: a space
 
 
 def text_of(events: Iterable[Event], *, markup: bool = True) -> str:
@@ -196,8 +196,9 @@ def text_of(events: Iterable[Event], *, markup: bool = True) -> str:
 
     Tolerant of what tools do to tags: a closing tag that does not match the
     innermost open one closes its own tag wherever it is, unclosed tags end
-    with the text, whitespace runs (a tool's line wrapping) are one space, and
-    the text is NFC. ``markup=False`` gives plain text (tags add nothing).
+    with the text, a line end typed in the text is a space (as in Markdown),
+    the ends of each paragraph are stripped and the text is NFC. ``markup=False``
+    gives plain text (tags add nothing).
     """
     pieces: list[list[Span]] = [[]]
     stack: list[Tag] = []
@@ -218,7 +219,7 @@ def text_of(events: Iterable[Event], *, markup: bool = True) -> str:
             elif kind == "code" and e.tag.data:
                 pieces[-1].append(_span(e.tag.data, stack, code=True))
         elif e:
-            pieces[-1].append(_span(_WS.sub(" ", e), stack))
+            pieces[-1].append(_span(_WRAP.sub(" ", e), stack))
     if not markup:
         return " ".join(
             " ".join("".join(" " if s.line_break else s.text for s in piece).split()) for piece in pieces
@@ -239,7 +240,7 @@ def _span(text: str, stack: Sequence[Tag], *, code: bool = False) -> Span:
 
 
 def _trimmed(spans: list[Span]) -> list[Span]:
-    """No whitespace at the start or end of a piece, none around a hard line break."""
+    """No whitespace at the start or end of a piece (segments are stripped; tools pad)."""
     out = list(spans)
     while out and not out[0].line_break and not out[0].code and not out[0].text.strip():
         out.pop(0)
@@ -249,13 +250,7 @@ def _trimmed(spans: list[Span]) -> list[Span]:
         out[0] = _with_text(out[0], out[0].text.lstrip())
     if out and not out[-1].line_break and not out[-1].code:
         out[-1] = _with_text(out[-1], out[-1].text.rstrip())
-    for i, s in enumerate(out):
-        if s.line_break:
-            if i > 0 and not out[i - 1].line_break and not out[i - 1].code:
-                out[i - 1] = _with_text(out[i - 1], out[i - 1].text.rstrip())
-            if i + 1 < len(out) and not out[i + 1].line_break and not out[i + 1].code:
-                out[i + 1] = _with_text(out[i + 1], out[i + 1].text.lstrip())
-    return [s for s in out if s.line_break or s.code or s.text]
+    return out
 
 
 def _with_text(span: Span, text: str) -> Span:

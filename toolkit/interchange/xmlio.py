@@ -91,7 +91,11 @@ def parse_exchange_xml(data: bytes, path: Path, what: str) -> Any:
             problem(path, None, f"not readable XML ({exc})", "export the file from your CAT tool again")
         ) from None
     docinfo = root.getroottree().docinfo
-    if docinfo.internalDTD is not None or (docinfo.doctype and local(root) != "tmx"):
+    dtd = docinfo.internalDTD
+    declares = dtd is not None and (
+        any(True for _ in dtd.iterentities()) or any(True for _ in dtd.iterelements())
+    )
+    if declares or (docinfo.doctype and local(root) != "tmx"):
         raise _doctype(path, what)  # (UTF-16 files slip past the byte check)
     depth = elements = 0
     max_depth, max_elements = XML_DEPTH.value, XML_ELEMENTS.value

@@ -1,0 +1,373 @@
+"""Agencies and CAT tools, through the CLI: export, edit in another tool, import, rebuild.
+
+The forum sample is translated with the copy model (its "English" is the
+Korean with the approved terms injected), exported, edited the way an
+agency would — in Translate Toolkit (XLIFF, TMX) or python-docx (the review
+DOCX) — and imported back. Human work must end up in ``release.en.md`` and
+its memory as a person's, stay there through later builds, and nothing may
+change when nothing was edited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import main
+
+FORUM = "2026-11-05-k-defense-forum"
+BOOTHS_KO = "참석자들은 부스를 돌며 기업 관계자들과 제품 사양, 협력 가능성 등을 두고 의견을 나눴다."
+BOOTHS_EN = "Attendees toured the booths and talked with company representatives about specifications."
+TITLE_EN = "Changwon Special City Hosts the K-Defense Future Innovation Forum"
+
+xliff = pytest.importorskip("translate.storage.xliff")
+XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
+
+
+def run(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, args)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("release.*"))}
+
+
+def segments(folder: Path) -> list[dict[str, str]]:
+    data = json.loads((folder / "release.en.tm.json").read_text("utf-8"))
+    return [s for u in data["units"] for s in u["segments"]]
+
+
+def segment(folder: Path, src_start: str) -> dict[str, str]:
+    found = [s for s in segments(folder) if s["src"].startswith(src_start)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.fixture
+def machine(project: Path, copy_models: Path) -> Path:
+    """The forum sample with its English made by presspack (copy model)."""
+    folder = project / "releases" / FORUM
+    (folder / "release.en.md").unlink()
+    (folder / "release.en.tm.json").unlink()
+    code, _, err = run(["translate", str(folder / "release.ko.md"), "--to", "en"])
+    assert code == 0, err
+    return folder
+
+
+def tt_edit(
+    path: Path, edits: dict[str, str], *, approve: tuple[str, ...] = (), out: Path | None = None
+) -> Path:
+    """Edit targets (by source start) the way an agency's tool would: Translate Toolkit."""
+    store = xliff.xlifffile.parsefile(str(path))
+    done = set()
+    for unit in store.units:
+        for start, target in edits.items():
+            if unit.source.startswith(start):
+                unit.rich_target = [target]
+                done.add(start)
+        if any(unit.source.startswith(a) for a in approve):
+            unit.xmlelement.find(f"{{{XLIFF12}}}target").set("state", "final")
+    assert done == set(edits)
+    out = out or path.with_name("edited-" + path.name)
+    out.write_bytes(bytes(store))
+    return out
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["xliff", "--to", "en"],
+        ["xliff", "--to", "en", "--xliff-version", "2.1"],
+        ["review", "--to", "en"],
+    ],
+    ids=["xliff-1.2", "xliff-2.1", "review-docx"],
+)
+def test_an_unchanged_export_imports_without_changing_a_byte(
+    machine: Path, tmp_path: Path, args: list[str]
+) -> None:
+    before = digest(machine)
+    out = tmp_path / "export.bin"
+    code, _, err = run(["export", args[0], str(machine), *args[1:], "-o", str(out)])
+    assert code == 0, err
+    assert re.search(r"wrote .*export\.bin: 31 segment\(s\) \(31 machine\)", err)
+    code, _, err = run(["import", str(out)])
+    assert code == 0, err
+    assert "imported 0 edit(s) into release.en.md; 31 unit(s) unchanged" in err
+    assert digest(machine) == before
+    # and the same export twice is the same bytes
+    again = tmp_path / "again.bin"
+    assert run(["export", args[0], str(machine), *args[1:], "-o", str(again)])[0] == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_xliff_edits_become_human_post_edits_kept_by_later_builds(machine: Path, tmp_path: Path) -> None:
+    out = tmp_path / "forum.xlf"
+    assert run(["export", "xliff", str(machine), "--to", "en", "-o", str(out)])[0] == 0
+    edited = tt_edit(
+        out, {BOOTHS_KO: BOOTHS_EN, "창원특례시, ‘K-방산": TITLE_EN}, approve=("창원특례시, ‘K-방산",)
+    )
+    code, diff, err = run(["import", str(edited), "--dry-run"])
+    assert code == 0, err
+    assert f"+title: {TITLE_EN}" in diff and f"+{BOOTHS_EN}" in diff and diff.count("\n+") == 3
+    assert "would import 2 edit(s), 1 approval(s) into release.en.md" in err
+    assert "Attendees" not in (machine / "release.en.md").read_text("utf-8")  # dry run: nothing written
+    code, _, err = run(["import", str(edited)])
+    assert code == 0, err
+    assert "imported 2 edit(s), 1 approval(s) into release.en.md; 29 unit(s) unchanged" in err
+    text = (machine / "release.en.md").read_text("utf-8")
+    assert f"\n{BOOTHS_EN}\n" in text and f"title: {TITLE_EN}\n" in text
+    booths = segment(machine, BOOTHS_KO)
+    assert (booths["tgt"], booths["origin"], booths.get("state", "translated")) == (
+        BOOTHS_EN,
+        "human",
+        "translated",
+    )
+    title = segment(machine, "창원특례시, ‘K-방산")
+    assert (title["tgt"], title["origin"], title["state"]) == (TITLE_EN, "human", "final")
+    after_import = digest(machine)
+    # later builds keep them, change nothing, and CI's --check is clean
+    out_dir = tmp_path / "out"
+    code, _, err = run(["build", str(machine.parent), "--out", str(out_dir)])
+    assert code == 0, err
+    assert digest(machine) == after_import
+    code, _, err = run(["build", str(machine.parent), "--out", str(out_dir), "--check"])
+    assert code == 0, err
+    # a second export shows them as a person's, the approved one final
+    again = tmp_path / "again.xlf"
+    assert run(["export", "xliff", str(machine), "-o", str(again)])[0] == 0
+    units = {u.source: u for u in xliff.xlifffile.parsefile(str(again)).units}
+    booths_unit = units[BOOTHS_KO].xmlelement
+    target = booths_unit.find(f"{{{XLIFF12}}}target")
+    assert (target.get("state"), target.get("state-qualifier")) == ("translated", None)
+    assert booths_unit.get("{urn:presspack:interchange:1}origin") == "human"
+    title_unit = next(u for s, u in units.items() if s.startswith("창원특례시, ‘K-방산")).xmlelement
+    assert title_unit.get("approved") == "yes"
+
+
+def test_xliff_21_edited_in_translate_toolkit_imports(machine: Path, tmp_path: Path) -> None:
+    xliff2 = pytest.importorskip("translate.storage.xliff2")
+    out = tmp_path / "forum.xlf"
+    assert run(["export", "xliff", str(machine), "--xliff-version", "2.1", "-o", str(out)])[0] == 0
+    store = xliff2.Xliff2File.parsefile(str(out))
+    (unit,) = [u for u in store.units if u.source == BOOTHS_KO]
+    unit.target = BOOTHS_EN
+    out.write_bytes(bytes(store))
+    code, _, err = run(["import", str(out)])
+    assert code == 0, err
+    assert segment(machine, BOOTHS_KO)["tgt"] == BOOTHS_EN
+
+
+def test_review_docx_edited_in_word_imports(machine: Path, tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    out = tmp_path / "review.docx"
+    assert run(["export", "review", str(machine), "--to", "en", "-o", str(out)])[0] == 0
+    document = docx.Document(str(out))
+    assert document.sections[0].page_width > document.sections[0].page_height  # landscape
+    (table,) = document.tables
+    header = [c.text for c in table.rows[0].cells]
+    assert header == ["Segment ID", "Status", "Source (ko)", "Target (en)", "Comments"]
+    assert table.rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None  # repeated on every page
+    rows = {r.cells[2].text: r for r in table.rows[1:]}
+    assert len(rows) == 31
+    title = next(r for s, r in rows.items() if s.startswith("창원특례시, ‘K-방산"))
+    # approved terms are highlighted in source and target
+    marked = [r.text for r in title.cells[2].paragraphs[0].runs if r.font.highlight_color is not None]
+    assert marked == ["창원특례시", "K-방산 미래혁신 포럼"]
+    marked = [r.text for r in title.cells[3].paragraphs[0].runs if r.font.highlight_color is not None]
+    assert marked == ["Changwon Special City", "K-Defense Future Innovation Forum"]
+    # the reviewer: rewrites one target, approves the title, and edits a third with Track Changes on
+    booths = rows[BOOTHS_KO].cells[3].paragraphs[0]
+    for run_ in booths.runs[1:]:
+        run_._r.getparent().remove(run_._r)
+    booths.runs[0].text = BOOTHS_EN
+    title.cells[1].paragraphs[0].runs[0].text = "Final"
+    tracked = next(r for s, r in rows.items() if s.startswith("포럼은 두 차례")).cells[3].paragraphs[0]
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    for run_ in tracked.runs:
+        run_._r.getparent().remove(run_._r)
+    tracked._p.append(
+        parse_xml(f'<w:del {w} w:id="1" w:author="R"><w:r><w:delText>old</w:delText></w:r></w:del>')
+    )
+    tracked._p.append(
+        parse_xml(
+            f'<w:ins {w} w:id="2" w:author="R"><w:r><w:t>The forum had two sessions.</w:t></w:r></w:ins>'
+        )
+    )
+    document.save(str(out))
+    code, _, err = run(["import", str(out)])
+    assert code == 0, err
+    assert "imported 2 edit(s), 1 approval(s) into release.en.md" in err
+    assert segment(machine, BOOTHS_KO)["tgt"] == BOOTHS_EN
+    assert segment(machine, "포럼은 두 차례")["tgt"] == "The forum had two sessions."
+    title_seg = segment(machine, "창원특례시, ‘K-방산")
+    assert (title_seg["origin"], title_seg["state"]) == (
+        "machine",
+        "final",
+    )  # approved as the engine wrote it
+    assert "The forum had two sessions." in (machine / "release.en.md").read_text("utf-8")
+
+
+def test_tmx_holds_the_post_edits_for_translate_toolkit(machine: Path, tmp_path: Path) -> None:
+    tmx = pytest.importorskip("translate.storage.tmx")
+    out = tmp_path / "forum.xlf"
+    assert run(["export", "xliff", str(machine), "-o", str(out)])[0] == 0
+    assert run(["import", str(tt_edit(out, {BOOTHS_KO: BOOTHS_EN}))])[0] == 0
+    memory = tmp_path / "releases.tmx"
+    code, _, err = run(["export", "tmx", str(machine.parent), "-o", str(memory)])
+    assert code == 0, err
+    store = tmx.tmxfile.parsefile(str(memory))
+    forum = [u for u in store.units if u.getid().startswith(FORUM + "/")]
+    assert len(forum) == 31
+    (booths,) = [u for u in forum if u.source == BOOTHS_KO]
+    assert booths.target == BOOTHS_EN
+    origins = {
+        tu.get("tuid"): tu.findtext("tuv[2]/prop[@type='x-presspack-origin']")
+        for tu in booths.xmlelement.getparent().iterfind("tu")
+        if tu.get("tuid", "").startswith(FORUM)
+    }
+    assert origins[booths.getid()] == "human"
+    assert (
+        sorted(set(origins.values())) == ["human", "machine"] and list(origins.values()).count("human") == 1
+    )
+    # importing the memory back changes nothing
+    before = digest(machine)
+    code, _, err = run(["import", str(memory)])
+    assert code == 0, err
+    assert digest(machine) == before
+
+
+# --------------------------------------------------------------------------- refused units
+
+
+def test_a_unit_whose_source_changed_is_refused_and_the_rest_applied(machine: Path, tmp_path: Path) -> None:
+    out = tmp_path / "forum.xlf"
+    assert run(["export", "xliff", str(machine), "-o", str(out)])[0] == 0
+    source = machine / "release.ko.md"
+    source.write_text(
+        source.read_text("utf-8").replace(BOOTHS_KO, "참석자들은 부스를 돌며 의견을 나눴다."), "utf-8"
+    )
+    assert run(["translate", str(source), "--to", "en"])[0] == 0  # the build re-translates it
+    other = "포럼은 두 차례의 주제 세션과 부대 전시로 진행됐다."
+    edited = tt_edit(out, {BOOTHS_KO: BOOTHS_EN, other: "The forum had two sessions and an exhibition."})
+    code, _, err = run(["import", str(edited)])
+    assert code == 1
+    booths_id = next(
+        u.getid().split("\x04")[1] for u in xliff.xlifffile.parsefile(str(out)).units if u.source == BOOTHS_KO
+    )
+    line = next(n for n, text in enumerate(edited.read_text("utf-8").split("\n"), 1) if booths_id in text)
+    assert (
+        f"error: {edited}:{line}: [import-stale] unit {booths_id}: its source “{BOOTHS_KO}” changed in "
+        "release.ko.md since the export (or was removed), so its translation "
+        f"“{BOOTHS_EN}” was not imported — export again and translate the new source\n"
+    ) in err
+    assert "Error: 1 unit(s) refused — see the import-* finding(s) above; the rest was imported" in err
+    assert segment(machine, other)["tgt"] == "The forum had two sessions and an exhibition."
+    assert BOOTHS_EN not in (machine / "release.en.md").read_text("utf-8")
+
+
+def test_a_unit_edited_in_the_file_since_the_export_is_not_overwritten(machine: Path, tmp_path: Path) -> None:
+    out = tmp_path / "forum.xlf"
+    assert run(["export", "xliff", str(machine), "-o", str(out)])[0] == 0
+    en = machine / "release.en.md"
+    en.write_text(en.read_text("utf-8").replace(BOOTHS_KO, "Attendees visited the booths."), "utf-8")
+    code, _, err = run(["import", str(tt_edit(out, {BOOTHS_KO: BOOTHS_EN}))])
+    assert code == 1
+    assert (
+        "[import-conflict]" in err
+        and "its translation was edited in release.en.md since the export "
+        "(now “Attendees visited the booths.”); presspack kept that"
+        in err
+    )
+    assert "Attendees visited the booths." in en.read_text("utf-8") and BOOTHS_EN not in en.read_text("utf-8")
+
+
+def test_a_dropped_tag_is_a_finding_not_a_crash(project: Path, copy_models: Path, tmp_path: Path) -> None:
+    folder = project / "releases" / "rich"
+    folder.mkdir()
+    (folder / "release.ko.md").write_text(
+        "---\ntitle: 창원특례시 포럼\ndate: 2026-11-05\nlang: ko\n---\n\n"
+        "자세한 내용은 [누리집](https://www.changwon.go.kr)에서 **꼭** 볼 수 있다.\n",
+        "utf-8",
+    )
+    assert run(["translate", str(folder / "release.ko.md"), "--to", "en"])[0] == 0
+    out = tmp_path / "rich.xlf"
+    assert run(["export", "xliff", str(folder), "-o", str(out)])[0] == 0
+    code, _, err = run(["import", str(tt_edit(out, {"자세한 내용은": "See the city website."}))])
+    assert code == 0, err
+    assert "warning: " in err and "[import-tags]" in err
+    assert "the new translation lost the link to https://www.changwon.go.kr of the text it replaces" in err
+    assert "the new translation lost bold of the text it replaces" in err
+    assert "\nSee the city website.\n" in (folder / "release.en.md").read_text("utf-8")
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+def test_bad_files_get_clear_errors(machine: Path, tmp_path: Path, project: Path) -> None:
+    out = tmp_path / "forum.xlf"
+    assert run(["export", "xliff", str(machine), "-o", str(out)])[0] == 0
+    before = digest(machine)
+    text = out.read_text("utf-8")
+    first_id = re.search(r'<trans-unit id="([0-9a-f]+)"', text).group(1)  # type: ignore[union-attr]
+    dup = tmp_path / "dup.xlf"
+    dup.write_text(
+        text.replace('<trans-unit id="', f'<trans-unit id="{first_id}" x="', 2).replace(
+            f'id="{first_id}" x="{first_id}"', f'id="{first_id}"'
+        ),
+        "utf-8",
+    )
+    code, _, err = run(["import", str(dup)])
+    assert (
+        code == 1
+        and f"Error: {dup}: unit id '{first_id}' appears more than once — every unit must keep the id" in err
+    )
+    other = project / "releases" / "2026-11-06-k-defense-forum-results"
+    code, _, err = run(["import", str(out), str(other)])
+    assert (
+        code == 1
+        and f"Error: {out}: it was exported from release '{FORUM}', not '2026-11-06-k-defense-forum-results'"
+        in err
+    )
+    notes = tmp_path / "notes.txt"
+    notes.write_text("please see attached", "utf-8")
+    code, _, err = run(["import", str(notes)])
+    assert (
+        code == 1
+        and f"Error: {notes}: not an exchange file (not XML and not a Word file) — give an XLIFF" in err
+    )
+    code, _, err = run(["import", str(tmp_path / "missing.xlf")])
+    assert code == 1 and "missing.xlf: no such file — check the path" in err
+    moved = tmp_path / "moved.xlf"
+    moved.write_text(
+        text.replace(f'original="releases/{FORUM}/release.ko.md"', 'original="elsewhere/release.ko.md"'),
+        "utf-8",
+    )
+    code, _, err = run(["import", str(moved)])
+    assert code == 1 and "it was exported from elsewhere/release.ko.md, which is not here" in err
+    assert "Traceback" not in err
+    assert digest(machine) == before
+
+
+def test_export_refuses_a_translation_behind_its_source(machine: Path, tmp_path: Path) -> None:
+    source = machine / "release.ko.md"
+    source.write_text(source.read_text("utf-8").replace(BOOTHS_KO, "참석자들은 부스를 돌았다."), "utf-8")
+    code, _, err = run(["export", "xliff", str(machine), "-o", str(tmp_path / "x.xlf")])
+    assert code == 1
+    assert (
+        f"Error: {machine / 'release.en.md'}: is not up to date with release.ko.md, "
+        "so presspack cannot export it safely — run 'presspack build" in err
+    )
+    assert not (tmp_path / "x.xlf").exists()
