@@ -346,3 +346,16 @@ def test_plain_meta_fields_stay_plain() -> None:
     assert not seg.markup
     assert text_of(events_of(seg.target, markup=False), markup=False) == seg.target
     assert parse_inline(seg.target) != (Span(seg.target),)  # as Markdown it would have lost the stars
+
+
+def test_the_package_never_imports_translate_toolkit() -> None:
+    """Translate Toolkit is GPL: a test tool only, never a runtime dependency of an MIT package."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "toolkit"
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            assert not any(n == "translate" or n.startswith("translate.") for n in names), path
