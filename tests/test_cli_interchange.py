@@ -357,6 +357,18 @@ def test_bad_files_get_clear_errors(machine: Path, tmp_path: Path, project: Path
     )
     code, _, err = run(["import", str(moved)])
     assert code == 1 and "it was exported from elsewhere/release.ko.md, which is not here" in err
+    xxe = tmp_path / "xxe.xlf"
+    xxe.write_text(
+        text.replace(
+            "<xliff ", '<!DOCTYPE xliff [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<xliff ', 1
+        ).replace("</target>", "&x;</target>", 1),
+        "utf-8",
+    )
+    code, _, err = run(["import", str(xxe)])
+    assert code == 1 and err == (
+        f"Error: {xxe}: the exchange file declares a DOCTYPE or entities, which presspack never reads (XXE) "
+        "— export the file from your CAT tool again without a DOCTYPE\n"
+    )
     assert "Traceback" not in err
     assert digest(machine) == before
 
@@ -371,3 +383,76 @@ def test_export_refuses_a_translation_behind_its_source(machine: Path, tmp_path:
         "so presspack cannot export it safely — run 'presspack build" in err
     )
     assert not (tmp_path / "x.xlf").exists()
+
+
+def test_a_flagged_unit_confirmed_in_the_cat_tool_resolves_its_review(machine: Path, tmp_path: Path) -> None:
+    en, ko = machine / "release.en.md", machine / "release.ko.md"
+    en.write_text(en.read_text("utf-8").replace(BOOTHS_KO, BOOTHS_EN), "utf-8")
+    assert run(["translate", str(ko), "--to", "en"])[0] == 0  # the edit is recorded as a person's
+    new_source = "참석자들은 부스를 돌며 기업 관계자들과 제품 사양을 두고 의견을 나눴다."
+    ko.write_text(ko.read_text("utf-8").replace(BOOTHS_KO, new_source), "utf-8")
+    code, _, err = run(["translate", str(ko), "--to", "en"])
+    assert code == 0 and "[tm-review]" in err
+    out = tmp_path / "forum.xlf"
+    assert run(["export", "xliff", str(machine), "-o", str(out)])[0] == 0
+    store = xliff.xlifffile.parsefile(str(out))
+    (unit,) = [u for u in store.units if u.source == new_source]
+    element = unit.xmlelement
+    target = element.find(f"{{{XLIFF12}}}target")
+    assert (target.get("state"), target.text) == ("needs-review-translation", BOOTHS_EN)
+    suggestion = element.find(f"{{{XLIFF12}}}alt-trans/{{{XLIFF12}}}target")
+    assert suggestion.text == new_source  # the copy model's "translation" of the new source
+    notes = [n.text for n in element.iterfind(f"{{{XLIFF12}}}note") if n.get("from") == "presspack-review"]
+    assert notes and notes[0].startswith(
+        f"The source changed under this translation (it was written for “{BOOTHS_KO}”)"
+    )
+    target.set("state", "translated")  # the translator checked it: still right
+    out.write_bytes(bytes(store))
+    code, _, err = run(["import", str(out)])
+    assert code == 0, err
+    assert "imported 0 edit(s), 1 confirmation(s) into release.en.md" in err
+    booths = segment(machine, new_source)
+    assert (booths["tgt"], booths["origin"], booths.get("state"), booths.get("was")) == (
+        BOOTHS_EN,
+        "human",
+        None,
+        None,
+    )
+    code, _, err = run(["translate", str(ko), "--to", "en"])
+    assert code == 0 and "[tm-review]" not in err
+
+
+FOREIGN_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE tmx SYSTEM "tmx14.dtd">
+<tmx version="1.4"><header creationtool="OmegaT" creationtoolversion="6" segtype="sentence" o-tmf="OmegaT"
+adminlang="EN-US" srclang="KO-KR" datatype="plaintext"/><body>
+<tu><tuv xml:lang="KO-KR"><seg>{booths_ko}</seg></tuv><tuv xml:lang="EN-US"><seg>{booths_en}</seg></tuv></tu>
+<tu><tuv xml:lang="KO-KR"><seg>{human_ko}</seg></tuv>
+<tuv xml:lang="EN-US"><seg>Not the person's text.</seg></tuv></tu>
+<tu><tuv xml:lang="KO-KR"><seg>다른 보도자료의 문장이다.</seg></tuv>
+<tuv xml:lang="EN-US"><seg>Another one.</seg></tuv></tu>
+</body></tmx>"""
+
+
+def test_a_memory_from_another_tool_fills_machine_text_only(machine: Path, tmp_path: Path) -> None:
+    en, ko = machine / "release.en.md", machine / "release.ko.md"
+    human_ko = "포럼은 두 차례의 주제 세션과 부대 전시로 진행됐다."
+    en.write_text(en.read_text("utf-8").replace(human_ko, "Two sessions and an exhibition."), "utf-8")
+    assert run(["translate", str(ko), "--to", "en"])[0] == 0
+    memory = tmp_path / "omegat.tmx"
+    memory.write_text(
+        FOREIGN_TMX.format(booths_ko=BOOTHS_KO, booths_en=BOOTHS_EN, human_ko=human_ko), "utf-8"
+    )
+    code, _, err = run(["import", str(memory)])
+    assert code == 1
+    assert f"Error: {memory}: this TMX 1.4b file does not say which release it belongs to — name it" in err
+    code, _, err = run(["import", str(memory), str(machine)])
+    assert code == 1
+    assert (
+        "[import-conflict]" in err
+        and "release.en.md has a person's translation here (“Two sessions and an exhibition.”)" in err
+    )
+    assert "imported 1 edit(s) into release.en.md; 1 unit(s) unchanged" in err
+    text = en.read_text("utf-8")
+    assert BOOTHS_EN in text and "Two sessions and an exhibition." in text and "Not the person's" not in text
+    assert segment(machine, BOOTHS_KO)["origin"] == "human"

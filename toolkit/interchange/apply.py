@@ -121,10 +121,10 @@ def apply_incoming(
 ) -> None:
     """Apply one translation's units of ``incoming`` (see the module docstring)."""
     where = release_path(incoming, given)
-    source_path, target_path, tgt = resolve_release(where, incoming.target_lang or None)
+    source_path, target_path, tgt = resolve_release(where, _primary(incoming.target_lang) or None)
     _check_release(incoming, source_path, target_path, tgt, given)
     current = current_state(source_path, target_path, tgt, glossary=glossary, action="import into")
-    if incoming.source_lang and incoming.source_lang != current.source.lang:
+    if incoming.source_lang and _primary(incoming.source_lang) != current.source.lang:
         raise ExchangeError(
             problem(
                 incoming.path,
@@ -360,6 +360,11 @@ def apply_incoming(
     result.written.extend(apply_sync(plan, again="run 'presspack import' again"))
 
 
+def _primary(lang: str) -> str:
+    """``en-US`` / ``ko_KR`` → ``en`` / ``ko``: CAT tools write regional codes."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
 def _check_release(
     incoming: Incoming, source_path: Path, target_path: Path, tgt: Lang, given: Path | None
 ) -> None:
@@ -373,7 +378,7 @@ def _check_release(
                 "import it into the release it was exported from",
             )
         )
-    if incoming.target_lang and incoming.target_lang != tgt:
+    if incoming.target_lang and _primary(incoming.target_lang) != tgt:
         raise ExchangeError(
             problem(
                 incoming.path,

@@ -433,8 +433,6 @@ def _read12(root: Any, path: Path, ns: str) -> list[Incoming]:
     for file in files:
         units: list[IncomingUnit] = []
         for tu in file.iter(q("trans-unit")):
-            if tu.get("translate") == "no":
-                continue
             source = tu.find(q("source"))
             target = tu.find(q("target"))
             events: tuple[Event, ...] | None = None
