@@ -174,6 +174,12 @@ def test_review_docx_edited_in_word_imports(machine: Path, tmp_path: Path) -> No
 
     out = tmp_path / "review.docx"
     assert run(["export", "review", str(machine), "--to", "en", "-o", str(out)])[0] == 0
+    import zipfile
+
+    with zipfile.ZipFile(out) as zf:  # Noto Sans and Noto Sans KR inside, Regular and Bold
+        assert sorted(n for n in zf.namelist() if n.startswith("word/fonts/")) == [
+            f"word/fonts/font{n}.odttf" for n in range(1, 5)
+        ]
     document = docx.Document(str(out))
     assert document.sections[0].page_width > document.sections[0].page_height  # landscape
     (table,) = document.tables

@@ -158,7 +158,7 @@ WRITERS = {
     "xliff12": (lambda ex: write_xliff(ex, "1.2"), "x.xlf"),
     "xliff21": (lambda ex: write_xliff(ex, "2.1"), "x.xlf"),
     "tmx": (lambda ex: write_tmx([ex]), "x.tmx"),
-    "docx": (write_review_docx, "x.docx"),
+    "docx": (lambda ex: write_review_docx(ex, embed_fonts=False), "x.docx"),
 }
 
 

@@ -46,7 +46,7 @@ from toolkit.interchange.xmlio import ExchangeError, local, parse_exchange_xml
 __all__ = ["COLUMNS", "read_review_docx", "write_review_docx"]
 
 COLUMNS = ("Segment ID", "Status", "Source", "Target", "Comments")
-WIDTHS_MM = (24.0, 24.0, 88.0, 88.0, 47.0)  # 271 mm: A4 landscape less 13 mm margins
+WIDTHS_MM = (27.0, 22.0, 87.0, 87.0, 48.0)  # 271 mm: A4 landscape less 13 mm margins
 HEADER_FILL = "DFE6F7"
 LINK_COLOR = "0563C1"
 FORMAT = "presspack-review-1"
@@ -59,8 +59,10 @@ _FIX = "export a review DOCX with 'presspack export review' and edit that file"
 # --------------------------------------------------------------------------- writing
 
 
-def write_review_docx(ex: Exchange) -> bytes:
-    """The review document of one translation (deterministic bytes)."""
+def write_review_docx(ex: Exchange, *, embed_fonts: bool = True) -> bytes:
+    """The review document of one translation (deterministic bytes).
+
+    ``embed_fonts=False`` leaves the fonts out (names only): smaller, for tests of content."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.opc.constants import CONTENT_TYPE as CT
@@ -79,7 +81,7 @@ def write_review_docx(ex: Exchange) -> bytes:
         setattr(section, side, Mm(13))
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10)
-    _east_asian(normal.element.get_or_add_rPr(), "Malgun Gothic")
+    _fonts(normal.element.get_or_add_rPr())
 
     heading = doc.add_paragraph()
     run = heading.add_run(f"Bilingual review: {ex.name} ({ex.source_lang} → {ex.target_lang})")
@@ -111,7 +113,7 @@ def write_review_docx(ex: Exchange) -> bytes:
         cells[0].paragraphs[0].add_run(seg.id)
         cells[1].paragraphs[0].add_run(STATE_LABELS[seg.state])
         _rich(doc, cells[2], seg.source, [s for s, _ in seg.terms], markup=seg.markup)
-        _rich(doc, cells[3], seg.target, [t for _, t in seg.terms], markup=seg.markup)
+        _rich(doc, cells[3], seg.target, [f for _, t in seg.terms for f in _forms(t)], markup=seg.markup)
         _comments(cells[4], seg, ex)
     props = doc.core_properties
     moment = dt.datetime.combine(ex.date or dt.date(2000, 1, 1), dt.time(), tzinfo=dt.UTC)
@@ -125,7 +127,12 @@ def write_review_docx(ex: Exchange) -> bytes:
     doc.part.package.relate_to(custom, RT.CUSTOM_PROPERTIES)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    data = buffer.getvalue()
+    if embed_fonts:  # subset, as in the packs: Korean shows on a machine without Korean fonts
+        from toolkit.render.docx_fonts import embed_fonts as embed
+
+        data = embed(data, ("noto-sans", "noto-sans-kr"), "".join(doc.element.body.itertext()))
+    return normalize_zip(data)
 
 
 def _el(tag: str, **attrs: str) -> Any:
@@ -138,14 +145,24 @@ def _el(tag: str, **attrs: str) -> Any:
     return el
 
 
-def _east_asian(rpr: Any, font: str) -> None:
+def _fonts(rpr: Any) -> None:
+    """Noto Sans for Latin text, Noto Sans KR for Korean (both embedded), theme fonts off."""
     from docx.oxml.ns import qn
 
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = _el("w:rFonts")
         rpr.insert(0, fonts)
-    fonts.set(qn("w:eastAsia"), font)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme"):
+            del fonts.attrib[attr]
+    for attr, family in (
+        ("ascii", "Noto Sans"),
+        ("hAnsi", "Noto Sans"),
+        ("eastAsia", "Noto Sans KR"),
+        ("cs", "Noto Sans"),
+    ):
+        fonts.set(qn(f"w:{attr}"), family)
 
 
 def _tr_flag(row: Any, flag: str) -> None:
@@ -156,11 +173,23 @@ def _shade(cell: Any, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(_el("w:shd", val="clear", color="auto", fill=fill))
 
 
+_ABBREVIATED = re.compile(r"^(?P<full>.+) \((?P<abbr>[^()]+)\)$")
+
+
+def _forms(term: str) -> list[str]:
+    """An approved target and the forms it takes in running text: "Defense Acquisition Program
+    Administration (DAPA)" at the first mention, "DAPA" after it."""
+    m = _ABBREVIATED.match(term)
+    return [term, m.group("full"), m.group("abbr")] if m else [term]
+
+
 def _marks(text: str, terms: Sequence[str]) -> list[bool]:
     """Which characters of ``text`` belong to an approved term."""
     marked = [False] * len(text)
     for term in sorted({t for t in terms if t}, key=len, reverse=True):
-        for m in re.finditer(re.escape(term), text):
+        before = r"(?<![A-Za-z0-9])" if term[0].isascii() and term[0].isalnum() else ""
+        after = r"(?![A-Za-z0-9])" if term[-1].isascii() and term[-1].isalnum() else ""
+        for m in re.finditer(before + re.escape(term) + after, text):
             for i in range(m.start(), m.end()):
                 marked[i] = True
     return marked
