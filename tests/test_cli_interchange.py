@@ -462,3 +462,24 @@ def test_a_memory_from_another_tool_fills_machine_text_only(machine: Path, tmp_p
     text = en.read_text("utf-8")
     assert BOOTHS_EN in text and "Two sessions and an exhibition." in text and "Not the person's" not in text
     assert segment(machine, BOOTHS_KO)["origin"] == "human"
+
+
+def test_every_sentence_of_a_paragraph_rewritten_keeps_its_own_segment(machine: Path, tmp_path: Path) -> None:
+    """Content alignment alone would join two fully rewritten neighbours into one segment;
+    the import knows which text belongs to which source and keeps them apart."""
+    out = tmp_path / "forum.xlf"
+    assert run(["export", "xliff", str(machine), "-o", str(out)])[0] == 0
+    first, second = "창원특례시는 5일 창원컨벤션센터에서", "이번 포럼은 업계와 전문가가"
+    new_first = "Changwon Special City held the forum at the Changwon Convention Center on Nov. 5."
+    new_second = "Industry and experts looked for a way forward together."
+    code, _, err = run(["import", str(tt_edit(out, {first: new_first, second: new_second}))])
+    assert code == 0, err
+    assert f"\n{new_first} {new_second}\n" in (machine / "release.en.md").read_text("utf-8")
+    assert (segment(machine, first)["tgt"], segment(machine, second)["tgt"]) == (new_first, new_second)
+    again = tmp_path / "again.xlf"
+    assert run(["export", "xliff", str(machine), "-o", str(again)])[0] == 0
+    ids = [re.findall(r'<trans-unit id="([^"]+)"', p.read_text("utf-8")) for p in (out, again)]
+    assert ids[0] == ids[1]
+    before = digest(machine)
+    assert run(["translate", str(machine / "release.ko.md"), "--to", "en"])[0] == 0
+    assert digest(machine) == before  # the file and its memory are in step: the sync writes nothing

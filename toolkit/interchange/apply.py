@@ -194,6 +194,19 @@ def apply_incoming(
             )
         )
 
+    units_by_id = {u.id: u for u in incoming.units}
+
+    def finding_for(seg_id: str, check: str, severity: str, src: str) -> None:
+        unit = units_by_id.get(seg_id) or IncomingUnit(id=seg_id, events=None)
+        finding(
+            check,
+            severity,
+            unit,
+            "its text was imported, but its state could not be recorded (the sync joined it with the "
+            "sentence next to it); set it again in the next export",
+            src,
+        )
+
     for unit in incoming.units:
         k = lookup(unit)
         seg = flat[k] if k is not None else None
@@ -329,18 +342,19 @@ def apply_incoming(
     memory_data = plan.memory_bytes if plan.memory_bytes is not None else plan.memory_file.data
     memory = read_memory(plan.memory_file.path, memory_data)
     assert memory is not None
+    memory = _split_merged(memory, current.memory, edits)
     by_id = {seg_id: k for k, seg_id in enumerate(segment_ids(memory)) if seg_id is not None}
     wanted = {ids[k]: k for k in set(edits) | finals | confirms}
     updated: dict[int, SegmentMemory] = {}
     new_flat = [s for u in memory.units for s in u.segments]
-    for seg_id, k in wanted.items():
+    for seg_id, k in sorted(wanted.items(), key=lambda item: item[1]):
         j = by_id.get(seg_id or "")
+        if k in edits:
+            result.edited += 1
         if j is None:
-            raise PresspackError(
-                problem(
-                    target_path, None, f"unit {seg_id} could not be applied", "this is a bug in presspack"
-                )
-            )
+            if k in finals or k in confirms:  # the text went in, but its segment is not one of its own
+                finding_for(seg_id or "", "import-state", "warning", flat[k].src)
+            continue
         s = new_flat[j]
         if k in finals:
             s = replace(s, state="final", was="")
@@ -348,8 +362,6 @@ def apply_incoming(
         elif k in confirms:
             result.confirmed += 1
             s = replace(s, state="translated", was="", origin="human")
-        if k in edits:
-            result.edited += 1
         updated[j] = s
     memory = _with_segments(memory, updated)
     memory_bytes = memory.to_json().encode("utf-8")
@@ -387,6 +399,48 @@ def _check_release(
                 "import it into the translation it was exported from",
             )
         )
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _split_merged(memory: Memory, before: Memory, edits: dict[int, str]) -> Memory:
+    """Segments the sync joined because a translator replaced every word of neighbouring
+    sentences, split back into the sentences they were: the import knows which text belongs
+    to which source (the sync, working by content, can only see one changed stretch)."""
+    runs: dict[tuple[str, str], list[tuple[int, SegmentMemory]]] = {}
+    k = 0
+    for unit in before.units:
+        members: list[tuple[int, SegmentMemory]] = []
+        for seg in unit.segments:
+            members.append((k, seg))
+            k += 1
+        for i in range(len(members)):
+            for j in range(i + 2, len(members) + 1):
+                run = members[i:j]
+                if not all(m.src and m.tgt for _, m in run):
+                    break
+                src = _norm(" ".join(m.src for _, m in run))
+                tgt = _norm(" ".join(edits.get(n, m.tgt) for n, m in run))
+                runs.setdefault((src, tgt), run)
+    if not runs:
+        return memory
+    units: list[UnitMemory] = []
+    for unit in memory.units:
+        segs: list[SegmentMemory] = []
+        for seg in unit.segments:
+            found = runs.get((_norm(seg.src), _norm(seg.tgt)))
+            if found is None or not any(n in edits for n, _ in found):
+                segs.append(seg)
+                continue
+            for n, m in found:
+                if n in edits:
+                    segs.append(SegmentMemory(m.src, edits[n], origin="human", terms=m.terms))
+                else:
+                    segs.append(m)
+        units.append(UnitMemory(unit.id, tuple(segs)))
+    return replace(memory, units=tuple(units))
 
 
 def _with_segments(memory: Memory, updated: dict[int, SegmentMemory]) -> Memory:
