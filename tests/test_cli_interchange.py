@@ -14,9 +14,12 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from toolkit.cli import main
 
@@ -43,6 +46,11 @@ def digest(folder: Path) -> dict[str, str]:
 def segments(folder: Path) -> list[dict[str, str]]:
     data = json.loads((folder / "release.en.tm.json").read_text("utf-8"))
     return [s for u in data["units"] for s in u["segments"]]
+
+
+def memory_units(folder: Path) -> list[dict[str, Any]]:
+    units: list[dict[str, Any]] = json.loads((folder / "release.en.tm.json").read_text("utf-8"))["units"]
+    return units
 
 
 def segment(folder: Path, src_start: str) -> dict[str, str]:
@@ -319,6 +327,38 @@ def test_a_dropped_tag_is_a_finding_not_a_crash(project: Path, copy_models: Path
     assert "\nSee the city website.\n" in (folder / "release.en.md").read_text("utf-8")
 
 
+def test_an_about_heading_that_would_no_longer_open_its_section_is_refused(
+    machine: Path, tmp_path: Path
+) -> None:
+    """The closing section is found by its heading ("About …"): a translation of it that
+    would turn the section into body text once written is refused; the rest goes in."""
+    out = tmp_path / "forum.xlf"
+    assert run(["export", "xliff", str(machine), "-o", str(out)])[0] == 0
+    edited = tt_edit(out, {"창원특례시 소개": "Changwon at a glance", BOOTHS_KO: BOOTHS_EN})
+    code, _, err = run(["import", str(edited)])
+    assert code == 1
+    assert (
+        "[import-structure] unit " in err
+        and ": presspack finds the closing section of release.en.md by a heading that starts with 'About' "
+        "(in Korean: ends in 소개 or 개요); “Changwon at a glance” is not one, so it was not imported — "
+        "keep the heading's opening word\n"
+        in err
+    )
+    assert "Error: 1 unit(s) refused" in err
+    assert segment(machine, BOOTHS_KO)["tgt"] == BOOTHS_EN
+    assert segment(machine, "창원특례시 소개")["origin"] == "machine"
+    settled = digest(machine)
+    assert run(["translate", str(machine / "release.ko.md"), "--to", "en"])[0] == 0
+    assert digest(machine) == settled
+    # an "About …" translation of it goes in
+    again = tmp_path / "again.xlf"
+    assert run(["export", "xliff", str(machine), "-o", str(again)])[0] == 0
+    code, _, err = run(["import", str(tt_edit(again, {"창원특례시 소개": "About Changwon Special City"}))])
+    assert code == 0, err
+    assert "\n## About Changwon Special City\n" in (machine / "release.en.md").read_text("utf-8")
+    assert segment(machine, "창원특례시 소개")["origin"] == "human"
+
+
 # --------------------------------------------------------------------------- bad files
 
 
@@ -483,3 +523,82 @@ def test_every_sentence_of_a_paragraph_rewritten_keeps_its_own_segment(machine: 
     before = digest(machine)
     assert run(["translate", str(machine / "release.ko.md"), "--to", "en"])[0] == 0
     assert digest(machine) == before  # the file and its memory are in step: the sync writes nothing
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example is a whole loop: no shrinking
+)
+@given(
+    picks=st.lists(
+        st.tuples(
+            st.integers(0, 30),
+            st.sampled_from(
+                ["A new sentence.", "Another sentence, longer.", "Short sentence.", "About the sentence."]
+            ),
+        ),
+        max_size=8,
+        unique_by=lambda p: p[0],
+    ),
+    final=st.sets(st.integers(0, 30), max_size=4),
+)
+def test_any_set_of_edits_lands_exactly_and_leaves_the_sync_in_step(
+    machine: Path, tmp_path: Path, picks: list[tuple[int, str]], final: set[int]
+) -> None:
+    """Whole loop: export, edit any units (any states), import; the file and memory hold exactly
+    those edits as a person's, everything else is as it was, and a later sync writes nothing.
+    (The closing section's heading must keep starting with "About": other texts for it are
+    refused, since the file would no longer read back with that section.)"""
+    from toolkit.commands.interchange import export_xliff, import_exchange
+
+    saved = {p.name: p.read_bytes() for p in machine.glob("release.*")}
+    try:
+        out = tmp_path / "loop.xlf"
+        export_xliff(machine, output=out)
+        before = {s["src"]: s for s in segments(machine)}
+        store = xliff.xlifffile.parsefile(str(out))
+        units = [u for u in store.units if u.istranslatable()]
+        edits = {units[i].source: text.replace("sentence", f"sentence {i}") for i, text in picks}
+        for i, _ in picks:
+            units[i].rich_target = [edits[units[i].source]]
+        for i in final:
+            units[i].xmlelement.find(f"{{{XLIFF12}}}target").set("state", "final")
+        out.write_bytes(bytes(store))
+        result = import_exchange(out)
+        first = {u["id"]: u["segments"][0]["src"] for u in memory_units(machine)}
+        about, dateline = first["about_title"], first["dateline"]
+        # and a body heading that starts with "About" would open that section early
+        headings = {
+            s["src"]
+            for u in memory_units(machine)
+            if u["id"].startswith("body:heading")
+            for s in u["segments"]
+        }
+        refused = {
+            src
+            for src, text in edits.items()
+            if (src == about) != text.startswith("About") and (src == about or src in headings)
+        }
+        assert [f.check for f in result.findings] == ["import-structure"] * len(refused), result.findings
+        assert (result.refused, result.edited) == (len(refused), len(picks) - len(refused))
+        for src in refused:
+            del edits[src]
+        after = {s["src"]: s for s in segments(machine)}
+        assert sorted(after) == sorted(before)  # the same segments, none joined or lost
+        finals = {units[i].source for i in final}
+        for src, seg in after.items():
+            if src in edits:
+                # an English dateline is printed in capitals; the memory holds the name ("Changwon")
+                text = edits[src].upper().title() if src == dateline else edits[src]
+                assert (seg["tgt"], seg["origin"]) == (text, "human")
+            else:
+                assert seg["tgt"] == before[src]["tgt"]
+            assert (seg.get("state") == "final") == (src in finals and src not in refused)
+        settled = digest(machine)
+        assert run(["translate", str(machine / "release.ko.md"), "--to", "en"])[0] == 0
+        assert digest(machine) == settled
+    finally:
+        for name, data in saved.items():
+            (machine / name).write_bytes(data)

@@ -39,6 +39,7 @@ from toolkit.interchange.segments import (
     Current,
     Incoming,
     IncomingUnit,
+    Place,
     _no_engine,
     current_state,
     is_markup,
@@ -177,6 +178,7 @@ def apply_incoming(
     edits: dict[int, str] = {}
     finals: set[int] = set()
     confirms: set[int] = set()
+    edited_by: dict[int, IncomingUnit] = {}
 
     docx = incoming.format == "review DOCX"
 
@@ -312,6 +314,7 @@ def apply_incoming(
         exported = _exported_state(seg)
         if not same:
             edits[k] = text
+            edited_by[k] = unit
             if markup:
                 for tag in dropped_tags(seg.tgt, text):
                     what = {"link": f"the link to {tag.data}", "code": f"the code `{tag.data}`"}.get(
@@ -336,9 +339,26 @@ def apply_incoming(
             result.unchanged += 1
     if not edits and not finals and not confirms:
         return
-    plan = _plan_edits(current, flat, edits, result, incoming)
-    if plan is None:
-        return
+    places = place_segments(units_of(current.target), current.memory)
+    plan = _plan_edits(current, flat, places, edits, incoming)
+    while (misread := _first_misread(plan)) is not None:
+        # the file would not read back as the translation planned (a heading that no longer
+        # opens its section, say): the edits that caused it are refused, the others go in
+        culprits = _culprits(places, edits, misread.index)
+        for k in culprits:
+            unit = edited_by[k]
+            result.refused += 1
+            finals.discard(k)
+            finding(
+                "import-structure",
+                "error",
+                unit,
+                _misread_message(misread, edits.pop(k), target_path.name),
+                flat[k].src,
+            )
+        if not edits and not finals and not confirms:
+            return
+        plan = _plan_edits(current, flat, places, edits, incoming)
     memory_data = plan.memory_bytes if plan.memory_bytes is not None else plan.memory_file.data
     memory = read_memory(plan.memory_file.path, memory_data)
     assert memory is not None
@@ -455,18 +475,90 @@ def _with_segments(memory: Memory, updated: dict[int, SegmentMemory]) -> Memory:
     return replace(memory, units=tuple(units))
 
 
+@dataclass(frozen=True)
+class _Misread:
+    index: int  # the first unit that reads back differently
+    planned: str  # its id as planned ("about_title")
+    read: str  # its id as the written file reads ("body:heading:2"; "" when gone)
+
+
+def _first_misread(plan: FileSync) -> _Misread | None:
+    """The first unit of the planned translation file that would not read back as planned.
+
+    The sync writes what it planned; an imported text can still make Markdown mean
+    something else once written (an "About …" heading translated into words that no
+    longer open the closing section), which the next build would take as a person's
+    restructuring. None: the file reads back unit for unit.
+    """
+    from toolkit.sources import load_release
+
+    if plan.target_bytes is None:
+        return None
+    want = [(u.id, " ".join(u.text.split())) for u in units_of(plan.release)]
+    try:
+        written = load_release(plan.target_path, data=plan.target_bytes).release
+    except PresspackError:
+        return _Misread(0, want[0][0] if want else "", "")
+    got = [(u.id, " ".join(u.text.split())) for u in units_of(written)]
+    for i, (a, b) in enumerate(zip(got, want, strict=False)):
+        if a != b:
+            return _Misread(i, b[0], a[0])
+    if len(got) == len(want):
+        return None
+    i = min(len(got), len(want))
+    return _Misread(i, want[i][0] if i < len(want) else "", got[i][0] if i < len(got) else "")
+
+
+def _culprits(places: Sequence[list[Place] | None], edits: dict[int, str], misread: int) -> list[int]:
+    """The edits that touch unit ``misread`` (else the nearest unit before it with an edit)."""
+    touched: dict[int, list[int]] = {}
+    for k in edits:
+        for ui, _, _ in places[k] or ():
+            touched.setdefault(ui, []).append(k)
+    before = [ui for ui in touched if ui <= misread]
+    if not before:
+        return sorted(edits)
+    return sorted(touched[max(before)])
+
+
+_SECTION_HEADINGS = {
+    "about_title": ("the closing section", "starts with 'About' (in Korean: ends in 소개 or 개요)"),
+    "attachments_title": ("the attachments", "is 'Attachments' or 'Annex' (in Korean: 붙임 or 첨부)"),
+}
+
+
+def _misread_message(misread: _Misread, text: str, target_name: str) -> str:
+    quoted = _excerpt(plain(text))
+    if misread.planned in _SECTION_HEADINGS:
+        section, rule = _SECTION_HEADINGS[misread.planned]
+        return (
+            f"presspack finds {section} of {target_name} by a heading that {rule}; {quoted} is not one, "
+            f"so it was not imported — keep the heading's opening word"
+        )
+    if misread.read in _SECTION_HEADINGS:
+        section, rule = _SECTION_HEADINGS[misread.read]
+        return (
+            f"a heading that {rule} starts {section}, so {quoted} would move the text after it there; "
+            "it was not imported — word the heading differently"
+        )
+    return (
+        f"{target_name} would not read back as the same paragraphs with {quoted} in it (it would "
+        "start or end a section, list or heading), so it was not imported — edit this sentence in "
+        f"{target_name} itself"
+    )
+
+
 def _plan_edits(
     current: Current,
     flat: Sequence[SegmentMemory],
+    places: Sequence[list[Place] | None],
     edits: dict[int, str],
-    result: ImportResult,
     incoming: Incoming,
-) -> FileSync | None:
+) -> FileSync:
     """The sync of the translation with the imported texts in place (nothing written)."""
     if not edits:
         return current.plan
     file_units = units_of(current.target)
-    places = place_segments(file_units, current.memory)
     texts = [u.text for u in file_units]
     changes: dict[int, list[tuple[int, int, str]]] = {}
     for k, text in sorted(edits.items()):

@@ -58,6 +58,7 @@ __all__ = [
     "Incoming",
     "IncomingState",
     "IncomingUnit",
+    "Place",
     "current_state",
     "exchange_of",
     "is_markup",
