@@ -525,6 +525,24 @@ def test_every_sentence_of_a_paragraph_rewritten_keeps_its_own_segment(machine: 
     assert digest(machine) == before  # the file and its memory are in step: the sync writes nothing
 
 
+def test_words_added_before_a_first_sentence_stay_in_its_segment(machine: Path, tmp_path: Path) -> None:
+    """A translation that starts with words the old one did not have ("Meanwhile, …"): the
+    sync alone would keep them as text with no source; the import keeps the sentence whole."""
+    out = tmp_path / "forum.xlf"
+    assert run(["export", "xliff", str(machine), "-o", str(out)])[0] == 0
+    first = "한편 창원특례시는 2024년"
+    old = segment(machine, first)["tgt"]
+    new = "Meanwhile, " + old  # words added, none changed
+    code, _, err = run(["import", str(tt_edit(out, {first: new}))])
+    assert code == 0, err
+    assert f"\n{new} " in (machine / "release.en.md").read_text("utf-8")
+    assert (segment(machine, first)["tgt"], segment(machine, first)["origin"]) == (new, "human")
+    assert [s for s in segments(machine) if not s["src"]] == []  # no text without a source
+    before = digest(machine)
+    assert run(["translate", str(machine / "release.ko.md"), "--to", "en"])[0] == 0
+    assert digest(machine) == before
+
+
 @settings(
     max_examples=12,
     deadline=None,

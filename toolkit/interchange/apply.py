@@ -27,6 +27,7 @@ errors: nothing is written.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from toolkit.core.document import Finding, Lang, Release
 from toolkit.core.errors import PresspackError, problem
-from toolkit.core.inline import plain
+from toolkit.core.inline import parse_inline, plain, to_inline
 from toolkit.interchange.segments import (
     Current,
     Incoming,
@@ -270,7 +271,7 @@ def apply_incoming(
                     seg.src,
                 )
             continue
-        same = " ".join(text.split()) == " ".join(seg.tgt.split())
+        same = _loose(text) == _loose(seg.tgt)
         if unit.tgt_sha and unit.tgt_sha != sha(seg.tgt) and not same:
             if sha(text) == unit.tgt_sha:
                 result.unchanged += 1  # untouched in the file; the translation file moved on
@@ -362,7 +363,7 @@ def apply_incoming(
     memory_data = plan.memory_bytes if plan.memory_bytes is not None else plan.memory_file.data
     memory = read_memory(plan.memory_file.path, memory_data)
     assert memory is not None
-    memory = _split_merged(memory, current.memory, edits)
+    memory = _realign(memory, current.memory, edits)
     by_id = {seg_id: k for k, seg_id in enumerate(segment_ids(memory)) if seg_id is not None}
     wanted = {ids[k]: k for k in set(edits) | finals | confirms}
     updated: dict[int, SegmentMemory] = {}
@@ -425,40 +426,70 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def _split_merged(memory: Memory, before: Memory, edits: dict[int, str]) -> Memory:
-    """Segments the sync joined because a translator replaced every word of neighbouring
-    sentences, split back into the sentences they were: the import knows which text belongs
-    to which source (the sync, working by content, can only see one changed stretch)."""
-    runs: dict[tuple[str, str], list[tuple[int, SegmentMemory]]] = {}
-    k = 0
-    for unit in before.units:
-        members: list[tuple[int, SegmentMemory]] = []
-        for seg in unit.segments:
-            members.append((k, seg))
-            k += 1
-        for i in range(len(members)):
-            for j in range(i + 2, len(members) + 1):
-                run = members[i:j]
-                if not all(m.src and m.tgt for _, m in run):
-                    break
-                src = _norm(" ".join(m.src for _, m in run))
-                tgt = _norm(" ".join(edits.get(n, m.tgt) for n, m in run))
-                runs.setdefault((src, tgt), run)
-    if not runs:
-        return memory
-    units: list[UnitMemory] = []
-    for unit in memory.units:
-        segs: list[SegmentMemory] = []
-        for seg in unit.segments:
-            found = runs.get((_norm(seg.src), _norm(seg.tgt)))
-            if found is None or not any(n in edits for n, _ in found):
-                segs.append(seg)
+def _loose(text: str) -> str:
+    """Inline Markdown as a reader sees it: a run of whitespace is one space, none at the ends
+    of a line. A review DOCX read back from Word shows text this way; whitespace nobody
+    can see is not an edit."""
+    pieces: list[str] = []
+    for piece in text.split(PARAGRAPH):
+        spans = [
+            s if s.line_break else replace(s, text=re.sub(r"\s+", " ", s.text)) for s in parse_inline(piece)
+        ]
+        for i, span in enumerate(spans):
+            if span.line_break:
                 continue
-            for n, m in found:
-                if n in edits:
-                    segs.append(SegmentMemory(m.src, edits[n], origin="human", terms=m.terms))
-                else:
-                    segs.append(m)
+            value = span.text
+            if i == 0 or spans[i - 1].line_break:
+                value = value.lstrip()
+            if i == len(spans) - 1 or spans[i + 1].line_break:
+                value = value.rstrip()
+            spans[i] = replace(span, text=value)
+        pieces.append(to_inline([s for s in spans if s.line_break or s.text]))
+    return PARAGRAPH.join(pieces)
+
+
+def _realign(memory: Memory, before: Memory, edits: dict[int, str]) -> Memory:
+    """Each imported text back in the segment it was imported for.
+
+    The sync works by content, so it can only see where a translator's text changed,
+    not which sentence it belongs to: neighbouring sentences rewritten together become
+    one segment, words added before a unit's first sentence a segment with no source.
+    The import knows which text belongs to which source; where the sync's segments of a
+    unit hold the same source and the same text as the import's, the import's
+    segmentation is recorded (a sentence the sync kept keeps what the sync gave it).
+    """
+    if len(memory.units) != len(before.units) or any(
+        a.id != b.id for a, b in zip(memory.units, before.units, strict=True)
+    ):
+        return memory  # not the same units: the sync's alignment stands
+    units: list[UnitMemory] = []
+    k = 0
+    for unit, old in zip(memory.units, before.units, strict=True):
+        flat_ids = range(k, k + len(old.segments))
+        k += len(old.segments)
+        if not any(n in edits for n in flat_ids):
+            units.append(unit)
+            continue
+        wanted = [(m.src, edits.get(n, m.tgt)) for n, m in zip(flat_ids, old.segments, strict=True)]
+        got = [(s.src, s.tgt) for s in unit.segments]
+        if [(_norm(a), _norm(b)) for a, b in got] == [(_norm(a), _norm(b)) for a, b in wanted]:
+            units.append(unit)
+            continue
+        if _norm(" ".join(a for a, _ in got)) != _norm(" ".join(a for a, _ in wanted)) or _norm(
+            " ".join(b for _, b in got)
+        ) != _norm(" ".join(b for _, b in wanted)):
+            units.append(unit)  # the sync saw more than the imported texts: its alignment stands
+            continue
+        kept = {s.src: s for s in unit.segments if s.src}
+        segs: list[SegmentMemory] = []
+        for n, m in zip(flat_ids, old.segments, strict=True):
+            if n not in edits:
+                same = kept.get(m.src)
+                segs.append(same if same is not None and same.tgt == m.tgt else m)
+            elif m.src in kept and _norm(kept[m.src].tgt) == _norm(edits[n]):
+                segs.append(kept[m.src])
+            else:
+                segs.append(SegmentMemory(m.src, edits[n], origin="human", terms=m.terms))
         units.append(UnitMemory(unit.id, tuple(segs)))
     return replace(memory, units=tuple(units))
 
