@@ -36,6 +36,7 @@ if str(HERE) not in sys.path:
 from bench_core import BUDGETS, Metric, exit_code, median, metric, skipped, table  # noqa: E402
 from bench_data import (  # noqa: E402
     CORPUS_DIR,
+    english_sentences,
     korean_prose,
     korean_sentences,
     make_releases,
@@ -625,7 +626,8 @@ def bench_translate(ctx: Context) -> list[Metric]:
     (folder / "ct2_side.py").write_text(_CT2_SIDE, "utf-8")
 
     corpus, _ = korean_sentences(ROOT)
-    package, shape = bench_model.cached_package(_bench_cache(), corpus, log)
+    english, _ = english_sentences(ROOT)
+    package, shape = bench_model.cached_package(_bench_cache(), corpus + english, log)
     tenv = guarded_env(ctx.env, ctx.work)
     installed = run([str(console_script()), "models", "install", str(package)], tenv, folder)
     if installed.returncode != 0:
