@@ -19,6 +19,7 @@ from toolkit.cli import main
 
 FORUM = "2026-11-05-k-defense-forum"
 MOU = "2026-10-20-defense-export-mou"
+RESULTS = "2026-11-06-k-defense-forum-results"  # the rich sample: photo, table, lists, links
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
@@ -69,11 +70,11 @@ class TestSamples:
         assert files == sorted(
             [
                 f"{r}.{lang}.{fmt}"
-                for r in (FORUM, MOU)
+                for r in (FORUM, MOU, RESULTS)
                 for lang in ("en", "ko")
                 for fmt in ("docx", "pdf", "hwpx")
             ]
-            + ["manifest.json", "manifest.json"]
+            + ["manifest.json"] * 3
         )
         assert report["findings"] == []
         manifest = json.loads((out / FORUM / "manifest.json").read_text("utf-8"))
@@ -114,9 +115,9 @@ class TestSamples:
         text = pdftext(pdf)
         for needle in (
             "보도자료",
-            "보도일시",
+            "보도시점",
             "2026. 11. 5.(목)",
-            "담당부서",
+            "담당 부서",
             "방위산업과",
             "창원특례시, ‘K-방산 미래혁신 포럼’ 개최",
         ):
@@ -139,7 +140,7 @@ class TestSamples:
         assert run(["build", "releases/", "--out", str(b)])[0] == 0
         assert run(["build", "releases/", "--out", str(c), "--jobs", "2"])[0] == 0
         assert tree_bytes(a) == tree_bytes(b) == tree_bytes(c)
-        assert len(tree_bytes(a)) == 14  # 2 releases × 2 languages × docx/pdf/hwpx + 2 manifests
+        assert len(tree_bytes(a)) == 21  # 3 releases × 2 languages × docx/pdf/hwpx + 3 manifests
 
 
 @pytest.mark.usefixtures("project")
@@ -148,7 +149,7 @@ class TestIncremental:
         out = tmp_path / "out"
         assert run(["build", "releases/", "--out", str(out)])[0] == 0
         code, _, err = run(["build", "releases/", "--out", str(out)])
-        assert code == 0 and "built" not in err and "2 release(s) up to date" in err
+        assert code == 0 and "built" not in err and "3 release(s) up to date" in err
         code, _, err = run(["build", "releases/", "--out", str(out), "--check"])
         assert code == 0, err
 
@@ -168,9 +169,11 @@ class TestIncremental:
         assert "1 release(s) out of date" in err
         assert tree_bytes(out) == before  # --check wrote nothing
 
-    def test_source_change_retranslates_one_sentence_and_keeps_edits(
+    def test_source_change_under_approved_translation_is_kept_for_review(
         self, project: Path, tmp_path: Path, copy_models: Path
     ) -> None:
+        """The sample translations are people's work: a changed source sentence gets a
+        review with a machine suggestion, never a silent replacement."""
         out = tmp_path / "out"
         assert run(["build", "releases/", "--out", str(out)])[0] == 0
         ko = project / "releases" / MOU / "release.ko.md"
@@ -185,19 +188,31 @@ class TestIncremental:
         )
         code, diff, err = run(["build", "releases/", "--out", str(out), "--dry-run"])
         assert code == 0, err
-        removed = [ln for ln in diff.splitlines() if ln.startswith("-") and not ln.startswith("---")]
-        added = [ln for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
-        assert len(removed) == len(added) == 1  # exactly one line of the translation changes
+        assert diff == ""  # nothing of the translation file changes
         assert ko.read_text("utf-8") == edited
-        code, _, err = run(["build", "releases/", "--out", str(out)])
+        code, _, err = run(["build", "releases/", "--out", str(out), "--json"])
         assert code == 0, err
-        assert f"built {MOU}" in err and f"built {FORUM}" not in err
+        assert ko.read_text("utf-8") == edited  # the approved text stays
+        review = [f for f in json.loads(_)["findings"] if f["check"] == "tm-review"]
+        assert [(Path(f["file"]).name, f["line"]) for f in review] == [("release.ko.md", 18)]
+        assert review[0]["segment"].startswith("Changwon Special City signed a memorandum")
+        assert "13 local defense small" in review[0]["suggestion"]  # the copy model's suggestion
+        assert review[0]["kept"].startswith("창원특례시는 19일 창원시청에서")
+        code, _, err = run(["build", "releases/", "--out", str(out), "--strict"])
+        rel = f"releases/{MOU}/release.ko.md"
+        assert code == 1 and f"warning: {rel}:18: [tm-review]" in err
+        # one command takes the suggestion; only that sentence changes, the hand edit stays
+        code, _, err = run(["review", "accept", f"{rel}:18"])
+        assert code == 0, err
+        assert "accepted 1 review(s)" in err
         after = ko.read_text("utf-8")
         changed = [(a, b) for a, b in zip(edited.splitlines(), after.splitlines(), strict=True) if a != b]
-        assert len(changed) == 1  # only the paragraph with the changed sentence
+        assert len(changed) == 1
         _, new_line = changed[0]
         assert "13 local defense small" in new_line  # the copy model "translated" the changed sentence
         assert new_line.endswith("돕고자 마련됐다.")  # the hand edit survived
+        code, stdout, err = run(["build", "releases/", "--out", str(out), "--strict"])
+        assert code == 0, stdout + err
         code, stdout, err = run(["build", "releases/", "--out", str(out), "--check"])
         assert code == 0, stdout + err
 
@@ -206,7 +221,7 @@ class TestIncremental:
         assert run(["build", "releases/", "--out", str(out)])[0] == 0
         (out / ".presspack-cache.json").write_text("{not json", "utf-8")
         code, _, err = run(["build", "releases/", "--out", str(out)])
-        assert code == 0 and err.count("built ") == 2
+        assert code == 0 and err.count("built ") == 3
 
     def test_tampered_output_is_rebuilt(self, tmp_path: Path) -> None:
         out = tmp_path / "out"
@@ -271,10 +286,11 @@ class TestBadInput:
         assert code == 0, err
         text = pdftext(tmp_path / "out" / "x" / "x.en.pdf")
         assert "<font size=40>Big</font> & co" in text
-        assert 'Look: <img src="/etc/passwd"/> and <b>bold</b> &amp; ß Ångström.' in text
+        # raw HTML is text; "&amp;" is CommonMark's entity for "&"
+        assert 'Look: <img src="/etc/passwd"/> and <b>bold</b> & ß Ångström.' in text
         assert "root:x:" not in text
         xml = docx_xml(tmp_path / "out" / "x" / "x.en.docx")
-        assert 'Look: &lt;img src="/etc/passwd"/&gt; and &lt;b&gt;bold&lt;/b&gt; &amp;amp; ß Ångström.' in xml
+        assert 'Look: &lt;img src="/etc/passwd"/&gt; and &lt;b&gt;bold&lt;/b&gt; &amp; ß Ångström.' in xml
 
 
 @pytest.mark.usefixtures("copy_models")

@@ -109,13 +109,19 @@ def test_tables_are_read_row_by_row(tmp_path: Path) -> None:
         "</w:tbl>"
     )
     body = TITLE + p("창원특례시는 포럼 일정을 발표했다.") + table
-    assert texts(make_docx(tmp_path / "table.docx", body)) == [
+    release = load_release(make_docx(tmp_path / "table.docx", body)).release
+    assert [(b.kind, b.text) for b in release.body] == [
         ("paragraph", "창원특례시는 포럼 일정을 발표했다."),
-        ("paragraph", "시간 \\| 내용 \\| 장소"),  # canonical inline Markdown: | is escaped
-        ("paragraph", "10:00 \\| 개회식 \\| 대회의실"),
-        ("paragraph", "11:00 \\| 소회의실"),
-        ("paragraph", "14:00 \\| 방산 수출 전략 세미나"),
+        ("table", ""),
     ]
+    # merged cells are read once (a vertically merged cell's continuation and a span leave ""),
+    # a deleted row is gone
+    assert release.body[1].rows == (
+        ("시간", "내용", "장소"),
+        ("10:00", "개회식", "대회의실"),
+        ("11:00", "", "소회의실"),
+        ("14:00", "방산 수출 전략 세미나", ""),
+    )
 
 
 def test_a_header_table_before_the_headline_is_not_the_title(tmp_path: Path) -> None:
@@ -123,7 +129,9 @@ def test_a_header_table_before_the_headline_is_not_the_title(tmp_path: Path) -> 
     body = table + p("창원특례시, 방산 포럼 개최") + p("시는 포럼을 열었다.")
     release = load_release(make_docx(tmp_path / "header.docx", body)).release
     assert release.meta.title == "창원특례시, 방산 포럼 개최"
-    assert [b.text for b in release.body] == ["보도자료 \\| 창원특례시", "시는 포럼을 열었다."]
+    # the 보도자료 cover row is the issuer, not body text
+    assert release.meta.organization == "창원특례시"
+    assert [b.text for b in release.body] == ["시는 포럼을 열었다."]
 
 
 def test_entity_text_is_kept(tmp_path: Path) -> None:
@@ -306,7 +314,12 @@ def test_tracked_changes_and_tables_reach_the_pack(tmp_path: Path) -> None:
     out = docx.Document(str(tmp_path / "out" / "forum" / "forum.ko.docx"))
     paragraphs = [plain(para.text) for para in out.paragraphs]  # the visible text
     assert "창원특례시는 25일 포럼을 열었다." in paragraphs
-    assert "시간 | 내용" in paragraphs
+    assert [[c.text for c in row.cells] for t in out.tables for row in t.rows] == [
+        ["보도자료", "창원특례시"],
+        ["보도시점", "", "배포", ""],
+        ["창원특례시, 방산 포럼 개최"],
+        ["시간", "내용"],  # the table, as a table
+    ]
 
 
 def test_bold_italic_and_line_breaks_become_inline_markdown(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 import struct
+import unicodedata
 import zipfile
 import zlib
 from collections import Counter
@@ -27,6 +28,7 @@ from toolkit.render.layout import ko_date
 from toolkit.render.style import load_style
 from toolkit.sources import load_release
 from toolkit.sources.hwpx import read_hwpx
+from toolkit.sources.release import _END_MARK_RE
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "hwpx"
@@ -338,7 +340,11 @@ safe_text = st.text(
     ),
     min_size=1,
     max_size=40,
-).filter(lambda s: s.strip() == s and s.strip() != "")
+).map(lambda s: unicodedata.normalize("NFC", s)).filter(
+    lambda s: s.strip() == s and s.strip() != "" and not _END_MARK_RE.match(s)
+)
+# every reader hands the pipeline NFC text, so that is what the writer gets; an end mark
+# line (###, -끝-) is the end of the release by convention, not body text
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from toolkit.core.config import bundled_templates
 from toolkit.core.document import Block, Meta, Release
+from toolkit.core.inline import escape
 from toolkit.render.docx import render_docx
 from toolkit.render.pdf import render_pdf
 from toolkit.render.style import load_style
@@ -40,7 +41,7 @@ WORDS = st.lists(st.text(ALPHABET, min_size=1, max_size=12), min_size=1, max_siz
 def release_with(text: str, lang: str) -> Release:
     return Release(
         meta=Meta(title="T", lang="ko" if lang == "ko" else "en"),
-        body=(Block(kind="paragraph", text=text),),
+        body=(Block(kind="paragraph", text=escape(text)),),  # block text is inline Markdown
     )
 
 

@@ -28,9 +28,12 @@ __all__ = [
     "FRONT_MATTER_BYTES",
     "GLOSSARY_BYTES",
     "GLOSSARY_ROWS",
+    "IMAGE_BYTES",
+    "IMAGE_PIXELS",
     "INDEX_BYTES",
     "JSON_DEPTH",
     "JSON_NUMBER_DIGITS",
+    "MEMORY_BYTES",
     "METADATA_BYTES",
     "PACKAGE_BYTES",
     "PACKAGE_MEMBERS",
@@ -140,6 +143,7 @@ JSON_DEPTH = Limit(
     "json_depth", 64, "levels", "nesting of JSON files (package index, metadata, caches, memories)"
 )
 JSON_NUMBER_DIGITS = Limit("json_number_digits", 100, "digits", "one number in a JSON file")
+MEMORY_BYTES = Limit("memory_bytes", 64 * _MIB, "bytes", "a translation memory (release.<lang>.tm.json)")
 XML_DEPTH = Limit("xml_depth", 100, "levels", "element nesting of XML in DOCX, HWPX and TBX files")
 TEXT_EXPANSION_CHARS = Limit(
     "text_expansion_chars",
@@ -166,6 +170,8 @@ PACKAGE_UNPACKED_BYTES = Limit(
 PACKAGE_MEMBERS = Limit("package_members", 2_000, "members", "files inside an .argosmodel package")
 METADATA_BYTES = Limit("metadata_bytes", 1 * _MIB, "bytes", "a package's metadata.json")
 VERSION_CHARS = Limit("version_chars", 32, "characters", "a package's package_version")
+IMAGE_BYTES = Limit("image_bytes", 32 * _MIB, "bytes", "one photo file of a release (PNG, JPEG, WebP)")
+IMAGE_PIXELS = Limit("image_pixels", 50_000_000, "pixels", "width × height of one photo of a release")
 
 ALL_LIMITS: tuple[Limit, ...] = (  # in the order of the README's "Limits" table
     SOURCE_BYTES,
@@ -182,12 +188,15 @@ ALL_LIMITS: tuple[Limit, ...] = (  # in the order of the README's "Limits" table
     CSV_CELL_CHARS,
     JSON_DEPTH,
     JSON_NUMBER_DIGITS,
+    MEMORY_BYTES,
     INDEX_BYTES,
     PACKAGE_BYTES,
     PACKAGE_UNPACKED_BYTES,
     PACKAGE_MEMBERS,
     METADATA_BYTES,
     VERSION_CHARS,
+    IMAGE_BYTES,
+    IMAGE_PIXELS,
 )
 
 

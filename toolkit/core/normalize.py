@@ -28,6 +28,7 @@ scans and returned as is with an identity map.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from bisect import bisect_right
@@ -178,7 +179,13 @@ def for_matching(text: str) -> tuple[str, OffsetMap]:
         position = end
     pieces.append(text[position:])
     mapping = OffsetMap(tuple(view_starts), tuple(view_ends), tuple(orig_starts), tuple(orig_ends), inner)
-    return "".join(pieces), mapping
+    view = "".join(pieces)
+    if gaps and not unicodedata.is_normalized("NFC", view):
+        # a removed zero-width character let two pieces compose (가 + U+200B + ᆨ → 각): NFC again,
+        # chaining this stage's map behind the new one
+        view, outer = _nfc_with_map(view)
+        mapping = dataclasses.replace(outer, inner=mapping)
+    return view, mapping
 
 
 def _is_continuation(char: str) -> bool:

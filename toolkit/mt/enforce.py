@@ -163,19 +163,27 @@ def count_targets(text: str, targets: Sequence[str]) -> Counter[str]:
     return Counter({t: len(s) for t, s in locate(text, targets).items()})
 
 
-def select(hypotheses: Sequence[str], protected: Protected) -> str:
-    """First hypothesis keeping every target the right number of times, else the best."""
+def select(
+    hypotheses: Sequence[str], protected: Protected, accept: Callable[[str], bool] | None = None
+) -> str:
+    """First hypothesis keeping every target the right number of times, else the best.
+
+    ``accept`` (the markup check of :mod:`toolkit.mt.markup`) breaks ties:
+    terms come first (approved names are the promise), then a hypothesis
+    whose tags survived, then the earliest.
+    """
     if not hypotheses:
         raise ValueError("no hypotheses to select from")
-    if not protected.targets:
+    if not protected.targets and accept is None:
         return hypotheses[0]
     required = count_targets(protected.text, protected.targets)
-    best, best_score = hypotheses[0], -1
+    best, best_score = hypotheses[0], (-1, False)
     for hypothesis in hypotheses:
         found = count_targets(hypothesis, protected.targets)
-        if found == required:
+        ok = accept(hypothesis) if accept is not None else True
+        if found == required and ok:
             return hypothesis
-        score = sum(min(found[t], n) for t, n in required.items())
+        score = (sum(min(found[t], n) for t, n in required.items()), ok)
         if score > best_score:
             best, best_score = hypothesis, score
     return best
@@ -314,12 +322,14 @@ def enforce(
     num_hypotheses: int = 4,
     abbreviations: str = FIRST_MENTION,
     before: Sequence[Sequence[str]] | None = None,
+    accept: Sequence[Callable[[str], bool] | None] | None = None,
 ) -> tuple[list[str], list[Finding]]:
     """Protect, translate (one call for the batch), select and repair every segment.
 
     ``segments`` are in document order; ``before[i]`` holds the target texts
     kept as written (human sentences) that come right before ``segments[i]``
     in the document, so abbreviations follow what the reader has already seen.
+    ``accept[i]`` optionally vets hypotheses of segment ``i`` (markup kept).
     """
     mentions = Mentions(tuple(e for e in matcher.glossary.entries if e.abbr), abbreviations)
     protected: list[Protected] = []
@@ -349,7 +359,8 @@ def enforce(
                     "check the model package (presspack models verify)",
                 )
             )
-        text, found = repair(select(hypotheses, prot), prot, tgt_lang)
+        vet = accept[number - 1] if accept is not None else None
+        text, found = repair(select(hypotheses, prot, vet), prot, tgt_lang)
         outputs.append(text)
         findings.extend(found)
     return outputs, findings
@@ -364,6 +375,7 @@ def machine_translate(
     num_hypotheses: int = 4,
     abbreviations: str = FIRST_MENTION,
     before: Sequence[Sequence[str]] | None = None,
+    markup: bool = False,
 ) -> tuple[list[str], list[Finding]]:
     """Translate a batch of segments in one engine call, enforcing the glossary.
 
@@ -372,9 +384,16 @@ def machine_translate(
     ``segments[i]`` (``before[0]``: everything kept before the first one), so
     "full name (ABBR)" is written exactly once per release — at the first
     mention, whoever wrote it.
+
+    ``markup=True``: the segments are inline Markdown; the engine sees their
+    visible text with tags (:mod:`toolkit.mt.markup`) and the results are
+    inline Markdown again — URLs and code never translated, formatting kept
+    when any hypothesis keeps it, else dropped with a ``markup-lost`` warning.
     """
     if not segments:
         return [], []
+    if markup:
+        return _translate_marked(segments, translate, matcher, tgt, num_hypotheses, abbreviations, before)
     if matcher is None:
         outs = translate(list(segments), 1)
         return [hyps[0] if hyps else "" for hyps in outs], []
@@ -387,3 +406,58 @@ def machine_translate(
         abbreviations=abbreviations,
         before=before,
     )
+
+
+def _translate_marked(
+    segments: Sequence[str],
+    translate: TranslateFn,
+    matcher: Matcher | None,
+    tgt: str,
+    num_hypotheses: int,
+    abbreviations: str,
+    before: Sequence[Sequence[str]] | None,
+) -> tuple[list[str], list[Finding]]:
+    from toolkit.core.inline import escape, plain
+    from toolkit.mt.markup import Tagged, decode, encode, lost_markup, strip
+    from toolkit.terminology.glossary import Glossary
+
+    tagged = [encode(segment) for segment in segments]
+    def keeps(t: Tagged) -> Callable[[str], bool]:
+        return lambda hyp: decode(hyp, t) is not None
+
+    accept: list[Callable[[str], bool] | None] = [keeps(t) if t.has_markup else None for t in tagged]
+    wide = num_hypotheses if (matcher is not None or any(a is not None for a in accept)) else 1
+    active = matcher if matcher is not None else Matcher(Glossary(entries=()), "en" if tgt == "ko" else "ko")
+    texts = [t.text for t in tagged]
+    seen = [[plain(text) for text in kept] for kept in before] if before is not None else None
+    outs, findings = enforce(
+        texts,
+        translate,
+        active,
+        tgt,
+        num_hypotheses=wide,
+        abbreviations=abbreviations,
+        before=seen,
+        accept=accept,
+    )
+    results: list[str] = []
+    for t, out in zip(tagged, outs, strict=True):
+        if not t.has_markup:
+            results.append(escape(out))
+            continue
+        decoded = decode(out, t)
+        if decoded is None:
+            decoded = strip(out, t)
+            findings.append(
+                Finding(
+                    check="markup-lost",
+                    severity="warning",
+                    message=(
+                        f"the translation engine did not keep the formatting ({lost_markup(t)}); "
+                        "the words are kept without it — restore it by hand"
+                    ),
+                    segment=t.source,
+                )
+            )
+        results.append(decoded)
+    return results, findings

@@ -349,14 +349,13 @@ def default_image_loader(release: Release) -> ImageLoader:
                 return embedded_image(folder, src)
             except Exception:  # a damaged source picture: the caption still prints
                 return None
-        path = (folder / src).resolve()
+        # photos of a Markdown release: checked (inside the folder, PNG/JPEG/WebP, bounded)
+        # when it was read; WebP comes back as PNG, which Hancom Office shows
+        from toolkit.sources.images import ImageError, load_picture
+
         try:
-            path.relative_to(folder.resolve())
-        except ValueError:
-            return None
-        try:
-            return path.read_bytes() if path.is_file() else None
-        except OSError:
+            return load_picture(folder, src).data
+        except ImageError:
             return None
 
     return load
@@ -641,33 +640,13 @@ def _tab_text(text: str) -> str:
 # --------------------------------------------------------------------------- the document
 
 
-def _contact_rows(contact: str) -> list[tuple[str, str, str]]:
-    """Contact lines → (label, person, phone); unlabeled lines are 담당자."""
-    rows: list[tuple[str, str, str]] = []
-    for raw in contact.split("\n"):
-        line = " ".join(raw.split())
-        if not line:
-            continue
-        label = "담당자"
-        m = re.match(r"^(책임자|담당자)\s*[:：]?\s*(.*)$", line)
-        if m:
-            label, line = m.group(1), m.group(2)
-        phone = ""
-        pm = re.search(r"(\(?\+?\d[\d\-\s().]{6,}\d\)?)\s*$", line)
-        if pm:
-            phone = pm.group(1).strip()
-            line = line[: pm.start()].strip().rstrip(",;")
-        rows.append((label, line, phone))
-    return rows
-
-
 def _check_text(release: Release, style: HouseStyle, items: tuple[Item, ...]) -> None:
     where = release.source_path or f"<{release.lang} release>"
     problems: list[Problem] = []
     texts = [(footer_text(release, style), 0)]
     for item in items:
         texts.append((item.lead + item.text, item.line))
-        texts.extend((label + value, item.line) for label, value in item.rows)
+        texts.extend(("".join(row), item.line) for row in item.rows)
         if item.block is not None:
             texts.extend((cell, item.line) for cell in item.block.texts())
     for text, line in texts:
@@ -733,7 +712,6 @@ def _build(
     accent = reg.fill(BorderFill(border="SOLID", fill=c.accent))
     width = sec.text_width
     items = layout(release, style)
-    contact_table: tuple[str, str] | None = None
     title_box: list[str] = []
 
     def flush_title() -> None:
@@ -746,13 +724,13 @@ def _build(
         if item.role != "subtitle" and title_box and release.lang == "ko":
             flush_title()
         if item.role == "ko_header":
-            labels = {label: value for label, value in item.rows[1:]}
             org = item.rows[0][1] if item.rows else organization(release, style)
+            cover_label = item.rows[0][0] if item.rows else lang_style.header_label
             white = CharShape(round(t.title_size * 0.9 * pt), "#FFFFFF", bold=True, font=0)
             sec.table(
                 [
                     [
-                        (item.rows[0][0] if item.rows else lang_style.header_label, white, center, accent),
+                        (_esc(cover_label), white, center, accent),
                         (
                             _esc(org),
                             CharShape(round(t.heading_size * pt), c.text, bold=True, font=0),
@@ -764,24 +742,17 @@ def _build(
                 [_mm(45), width - _mm(45)],
                 header_rows=0,
             )
-            when = labels.get(lang_style.label_date, "")
-            issued = _ko_date(release) if release.meta.date else ""
+        elif item.role == "release_time":
+            cells = []
+            for label, value in item.rows:
+                cells += [(_esc(label), small_bold, center, shaded), (_esc(value), small, center, grid)]
             sec.table(
-                [
-                    [
-                        (_esc(lang_style.label_date), small_bold, center, shaded),
-                        (_esc(when), small, center, grid),
-                        ("배포", small_bold, center, shaded),
-                        (_esc(issued), small, center, grid),
-                    ]
-                ],
+                [cells],
                 [_mm(25), (width - _mm(50)) // 2, _mm(25), width - _mm(50) - (width - _mm(50)) // 2],
                 header_rows=0,
             )
-            dept = labels.get(lang_style.label_department, "")
-            contact = labels.get(lang_style.label_contact, "")
-            if dept or contact:
-                contact_table = (dept, contact)
+        elif item.role == "contact_table":
+            _contact(sec, item, small, small_bold, center, shaded, grid, width)
         elif item.role == "release_line":
             sec.paragraph(
                 _esc(item.text),
@@ -840,20 +811,7 @@ def _build(
                     else "**" + _esc(item.lead.strip()) + "**"
                 )
             sec.paragraph(text, body, body_para)
-        if (
-            contact_table is not None
-            and item.role == "heading"
-            and release.attachments
-            and (item.text == (release.attachments_title.strip() or "붙임"))
-        ):
-            # the contact table closes the body, before 붙임 (press-release-conventions.md)
-            heading_xml = sec.parts.pop()
-            _contact(sec, contact_table, small, small_bold, center, shaded, grid, width)
-            sec.parts.append(heading_xml)
-            contact_table = None
     flush_title()
-    if contact_table is not None:
-        _contact(sec, contact_table, small, small_bold, center, shaded, grid, width)
     return refs, _footer(sec, release, style, footer_char, center), sec
 
 
@@ -907,7 +865,7 @@ def _body_table(
 
 def _contact(
     sec: _Section,
-    contact: tuple[str, str],
+    item: Item,
     small: CharShape,
     small_bold: CharShape,
     center: ParaShape,
@@ -916,14 +874,13 @@ def _contact(
     width: int,
 ) -> None:
     """담당 부서 | 과 | 책임자 | 이름 | 전화 / (merged) | 담당자 | 이름 | 전화."""
-    dept, text = contact
-    people = _contact_rows(text) or [("담당자", "", "")]
+    people = list(item.rows) or [("담당자", "", "")]
     rows = []
     for index, (label, person, phone) in enumerate(people):
         rows.append(
             [
-                ("담당 부서" if index == 0 else "", small_bold, center, shaded),
-                (_esc(dept) if index == 0 else "", small, center, grid),
+                (_esc(item.lead) if index == 0 else "", small_bold, center, shaded),
+                (_esc(item.text) if index == 0 else "", small, center, grid),
                 (_esc(label), small_bold, center, shaded),
                 (_esc(person), small, center, grid),
                 (_esc(phone), small, center, grid),

@@ -105,8 +105,13 @@ class LangStyle:
     contact_label: str = ""
     header_label: str = ""
     label_date: str = ""
+    label_distribution: str = ""
     label_department: str = ""
     label_contact: str = ""
+    attachments_label: str = ""
+    table_caption: str = "{caption}"  # how a table caption is printed above its table
+    photo_caption: str = "{caption}"  # how a photo caption is printed below its photo
+    bullets: tuple[str, ...] = ("•", "◦", "▪")  # list markers by nesting level (repeating)
 
 
 EN_DEFAULT = LangStyle(
@@ -119,6 +124,10 @@ EN_DEFAULT = LangStyle(
     country="South Korea",
     end_mark="###",
     contact_label="Media contact",
+    attachments_label="Attachments",
+    table_caption="{caption}",
+    photo_caption="{caption}",
+    bullets=("•", "◦", "▪"),
 )
 
 KO_DEFAULT = LangStyle(
@@ -128,9 +137,14 @@ KO_DEFAULT = LangStyle(
     page_number="- {page} -",
     embargo_line="{embargo} 이후 보도",
     header_label="보도자료",
-    label_date="보도일시",
-    label_department="담당부서",
+    label_date="보도시점",
+    label_distribution="배포",
+    label_department="담당 부서",
     label_contact="담당자",
+    attachments_label="붙임",
+    table_caption="< {caption} >",
+    photo_caption="{caption}",
+    bullets=("□", "○", "-", "·"),  # 개조식 markers (press-release-conventions.md)
 )
 
 
@@ -281,6 +295,25 @@ def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Pr
     en = _section(EN_DEFAULT, langs.get("en"), "lang.en", path, locate, problems)
     ko = _section(KO_DEFAULT, langs.get("ko"), "lang.ko", path, locate, problems)
     for table, lang_style in (("lang.en", en), ("lang.ko", ko)):
+        if not lang_style.bullets or any(len(b.strip()) != 1 for b in lang_style.bullets):
+            problems.append(
+                problem(
+                    path,
+                    locate.line(table, "bullets"),
+                    f"bullets {list(lang_style.bullets)!r} must be single characters",
+                    'list one marker per level, e.g. ["•", "◦", "▪"]',
+                )
+            )
+        for key in ("table_caption", "photo_caption"):
+            if "{caption}" not in getattr(lang_style, key):
+                problems.append(
+                    problem(
+                        path,
+                        locate.line(table, key),
+                        f"{key} has no {{caption}}",
+                        f'e.g. {key} = "{{caption}}"',
+                    )
+                )
         bad = [k for k in lang_style.font_chain if k not in FONT_KEYS]
         if bad or not lang_style.font_chain:
             problems.append(

@@ -16,26 +16,36 @@ entities with plain-text values are expanded (bounded by
 ``text_expansion_chars``); external entities are never read.
 
 Block texts are canonical inline Markdown (:mod:`toolkit.core.inline`):
-runs become :class:`~toolkit.core.inline.Span` s (bold, italic, line breaks),
-whitespace is collapsed across runs, text is NFC; meta fields (the title,
-the subtitle) are plain text.
+runs become :class:`~toolkit.core.inline.Span` s (bold, italic, code — a
+monospace font or presspack's code tint —, hyperlinks to external targets,
+line breaks), whitespace is collapsed across runs, text is NFC; meta fields
+(the title, the subtitle) are plain text.
 
-Tables become one paragraph per row, cells joined by `` | ``, so no cell is
-lost while the release model's table blocks are not yet rendered everywhere
-(:func:`_table_blocks` is the one place that decides).
+Rich content is kept the way the Markdown reader keeps it: Word numbering
+gives ordered and nested list items with the numbers Word shows; tables
+are table blocks (a bold header row is the table's look, not emphasis; a
+``Caption`` paragraph right above a table is its caption); pictures are image
+blocks pointing into the file (``release.docx#word/media/image1.png``, read
+and checked like any photo) with the alt text of ``wp:docPr``, and a
+``Caption`` paragraph right below one is its caption. The frame around the
+body is read back as front matter — the 보도자료 cover row, 보도시점/배포 row,
+one-cell title box and contact table; the newswire release line, dateline
+lead, media contact and ``###`` — so a DOCX presspack wrote reads back as
+the release it was.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from toolkit.core.document import Block, BlockKind
 from toolkit.core.errors import Problem, SourceError, problem
-from toolkit.core.inline import Span, plain, to_inline
+from toolkit.core.inline import Span, canonical, escape, parse_inline, plain, to_inline
 from toolkit.core.limits import TEXT_EXPANSION_CHARS, XML_DEPTH, XML_ELEMENTS, LimitExceeded
 from toolkit.core.normalize import nfc
 from toolkit.core.safezip import ArchiveError, SafeZip
@@ -84,6 +94,23 @@ class _Run:
     bold: bool = False
     italic: bool = False
     line_break: bool = False
+    code: bool = False
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class _Picture:
+    """A picture met in a paragraph: the package part of its bytes and its alt text."""
+
+    target: str  # e.g. "word/media/image1.png"
+    alt: str
+    title: str
+
+
+CODE_FILL = "EDEFF2"  # the tint presspack's DOCX writer gives code
+MONOSPACE = frozenset(
+    {"consolas", "courier new", "courier", "menlo", "d2coding", "noto sans mono", "lucida console"}
+)
 
 
 @dataclass(frozen=True)
@@ -114,6 +141,8 @@ class _Para:
     ordered: bool = False
     number: int = 0
     from_table: bool = False
+    style: str = ""  # the paragraph style's name, lower case ("caption", …)
+    pictures: list[_Picture] = field(default_factory=list)
 
     @property
     def spans(self) -> list[Span]:
@@ -149,8 +178,10 @@ def _spans(runs: list[_Run]) -> list[Span]:
         previous = next((s for s in reversed(out) if s.text or s.line_break), None)
         if previous is None or previous.line_break or previous.text.endswith(" "):
             text = text.lstrip(" ")
+        if run.code:
+            text = nfc(run.text)  # code keeps its spacing
         if text:
-            out.append(Span(text, bold=run.bold, italic=run.italic))
+            out.append(Span(text, bold=run.bold, italic=run.italic, code=run.code, href=run.href))
     while out and (out[-1].line_break or out[-1].text.endswith(" ")):
         if out[-1].line_break:
             out.pop()
@@ -210,6 +241,9 @@ class _DocxReader:
         self.numbering: dict[str, dict[int, tuple[bool, int]]] = {}  # numId → ilvl → (ordered, start)
         self.counters: dict[str, list[int]] = {}
         self.paragraph_index = 0
+        self.links: dict[str, str] = {}  # relationship id → external URL (hyperlinks)
+        self.media: dict[str, str] = {}  # relationship id → package part (pictures)
+        self.pictures: list[_Picture] = []  # met in the paragraph being read
 
     # ------------------------------------------------------------------ helpers
 
@@ -387,6 +421,10 @@ class _DocxReader:
             current = st.based_on
         return "paragraph", 0, numbering
 
+    def style_name(self, style_id: str) -> str:
+        st = self.styles.get(style_id or self.default_style)
+        return st.name if st is not None else ""
+
     def list_position(self, num_id: str, ilvl: int) -> tuple[bool, int]:
         levels = self.numbering.get(num_id, {})
         ordered = levels.get(ilvl, (False, 1))[0]
@@ -399,7 +437,25 @@ class _DocxReader:
 
     # ------------------------------------------------------------------ text
 
-    def runs(self, el: Any, out: list[_Run], fmt: tuple[bool, bool] = (False, False)) -> None:
+    def load_rels(self, root: Any, base: str) -> None:
+        """Hyperlink targets and picture parts of the main part's relationships."""
+        for rel in root:
+            kind = _attr(rel, "Type") or ""
+            rid, target = _attr(rel, "Id") or "", _attr(rel, "Target") or ""
+            if kind.endswith("/hyperlink") and (_attr(rel, "TargetMode") or "") == "External":
+                self.links[rid] = target
+            elif kind.endswith("/image") and (_attr(rel, "TargetMode") or "") != "External":
+                path = target.lstrip("/") if target.startswith("/") else f"{base}{target}"
+                parts: list[str] = []
+                for piece in path.split("/"):
+                    if piece == "..":
+                        if parts:
+                            parts.pop()
+                    elif piece and piece != ".":
+                        parts.append(piece)
+                self.media[rid] = "/".join(parts)
+
+    def runs(self, el: Any, out: list[_Run], fmt: tuple[bool, bool] = (False, False), href: str = "") -> None:
         """Collect the visible runs under ``el`` (a paragraph or an inline container)."""
         field_state: list[str] = []  # complex fields: "code" until separate, then "result"
         for child in el:
@@ -413,15 +469,21 @@ class _DocxReader:
             if name in _SKIP:
                 continue
             if name == "r":
-                self.run(child, out, fmt, field_state)
+                self.run(child, out, fmt, field_state, href)
             elif name in _DRAWINGS:
                 self.note_drawing(child)
-            else:  # ins, moveTo, hyperlink, smartTag, sdt, sdtContent, fldSimple, customXml, bdo, dir…
-                self.runs(child, out, fmt)
+            elif name == "hyperlink":  # an external link; an internal anchor stays text
+                target = self.links.get(_attr(child, "id") or "", "")
+                self.runs(child, out, fmt, target or href)
+            else:  # ins, moveTo, smartTag, sdt, sdtContent, fldSimple, customXml, bdo, dir…
+                self.runs(child, out, fmt, href)
 
-    def run(self, r: Any, out: list[_Run], fmt: tuple[bool, bool], field_state: list[str]) -> None:
+    def run(
+        self, r: Any, out: list[_Run], fmt: tuple[bool, bool], field_state: list[str], href: str = ""
+    ) -> None:
         rpr = _child(r, "rPr")
         bold, italic = fmt
+        code = rpr is not None and _is_code(rpr)
         if rpr is not None:
             if _on(_child(rpr, "vanish")):
                 if any(_local(c) == "t" and (c.text or len(c)) for c in r):
@@ -444,7 +506,7 @@ class _DocxReader:
             if field_state and field_state[-1] == "code":
                 continue  # between begin and separate: field instructions, not text
             if name == "t":
-                out.append(_Run(self.text_of(c), bold, italic))
+                out.append(_Run(self.text_of(c), bold, italic, code=code, href=href))
             elif name in ("tab", "ptab"):
                 out.append(_Run("\t", bold, italic))
             elif name in ("br", "cr"):
@@ -452,9 +514,9 @@ class _DocxReader:
             elif name == "noBreakHyphen":
                 out.append(_Run("\u2011", bold, italic))
             elif name == "sym":
-                code = _int(_attr(c, "char"), -1, base=16)
-                if 0x20 <= code < 0xE000 or code > 0xF8FF:
-                    out.append(_Run(_char(code), bold, italic))
+                point = _int(_attr(c, "char"), -1, base=16)
+                if 0x20 <= point < 0xE000 or point > 0xF8FF:
+                    out.append(_Run(_char(point), bold, italic))
             elif name in _DRAWINGS or (name is None and _any_local(c) in _DRAWINGS):
                 self.note_drawing(c)
 
@@ -471,12 +533,28 @@ class _DocxReader:
 
     def note_drawing(self, el: Any) -> None:
         for sub in el.iter():
+            local = _any_local(sub) if isinstance(sub.tag, str) else ""
+            if local in ("inline", "anchor"):
+                self.picture(sub)
+        for sub in el.iter():
             if (
                 isinstance(sub.tag, str)
                 and _any_local(sub) == "txbxContent"
                 and "".join(sub.itertext()).strip()
             ):
                 self.warn("text in text boxes was not read", "move it into the body text in Word")
+                return
+
+    def picture(self, frame: Any) -> None:
+        """A DrawingML picture: its embedded image part and its alt text (``wp:docPr``)."""
+        doc_pr = next((c for c in frame if _any_local(c) == "docPr"), None)
+        alt = " ".join((_attr(doc_pr, "descr") or "").split()) if doc_pr is not None else ""
+        title = " ".join((_attr(doc_pr, "title") or "").split()) if doc_pr is not None else ""
+        for sub in frame.iter():
+            if isinstance(sub.tag, str) and _any_local(sub) == "blip":
+                target = self.media.get(_attr(sub, "embed") or "")
+                if target:
+                    self.pictures.append(_Picture(target, nfc(alt), nfc(title)))
                 return
 
     # ------------------------------------------------------------------ blocks
@@ -497,8 +575,11 @@ class _DocxReader:
             kind, level = "heading", outline + 1
         numbering = numbering or style_numbering
         runs: list[_Run] = []
+        self.pictures = []
         self.runs(p, runs)
         para = _Para(runs=runs, kind=kind, level=level, index=self.paragraph_index, from_table=from_table)
+        para.pictures, self.pictures = self.pictures, []
+        para.style = self.style_name(style_id)
         if numbering is not None and numbering[0] not in ("", "0") and kind in ("paragraph", "list_item"):
             para.kind = "list_item"
             para.level = numbering[1]
@@ -522,7 +603,11 @@ class _DocxReader:
                     continue
                 out.append(para)
             elif name == "tbl":
-                out.append(self.table(child))
+                box = _single_cell(child)
+                if box is not None:  # a one-cell box (the 보도자료 title box): its paragraphs
+                    self.body(box, out)
+                else:
+                    out.append(self.table(child))
             elif name in ("sdt", "sdtContent", "customXml", "ins", "moveTo"):
                 self.body(child, out)
             elif name == "altChunk":
@@ -565,6 +650,24 @@ class _DocxReader:
             else:  # a nested table: its cells, in reading order
                 pieces.extend(cell for row in part.rows for cell in row)
         return _joined([p for p in pieces if p], " ")
+
+
+def _is_code(rpr: Any) -> bool:
+    """A run set in a monospace font, or tinted the way presspack marks code."""
+    fonts = _child(rpr, "rFonts")
+    if fonts is not None and any((_attr(fonts, a) or "").lower() in MONOSPACE for a in ("ascii", "hAnsi")):
+        return True
+    shade = _child(rpr, "shd")
+    return shade is not None and (_attr(shade, "fill") or "").upper() == CODE_FILL
+
+
+def _single_cell(tbl: Any) -> Any | None:
+    """The only cell of a one-row, one-column table, else None."""
+    rows = list(_children_through(tbl, "tr"))
+    if len(rows) != 1:
+        return None
+    cells = list(_children_through(rows[0], "tc"))
+    return cells[0] if len(cells) == 1 else None
 
 
 def _children_through(el: Any, name: str) -> Iterator[Any]:
@@ -629,13 +732,17 @@ def _joined(pieces: list[Cell], separator: str) -> Cell:
     return out
 
 
-def _table_blocks(rows: list[list[Cell]], line: int) -> list[Block]:
-    """A Word table as blocks: one paragraph per row, non-empty cells joined by `` | ``."""
-    return [
-        Block(kind="paragraph", text=to_inline(_joined([c for c in row if c], " | ")), line=line)
-        for row in rows
-        if any(row)
-    ]
+def _cell_texts(rows: list[list[Cell]]) -> tuple[tuple[str, ...], ...]:
+    """A table's cells as inline Markdown; a header row bold throughout is the table's look."""
+    header = [c for c in rows[0] if c] if rows else []
+    unbold = bool(header) and all(s.bold for cell in header for s in cell if s.text.strip())
+    out: list[tuple[str, ...]] = []
+    for r, row in enumerate(rows):
+        cells = row
+        if r == 0 and unbold:
+            cells = [[replace(s, bold=False) for s in cell] for cell in row]
+        out.append(tuple(to_inline(cell) for cell in cells))
+    return tuple(out)
 
 
 def _main_part(zf: SafeZip, reader: _DocxReader) -> str:
@@ -683,6 +790,10 @@ def _read(path: Path) -> tuple[list[_Para | _Table], dict[str, Problem]]:
                 reader.load_styles(reader.parse("word/styles.xml", styles))
             if numbering is not None:
                 reader.load_numbering(reader.parse("word/numbering.xml", numbering))
+            folder, _, name = part.rpartition("/")
+            rels = zf.read_optional(f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels")
+            if rels is not None:
+                reader.load_rels(reader.parse("document relationships", rels), f"{folder}/" if folder else "")
             reader.entities.clear()  # only the main part's own DTD counts for its text
             root = reader.parse(part, data)
     except ArchiveError as exc:
@@ -705,60 +816,199 @@ def _read(path: Path) -> tuple[list[_Para | _Table], dict[str, Problem]]:
 
 
 def _load_docx(path: Path, expected_lang: str | None) -> LoadedRelease:
-    """A release typed in Word: Title/Heading styles, paragraphs, list bullets, tables."""
+    """A release typed in Word: styles, formatting, lists, tables, pictures and the release frame."""
     parts, found_warnings = _read(path)
     problems: list[Problem] = []
     warnings: list[Problem] = list(found_warnings.values())
-    title = ""
-    subtitle = ""
+    values: dict[str, tuple[str, int]] = {}
     blocks: list[Block] = []
-    from_table: list[bool] = []
-    for part in parts:
+    caption = ""  # a Caption paragraph waiting for the table right below it
+    for position, part in enumerate(parts):
         if isinstance(part, _Table):
-            table_blocks = _table_blocks(part.rows, part.line)
-            blocks.extend(table_blocks)
-            from_table.extend([True] * len(table_blocks))
+            rows = _cell_texts(part.rows)
+            if rows and not _layout_table(rows, values, part.line):
+                blocks.append(Block(kind="table", text=caption, rows=rows, line=part.line))
+            caption = ""
             continue
+        for picture in part.pictures:
+            blocks.append(
+                Block(
+                    kind="image",
+                    text=escape(picture.alt),
+                    src=f"{path.name}#{picture.target}",
+                    title=picture.title,
+                    line=part.index,
+                )
+            )
         text = part.text
         if not text:
             continue
-        if not title and (part.kind == "title" or (part.kind == "heading" and not blocks)):
-            title = part.plain  # meta fields are plain text
+        if part.style == "caption":
+            if blocks and blocks[-1].kind == "image" and blocks[-1].line == part.index - 1:
+                blocks[-1] = replace(blocks[-1], text=caption_text(text))  # the caption under a photo
+                continue
+            nxt = parts[position + 1] if position + 1 < len(parts) else None
+            if isinstance(nxt, _Table):
+                caption = caption_text(text)
+                continue
+        if "title" not in values and (part.kind == "title" or (part.kind == "heading" and not blocks)):
+            values["title"] = (part.plain, part.index)  # meta fields are plain text
             continue
-        if part.kind == "subtitle" and not subtitle:
-            subtitle = part.plain
+        if part.kind == "subtitle" and "subtitle" not in values:
+            values["subtitle"] = (_SUBTITLE_DASHES.sub(r"\1", part.plain), part.index)
             continue
         kind: BlockKind
         if part.kind == "heading":
             blocks.append(Block(kind="heading", text=text, level=min(max(part.level, 1), 3), line=part.index))
         elif part.kind == "list_item":
+            number = part.number
+            if not part.ordered and "number" in part.style:  # a numbered style without numbering
+                last = blocks[-1] if blocks else None
+                follows = last is not None and last.kind == "list_item" and last.ordered and not last.level
+                part.ordered, number = True, (last.number + 1 if follows and last is not None else 1)
             blocks.append(
                 Block(
                     kind="list_item",
                     text=text,
                     level=part.level,
                     ordered=part.ordered,
-                    number=part.number,
+                    number=number,
                     line=part.index,
                 )
             )
         else:
             kind = "quote" if part.kind == "quote" else "paragraph"
             blocks.append(Block(kind=kind, text=text, line=part.index))
-        from_table.append(False)
+    blocks = _newswire(blocks, values)
+    title = values.pop("title", ("", 0))[0]
     if not title:
-        first = next((i for i, b in enumerate(blocks) if not from_table[i]), None)
+        first = next((i for i, b in enumerate(blocks) if b.kind in ("paragraph", "heading")), None)
         if first is not None:
             title = plain(blocks.pop(first).text)
     if not title:
         raise SourceError(
             problem(path, None, "document is empty", "type the headline and paragraphs into it")
         )
-    values = {"title": (title, 1)}
-    if subtitle:
-        values["subtitle"] = (subtitle, 1)
-    text_for_detection = title + "\n" + "\n".join(plain(b.text) for b in blocks)
+    values["title"] = (" ".join(title.split()), 1)
+    text_for_detection = title + "\n" + "\n".join(plain(t) for b in blocks for t in b.texts())
     meta, translation_of = _meta_from_values(
         path, values, text_for_detection, expected_lang, problems, warnings
     )
     return _finish(path, meta, blocks, translation_of, problems, warnings)
+
+
+_SUBTITLE_DASHES = re.compile(r"^[-–—]\s*(.*?)(?:\s*[-–—])?$")
+_CAPTION_WRAP = re.compile(
+    r"^\s*(?:<\s*(?P<a>.*?)\s*>|(?:Table|Photo|표|사진)\s*[:：]\s*(?P<b>.*?))\s*$", re.S
+)
+# the 보도자료 tables around the body (presspack writes them, so do many offices)
+_COVER = "보도자료"
+_TIME_LABELS = ("보도시점", "보도일시")
+_DEPT_LABELS = ("담당 부서", "담당부서")
+
+
+def caption_text(text: str) -> str:
+    """A caption paragraph without its ``< … >`` / ``Table: …`` wrapper."""
+    m = _CAPTION_WRAP.match(text)
+    if not m:
+        return text
+    return m.group("a") if m.group("a") is not None else m.group("b") or ""
+
+
+def _layout_table(rows: tuple[tuple[str, ...], ...], values: dict[str, tuple[str, int]], line: int) -> bool:
+    """The cover, 보도시점 and contact tables → front matter values; True when it was one."""
+    cells = [" ".join(plain(c).split()) for row in rows for c in row]
+    if cells and cells[0] == _COVER and len(cells) == 2:
+        values.setdefault("organization", (cells[1], line))
+        return True
+    if cells and cells[0] in _TIME_LABELS and len(cells) == 4:
+        day = _ko_day(cells[3]) or _ko_day(cells[1])
+        if day is not None:
+            values.setdefault("date", (day.isoformat(), line))
+        for key, cell in (("release_time", cells[1]), ("distribution", cells[3])):
+            if cell and (day is None or _ko_day(cell) != day):
+                values.setdefault(key, (cell, line))
+        return True
+    if cells and cells[0] in _DEPT_LABELS and all(len(r) == 5 for r in rows):
+        values.setdefault("department", (" ".join(plain(rows[0][1]).split()), line))
+        for row in rows:
+            label, person, phone = (" ".join(plain(c).split()) for c in row[2:5])
+            key = "manager" if label == "책임자" else "contact_person"
+            if person and key not in values:
+                values[key] = (person, line)
+                if phone:
+                    values["manager_phone" if key == "manager" else "contact_phone"] = (phone, line)
+        return True
+    return False
+
+
+def _ko_day(text: str) -> dt.date | None:
+    """``2026. 11. 5.(목)`` (alone in its cell) → the date."""
+    m = re.fullmatch(r"(\d{4})\.\s*(\d{1,2})\.\s*(\d{1,2})\.?\s*(?:\([월화수목금토일]\))?", text.strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+_RELEASE_LINE = re.compile(r"^(?:FOR IMMEDIATE RELEASE|EMBARGOED UNTIL\s+(?P<until>.+))$", re.IGNORECASE)
+_AP_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."), 1
+    )
+}
+_DATELINE = re.compile(
+    r"^(?P<city>[A-Z][A-Z .'\-]+),(?P<region>[^—]*?),?\s*(?:(?P<month>[A-Z][a-z]+\.?) (?P<day>\d{1,2}), "
+    r"(?P<year>\d{4}))?\s*—\s*"
+)
+_CONTACT_LABEL = re.compile(r"^(?:Media )?contacts?:?$", re.IGNORECASE)
+_END = re.compile(r"^\s*(?:###|-\s*30\s*-|-끝-|<끝>)\s*$")
+
+
+def _newswire(blocks: list[Block], values: dict[str, tuple[str, int]]) -> list[Block]:
+    """The newswire frame around an English body: release line, dateline lead, media contact, ###."""
+    out: list[Block] = []
+    contact_next = False
+    for block in blocks:
+        text = " ".join(plain(block.text).split())
+        line_match = _RELEASE_LINE.match(text) if block.kind == "paragraph" and not out else None
+        if line_match:
+            if line_match.group("until"):
+                values.setdefault("embargo", (line_match.group("until"), block.line))
+            continue
+        if block.kind == "paragraph" and _END.match(text):
+            continue
+        if block.kind == "paragraph" and _CONTACT_LABEL.match(text):
+            contact_next = True
+            continue
+        if contact_next and block.kind == "paragraph" and "contact" not in values:
+            values["contact"] = (plain(block.text), block.line)
+            contact_next = False
+            continue
+        contact_next = False
+        m = _DATELINE.match(text) if block.kind == "paragraph" and "dateline" not in values else None
+        if m and block.text.startswith("**"):
+            city, region = m.group("city").strip(), m.group("region").strip()
+            values["dateline"] = (
+                city if not region or region == "South Korea" else f"{city}, {region}",
+                block.line,
+            )
+            month = _AP_MONTHS.get(m.group("month") or "")
+            if month and "date" not in values:
+                iso = f"{int(m.group('year')):04d}-{month:02d}-{int(m.group('day')):02d}"
+                values["date"] = (iso, block.line)
+            lead, seen, rest = len(m.group(0)), 0, []
+            for span in parse_inline(block.text):  # drop the visible lead, keep the rest's formatting
+                if seen >= lead:
+                    rest.append(span)
+                elif seen + len(span.text) > lead:
+                    rest.append(replace(span, text=span.text[lead - seen :]))
+                seen += len(span.text)
+            if rest:
+                out.append(replace(block, text=canonical(to_inline(rest))))
+            continue
+        out.append(block)
+    return out

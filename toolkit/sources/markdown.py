@@ -59,7 +59,20 @@ def dump_markdown(release: Release, *, translation_of: str | None = None) -> str
     fields.append(("lang", meta.lang))
     if translation_of:
         fields.append(("translation_of", translation_of))
-    for key in ("organization", "department", "contact", "embargo", "copyright"):
+    for key in (
+        "organization",
+        "department",
+        "contact",
+        "manager",
+        "manager_phone",
+        "contact_person",
+        "contact_phone",
+        "contact_email",
+        "embargo",
+        "release_time",
+        "distribution",
+        "copyright",
+    ):
         value = str(getattr(meta, key))
         if value:
             fields.append((key, value))
@@ -79,7 +92,16 @@ def dump_markdown(release: Release, *, translation_of: str | None = None) -> str
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-_META_KEYS = ("title", "subtitle", "dateline", "organization", "department", "contact")
+_META_KEYS = (
+    "title",
+    "subtitle",
+    "dateline",
+    "organization",
+    "department",
+    "contact",
+    "manager",
+    "contact_person",
+)
 _BLOCK_START_RE = re.compile(r"^(#{1,6}\s|\s*[-*+]\s|\s*>)")
 
 
