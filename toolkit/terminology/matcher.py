@@ -367,6 +367,7 @@ class Matcher:
         self._opts_after = {h: ls + then(h) for h, ls in self._after_two.items()}
         self._opts2 = {h: ls + singles.get(h[0], ()) for h, ls in self._lengths.items() if len(h) == 2}
         self._opts1 = singles
+        self._twos = frozenset(h[:2] for h in [*self._opts3, *self._opts_after, *self._opts2])
         self._heads = re.compile(
             _heads_pattern(self._items, odd, [*self._opts3, *self._opts_after, *self._opts2])
         )
@@ -393,7 +394,7 @@ class Matcher:
         if not self._korean:
             return self._find_english(view)
         items, opts3, opts_after = self._items, self._opts3, self._opts_after
-        opts2, opts1 = self._opts2, self._opts1
+        opts2, opts1, twos = self._opts2, self._opts1, self._twos
         single, odd = self._has_single, self._odd_firsts
         word_rest = _WORD_REST.match
         size = len(view)
@@ -406,18 +407,21 @@ class Matcher:
             if odd and start and view[start - 1].isalnum():
                 continue  # a term starting with punctuation, inside a word
             head = view[start : start + 3]
-            options = opts3.get(head)  # its heads have three characters, none a space at 2
-            if options is None and len(head) == 3 and head[2] == " ":
-                # a two-character word: a longer term may go on after the space
-                options = opts_after.get(head[:2] + view[start + 3 : start + 4])
-            if options is None:
-                options = opts2.get(head[:2])
+            if head[:2] in twos:
+                options = opts3.get(head)  # its heads have three characters, none a space at 2
+                if options is None and len(head) == 3 and head[2] == " ":
+                    # a two-character word: a longer term may go on after the space
+                    options = opts_after.get(head[:2] + view[start + 3 : start + 4])
                 if options is None:
-                    if not single:
-                        continue
-                    options = opts1.get(head[0])
-                    if options is None:
-                        continue
+                    options = opts2.get(head[:2])
+            else:  # the scan's test of the second character is per class, not per pair
+                options = None
+            if options is None:
+                if not single:
+                    continue
+                options = opts1.get(head[0])
+                if options is None:
+                    continue
             # Windows up to the first space are looked up as they are; a window
             # with a space is read space-free (탄도 미사일 for 탄도미사일). The view
             # never holds two spaces in a row, so 2n characters hold n non-spaces
