@@ -356,8 +356,8 @@ class Matcher:
         self._starts = re.compile(pattern)
         self._odd_firsts = bool(odd_firsts)
         # Korean: the same places, but only where a key can begin (one C-level scan
-        # skips the two thirds of the words no term starts with), and the length
-        # lists merged per head, so a word start costs one dict look in the common case.
+        # skips the words no term can start with), and the length lists merged per
+        # head, so a word start costs one or two dict looks.
         singles = {k: self._lengths[k] for k in self._items if len(k) == 1}
 
         def then(head: str) -> tuple[int, ...]:  # what follows the head's own lengths
@@ -407,13 +407,14 @@ class Matcher:
             if odd and start and view[start - 1].isalnum():
                 continue  # a term starting with punctuation, inside a word
             head = view[start : start + 3]
-            if head[:2] in twos:
+            two = head[:2]
+            if two in twos:
                 options = opts3.get(head)  # its heads have three characters, none a space at 2
                 if options is None and len(head) == 3 and head[2] == " ":
                     # a two-character word: a longer term may go on after the space
-                    options = opts_after.get(head[:2] + view[start + 3 : start + 4])
+                    options = opts_after.get(two + view[start + 3 : start + 4])
                 if options is None:
-                    options = opts2.get(head[:2])
+                    options = opts2.get(two)
             else:  # the scan's test of the second character is per class, not per pair
                 options = None
             if options is None:
