@@ -151,6 +151,10 @@ def test_xliff_edits_become_human_post_edits_kept_by_later_builds(machine: Path,
     assert digest(machine) == after_import
     code, _, err = run(["build", str(machine.parent), "--out", str(out_dir), "--check"])
     assert code == 0, err
+    import docx
+
+    printed = "\n".join(p.text for p in docx.Document(str(out_dir / FORUM / f"{FORUM}.en.docx")).paragraphs)
+    assert TITLE_EN in printed and BOOTHS_EN in printed  # the rebuilt pack has them
     # a second export shows them as a person's, the approved one final
     again = tmp_path / "again.xlf"
     assert run(["export", "xliff", str(machine), "-o", str(again)])[0] == 0
@@ -232,6 +236,17 @@ def test_review_docx_edited_in_word_imports(machine: Path, tmp_path: Path) -> No
         "final",
     )  # approved as the engine wrote it
     assert "The forum had two sessions." in (machine / "release.en.md").read_text("utf-8")
+    # kept by later builds, and CI's --check is clean
+    settled = digest(machine)
+    out_dir = tmp_path / "out"
+    code, _, err = run(["build", str(machine.parent), "--out", str(out_dir)])
+    assert code == 0, err
+    assert digest(machine) == settled
+    code, _, err = run(["build", str(machine.parent), "--out", str(out_dir), "--check"])
+    assert code == 0, err
+    pack = docx.Document(str(out_dir / FORUM / f"{FORUM}.en.docx"))  # the printed release has them
+    printed = "\n".join(p.text for p in pack.paragraphs)
+    assert BOOTHS_EN in printed and "The forum had two sessions." in printed
 
 
 def test_tmx_holds_the_post_edits_for_translate_toolkit(machine: Path, tmp_path: Path) -> None:
