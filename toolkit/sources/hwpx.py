@@ -490,6 +490,14 @@ class _Para:
     size: int  # dominant character height (1/100 pt)
     index: int  # 1-based paragraph number, for messages
     page_number: bool = False  # holds an automatic page number (footer decoration)
+    style_shape: _ParaShape = _ParaShape()  # the paragraph style's own shape
+
+    @property
+    def indent_steps(self) -> int:
+        """How many times the style's own left indent this paragraph is indented, less
+        one: a nested quote's level (presspack indents each level by the style's step)."""
+        step = self.style_shape.left
+        return max(round(self.shape.left / step) - 1, 0) if step > 0 else 0
 
     @property
     def text(self) -> str:
@@ -648,6 +656,7 @@ class _Walker:
         style = self.header.styles.get(p.get("styleIDRef", ""))
         shape = self.header.paras.get(p.get("paraPrIDRef", ""), _ParaShape())
         names = (style.name + "|" + style.eng) if style else ""
+        style_shape = self.header.paras.get(style.para_pr, _ParaShape()) if style else _ParaShape()
         spans: list[Span] = []
         sizes: dict[int, int] = {}
         self.page_number = False
@@ -655,7 +664,7 @@ class _Walker:
         def flush() -> None:
             if any(s.text.strip() for s in spans):
                 size = max(sizes, key=lambda k: sizes[k]) if sizes else 1000
-                out.append(_Para(list(spans), names, shape, size, index, self.page_number))
+                out.append(_Para(list(spans), names, shape, size, index, self.page_number, style_shape))
             spans.clear()
             sizes.clear()
 
@@ -1033,28 +1042,33 @@ def _contact_table(rows: list[list[str]], layout: _Layout, line: int) -> None:
     shape presspack writes (a 책임자 row, a 담당자 row, valid phones and e-mail);
     any other shape → the free-text ``contact`` lines, every cell's text kept."""
     dept = _cell_after(rows, "담당 부서") or _cell_after(rows, "담당부처")
+    if dept and _squash(dept[0]) in _CONTACT_LABELS:
+        dept = None  # the department cell is empty: the next label is no department
     if dept and dept[0]:
         layout.give("department", " ".join(plain(dept[0]).split()), line)
     dept_cell = _squash(dept[0]) if dept else ""
     skip = {"담당부서", "담당부처", "전화", *_CONTACT_LABELS}
-    people: list[tuple[str, list[str]]] = []  # (label, cells after it)
+    people: list[tuple[str, list[str], list[str]]] = []  # (label, cells after it, non-empty ones)
     for row in rows:
         squashed = [_squash(c) for c in row]
         label = next((lb for lb in _CONTACT_LABELS if lb in squashed), "")
         start = squashed.index(label) + 1 if label else 0
+        cells = [
+            "\n".join(" ".join(p.split()) for p in plain(c).split("\n") if p.strip()) for c in row[start:]
+        ]
         rest = [
-            "\n".join(" ".join(part.split()) for part in plain(c).split("\n") if part.strip())
-            for c, q in zip(row[start:], squashed[start:], strict=True)
+            cell
+            for cell, q in zip(cells, squashed[start:], strict=True)
             if q and q not in skip and not (q == dept_cell and not label)
         ]
         if label or rest:
-            people.append((label, rest))
-    structured = _structured_contact(people)
+            people.append((label, cells, rest))
+    structured = _structured_contact([(label, cells) for label, cells, rest in people if rest])
     if structured is not None:
         for key, value in structured.items():
             layout.give(key, value, line)
         return
-    lines = [" ".join([label, *(" ".join(c.split()) for c in rest)]).strip() for label, rest in people]
+    lines = [" ".join([label, *(" ".join(c.split()) for c in rest)]).strip() for label, _, rest in people]
     if lines:
         layout.give("contact", "\n".join(lines), line)
 
@@ -1063,14 +1077,13 @@ def _structured_contact(people: list[tuple[str, list[str]]]) -> dict[str, str] |
     """(책임자, [person, phone]) then (담당자, [person, phone\ne-mail]) → keys; None if
     the rows are not that shape (then nothing may be lost: free text it is)."""
     labels = [label for label, _ in people]
-    if labels not in (["책임자"], ["담당자"], ["책임자", "담당자"]):
+    if labels not in ([], ["책임자"], ["담당자"], ["책임자", "담당자"]):
         return None
     keys: dict[str, str] = {}
-    for index, (label, rest) in enumerate(people):
-        if not rest or len(rest) > 2:
-            return None
-        person, phones = rest[0], (rest[1].split("\n") if len(rest) > 1 else [])
-        if "\n" in person:
+    for index, (label, cells) in enumerate(people):
+        person, phone_cell, *more = [*cells, "", ""]
+        phones = phone_cell.split("\n") if phone_cell else []
+        if not person or "\n" in person or any(more):
             return None
         email = [p for p in phones if _EMAIL_RE.match(p)]
         numbers = [p for p in phones if _RELEASE_PHONE_RE.match(p)]
@@ -1164,7 +1177,7 @@ def _blocks(
         kind, level = _style_kind(piece)
         text = piece.text
         squashed = _squash(text)
-        if kind == "paragraph" and target is body and _newswire(piece, text, body, layout, contact):
+        if kind == "paragraph" and _newswire(piece, text, body, layout, contact):
             continue
         if kind == "caption" and last_image is not None and not target[last_image].text:
             target[last_image] = replace(target[last_image], text=text)
@@ -1187,9 +1200,12 @@ def _blocks(
             seen_title = True
             continue
         if kind == "subtitle" and "subtitle" not in layout.values:
-            layout.give("subtitle", _undash(piece.plain), piece.index)
+            layout.give("subtitle", piece.plain, piece.index)
             continue
-        if re.fullmatch(r"[<\[(]?붙임\d*[>\])]?", squashed) and not attachments_title:
+        attachments_heading = kind == "heading" and _ATTACHMENTS_RE.match(piece.plain.strip())
+        if (
+            attachments_heading or re.fullmatch(r"[<\[(]?붙임\d*[>\])]?", squashed)
+        ) and not attachments_title:
             attachments_title = piece.plain.strip()
             target = attachments
             continue
@@ -1216,7 +1232,7 @@ def _blocks(
                 )
             )
         elif kind == "quote":
-            target.append(Block(kind="quote", text=text, line=piece.index))
+            target.append(Block(kind="quote", text=text, level=piece.indent_steps, line=piece.index))
         else:
             target.append(Block(kind="paragraph", text=text, line=piece.index))
             layout.scan(piece.plain, piece.index)
@@ -1228,6 +1244,7 @@ def _blocks(
     return body, attachments, attachments_title
 
 
+_ATTACHMENTS_RE = re.compile(r"^(?:붙임|첨부|Attachments?|Annex(?:es)?|Enclosures?)\s*\d*\s*$")
 _LIST_MARKER_RE = re.compile(r"^\s*(?:(?P<number>\d{1,9})[.)]|(?P<bullet>[^\w\s]{1,2}))\s+")
 _CAPTION_WRAP_RE = re.compile(r"^\s*<\s*(.*?)\s*>\s*$", re.S)
 
@@ -1525,6 +1542,8 @@ def _load_hwpx(path: Path, expected_lang: str | None) -> LoadedRelease:
         path, values, text_for_detection, expected_lang, problems, warnings
     )
     loaded = _finish(path, meta, blocks, translation_of, problems, warnings)
+    if not content.attachments_title:
+        return loaded
     release = replace(
         loaded.release,
         attachments=content.attachments,
