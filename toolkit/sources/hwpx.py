@@ -52,6 +52,7 @@ from toolkit.sources.release import (
     LoadedRelease,
     _finish,
     _meta_from_values,
+    about_start,
 )
 from toolkit.sources.release import _PHONE_RE as _RELEASE_PHONE_RE
 
@@ -1214,9 +1215,6 @@ def _blocks(
             layout.give("title", m.group(1).strip(), piece.index)  # a 공문's 제목 line
         if kind == "heading":
             target.append(Block(kind="heading", text=piece.text_unbold, level=level, line=piece.index))
-            about = re.match(r"^About (.+)$", " ".join(piece.plain.split()))
-            if about:  # the newswire boilerplate is titled with the issuer's name
-                layout.give("organization", about.group(1), piece.index)
         elif kind in ("ordered", "bullet"):
             if kind == "ordered":
                 numbers = {k: v for k, v in numbers.items() if k <= level}
@@ -1440,6 +1438,12 @@ def read_hwpx(path: Path) -> HwpxContent:
     layout = _Layout(date=own_date)
     warnings: list[Problem] = []
     blocks, attachments, attachments_title = _blocks(pieces, layout, warnings, path)
+    start = about_start(blocks)
+    if start is not None:  # the newswire boilerplate is titled with its issuer's name
+        about = re.match(r"^About\s+(.+)$", " ".join(plain(blocks[start].text).split()))
+        generic = ("us", "the company", "the organization", "the organisation")
+        if about and about.group(1).lower() not in generic:
+            layout.give("organization", about.group(1), blocks[start].line)
     if "title" not in layout.values:
         heading = next((b for b in blocks if b.kind == "heading"), None)
         first = heading or next((b for b in blocks if b.kind == "paragraph"), None)
