@@ -121,7 +121,6 @@ _KO_ISSUER_RE = re.compile(
     r"^\S+(?:특별시|광역시|특례시|특별자치시|특별자치도|도청|시청|군청|구청|청|처|부|위원회|공사|공단|재단|협회|진흥회"
     r"|진흥원|연구원|연구소|조합|㈜|\(주\)|주식회사|그룹|시|도|군|구)$"
 )
-_NAME_WORD_RE = re.compile(r"^(?:[A-Z0-9][\w.&'’\-]*|of|and|for|the|de|&|-)$")
 # Sections a release may end with after its boilerplate: the attachments and the contact.
 _TAIL_HEADING_RE = re.compile(
     r"^(?:붙임|첨부|문의|연락처|담당자|Attachments?\b|Annex(?:es)?\b|Enclosures?\b"
@@ -135,35 +134,21 @@ def _heading_words(text: str) -> str:
 
 
 def _is_about_heading(text: str, lang: str = "", organization: str = "") -> bool:
-    """A heading that can title the boilerplate: a known title (``Company profile``,
-    ``회사 개요``, ``기관 소개``), ``About <organization>`` / ``<organization> 소개|개요``,
-    or, when the organization is not known, the same shapes with an issuer's name
-    (``About Hanwha Aerospace``, ``창원산업진흥원 소개``). "사업 개요" or "행사 소개"
-    name no issuer: they are body sections. Where the heading stands is checked by
-    :func:`about_start` (the boilerplate is the release's last section)."""
+    """A heading that can title the boilerplate: ``About …`` (the newswire form),
+    a known title (``Company profile``, ``회사 개요``, ``기관 소개``) or
+    ``<organization> 소개|개요`` — the organization's name, or when it is not
+    known an issuer's name (``창원산업진흥원 소개``). "사업 개요" or "행사 소개"
+    name no issuer: they are body sections. Where the heading stands is checked
+    by :func:`about_start` (the boilerplate is the release's last section)."""
     words = _heading_words(text)
-    if words.lower() in _ABOUT_TITLES:
+    if words.lower() in _ABOUT_TITLES or re.match(r"^About\s+\S", words):
         return True
-    org = " ".join(organization.split())
-    m = re.match(r"^About\s+(?:the\s+)?(.+)$", words, re.IGNORECASE)
-    if m:
-        name = m.group(1)
-        if org and re.sub(r"^the\s+", "", org, flags=re.IGNORECASE).lower() == name.lower():
-            return True
-        parts = name.split()
-        return (
-            bool(parts)
-            and len(parts) <= 8
-            and parts[0][0].isupper()
-            and all(_NAME_WORD_RE.match(w) for w in parts)
-        )
     m = re.match(r"^(.+?)\s*(?:소개|개요)$", words)
-    if m:
-        name = m.group(1)
-        if org and re.sub(r"\s+", "", name) == re.sub(r"\s+", "", org):
-            return True
-        return bool(_KO_ISSUER_RE.match(name))
-    return False
+    if not m:
+        return False
+    name = re.sub(r"\s+", "", m.group(1))
+    org = re.sub(r"\s+", "", organization)
+    return (bool(org) and name == org) or (bool(_KO_ISSUER_RE.match(name)) and " " not in m.group(1).strip())
 
 
 def about_start(blocks: Sequence[Block], organization: str = "") -> int | None:
