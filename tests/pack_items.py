@@ -36,6 +36,7 @@ class Para:
     kind: str  # title subtitle heading1..3 caption list quote body
     text: str
     format: Format = ()
+    align: str = "left"  # left (justified counts: both are flush left), center, right
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Table:
     shaded: tuple[tuple[str, ...], ...]  # fill colour per cell ("" = none)
     widths: tuple[float, ...]  # each column's share of the table width
     formats: tuple[tuple[Format, ...], ...]
+    aligns: tuple[tuple[str, ...], ...] = ()  # each cell's first paragraph's
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,31 @@ def _runs(chars: list[tuple[str, bool, bool, bool, str]]) -> Format:
 
 def _on(el: Any) -> bool:
     return el is not None and el.get(f"{W}val", "true") not in ("0", "false", "none")
+
+
+_ALIGN = {"both": "left", "justify": "left", "distribute": "left", "start": "left", "end": "right"}
+
+
+def _align(value: str) -> str:
+    value = (value or "left").lower()
+    return _ALIGN.get(value, value)
+
+
+def _style_jc(styles: Any) -> dict[str, str]:
+    """Paragraph alignment of each style, through its basedOn chain."""
+    by_id = {st.get(f"{W}styleId"): st for st in styles.iter(f"{W}style")}
+
+    def jc(style_id: str, depth: int = 0) -> str:
+        st = by_id.get(style_id)
+        if st is None or depth > 10:
+            return "left"
+        el = st.find(f"{W}pPr/{W}jc")
+        if el is not None:
+            return _align(el.get(f"{W}val"))
+        based = st.find(f"{W}basedOn")
+        return jc(based.get(f"{W}val"), depth + 1) if based is not None else "left"
+
+    return {sid: jc(sid) for sid in by_id}
 
 
 def _style_flags(styles: Any) -> dict[str, tuple[bool, bool]]:
@@ -160,7 +187,9 @@ class _Docx:
             self.numbering = _DocxNumbering(
                 zf.read("word/numbering.xml") if "word/numbering.xml" in names else None
             )
-            self.style_bold = _style_flags(etree.fromstring(zf.read("word/styles.xml")))
+            styles = etree.fromstring(zf.read("word/styles.xml"))
+            self.style_bold = _style_flags(styles)
+            self.style_jc = _style_jc(styles)
             rels = etree.fromstring(zf.read("word/_rels/document.xml.rels"))
             self.links = {r.get("Id"): r.get("Target") for r in rels}
             footers = sorted(n for n in names if re.fullmatch(r"word/footer\d+\.xml", n))
@@ -217,8 +246,16 @@ class _Docx:
             text = f"{marker} {text}"
             chars = [(ch, False, False, False, "") for ch in marker] + chars
         if text.strip():
-            items.append(Para(kind, text, _runs(chars)))
+            items.append(Para(kind, text, _runs(chars), self.align(p)))
         return items
+
+    def align(self, p: Any) -> str:
+        ppr = p.find(f"{W}pPr")
+        jc = ppr.find(f"{W}jc") if ppr is not None else None
+        if jc is not None:
+            return _align(jc.get(f"{W}val"))
+        style = ppr.find(f"{W}pStyle") if ppr is not None else None
+        return self.style_jc.get(style.get(f"{W}val") if style is not None else "Normal", "left")
 
     def cell_text(self, tc: Any) -> tuple[str, Format]:
         paras = tc.findall(f"{W}p")
@@ -230,13 +267,14 @@ class _Docx:
         rows: list[list[str]] = []
         fills: list[list[str]] = []
         formats: list[list[Format]] = []
+        aligns: list[list[str]] = []
         header: set[int] = set()
         starts: dict[tuple[int, int], list[int]] = {}  # vMerge restart cell → [rows, cols]
         for r, tr in enumerate(tbl.findall(f"{W}tr")):
             trpr = tr.find(f"{W}trPr")
             if trpr is not None and _on(trpr.find(f"{W}tblHeader")):
                 header.add(r)
-            row, fill_row, format_row = [], [], []
+            row, fill_row, format_row, align_row = [], [], [], []
             for c, tc in enumerate(tr.findall(f"{W}tc")):
                 tcpr = tc.find(f"{W}tcPr")
                 shd = tcpr.find(f"{W}shd") if tcpr is not None else None
@@ -251,10 +289,12 @@ class _Docx:
                     starts[(r, c)] = [1, 1]
                 row.append(text)
                 format_row.append(fmt)
+                align_row.append(self.align(tc.find(f"{W}p")) if text else "")
                 fill_row.append(fill)
             rows.append(row)
             fills.append(fill_row)
             formats.append(format_row)
+            aligns.append(align_row)
         total = sum(grid_cols)
         return Table(
             grid=tuple(tuple(r) for r in rows),
@@ -263,6 +303,7 @@ class _Docx:
             shaded=tuple(tuple(r) for r in fills),
             widths=tuple(round(w / total, 2) for w in grid_cols),
             formats=tuple(tuple(r) for r in formats),
+            aligns=tuple(tuple(r) for r in aligns),
         )
 
     def extract(self) -> Extracted:
@@ -320,6 +361,10 @@ class _Hwpx:
                 self.italic.add(cid)
             if pr.get("shadeColor", "").upper() == "#EDEFF2":
                 self.code.add(cid)
+        self.aligns = {}
+        for pr in header.iter(f"{HH}paraPr"):
+            el = pr.find(f"{HH}align")
+            self.aligns[pr.get("id")] = _align(el.get("horizontal") if el is not None else "")
         self.fills = {}
         for bf in header.iter(f"{HH}borderFill"):
             brush = bf.find(f".//{HC}winBrush")
@@ -367,7 +412,8 @@ class _Hwpx:
         chars = self.chars(p)
         text = "".join(c[0] for c in chars)
         if text.strip():
-            items.append(Para(_hwpx_kind(self.styles.get(p.get("styleIDRef"), "")), text, _runs(chars)))
+            kind = _hwpx_kind(self.styles.get(p.get("styleIDRef"), ""))
+            items.append(Para(kind, text, _runs(chars), self.aligns.get(p.get("paraPrIDRef"), "left")))
         return items
 
     def table(self, tbl: Any) -> Table:
@@ -375,6 +421,7 @@ class _Hwpx:
         grid = [[""] * n_cols for _ in range(n_rows)]
         fills = [[""] * n_cols for _ in range(n_rows)]
         formats: list[list[Format]] = [[()] * n_cols for _ in range(n_rows)]
+        aligns = [[""] * n_cols for _ in range(n_rows)]
         widths = [0] * n_cols
         merges = set()
         header = set()
@@ -393,6 +440,7 @@ class _Hwpx:
             paras = tc.find(f"{HP}subList").findall(f"{HP}p")
             grid[r][c] = "\n".join("".join(ch[0] for ch in self.chars(p)) for p in paras)
             formats[r][c] = _runs([ch for p in paras for ch in self.chars(p)])
+            aligns[r][c] = self.aligns.get(paras[0].get("paraPrIDRef"), "left") if grid[r][c] else ""
             fills[r][c] = self.fills.get(tc.get("borderFillIDRef"), "")
         total = sum(widths)
         return Table(
@@ -402,6 +450,7 @@ class _Hwpx:
             shaded=tuple(tuple(r) for r in fills),
             widths=tuple(round(w / total, 2) for w in widths),
             formats=tuple(tuple(r) for r in formats),
+            aligns=tuple(tuple(r) for r in aligns),
         )
 
     def extract(self) -> Extracted:

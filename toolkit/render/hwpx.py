@@ -784,13 +784,15 @@ def _build(
         elif item.role == "title":
             if release.lang == "ko":
                 title_box.append(_esc(item.text))
-            else:
-                sec.paragraph(_esc(item.text), title_char, title_para, "제목")
+            else:  # the newswire headline is flush left, as in the DOCX and PDF
+                sec.paragraph(
+                    _esc(item.text), title_char, dataclasses.replace(title_para, align="LEFT"), "제목"
+                )
         elif item.role == "subtitle":
             if release.lang == "ko" and title_box:
                 title_box.append(_esc(item.text))
             else:
-                sec.paragraph(_esc(item.text), subtitle_char, ParaShape(align="CENTER", next=400), "부제목")
+                sec.paragraph(_esc(item.text), subtitle_char, ParaShape(align="LEFT", next=400), "부제목")
         elif item.role == "heading":
             level = min(max(item.level, 1), 3)
             sec.paragraph(item.text, heading_chars[level], heading_para, f"제목 {level}")
