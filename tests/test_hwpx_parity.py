@@ -412,6 +412,7 @@ def test_a_free_text_contact_keeps_its_rows(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("project")
 def test_sample_packs_are_byte_identical_valid_and_read_alike(tmp_path: Path) -> None:
     from hwp_hwpx_parser import Reader
+    from hwpx.tools.package_validator import validate_editor_open_safety, validate_package
     from hwpx.tools.text_extractor import TextExtractor
     from hwpx.tools.validator import validate_document
 
@@ -424,7 +425,10 @@ def test_sample_packs_are_byte_identical_valid_and_read_alike(tmp_path: Path) ->
         again = tmp_path / "b" / path.relative_to(tmp_path / "a")
         assert again.read_bytes() == path.read_bytes(), path.name
         report = validate_document(str(path))
-        assert report.ok and report.issues == (), path.name
+        assert report.ok and report.issues == (), path.name  # no error, no schema warning
+        assert [i for i in validate_package(str(path)).issues if i.level == "error"] == []
+        safety = validate_editor_open_safety(str(path))
+        assert safety.blocking_package_errors == () and safety.reopen_ok
         with zipfile.ZipFile(path) as zf:
             assert zf.infolist()[0].filename == "mimetype"
             assert zf.infolist()[0].compress_type == zipfile.ZIP_STORED
