@@ -8,6 +8,16 @@ body, the contact table (담당 부서 | 과 | 책임자 | 이름 | 전화 / 담
 붙임; English releases the newswire layout (release line, headline, dateline
 lead, body, media contact, ``###``).
 
+What a reader sees matches the DOCX item for item (tests/test_hwpx_parity.py
+reads both from their XML): list markers are the DOCX's (the item's number,
+the house ``bullets`` by level) written as text before a hanging indent — as
+Korean offices type □/○, and so every HWPX reader shows them and each list
+starts at its own number (Hancom's automatic numbering would continue across
+lists); captions take the house templates; tables get the DOCX column widths
+(:func:`toolkit.render.layout.column_widths`) and a repeated, shaded header row;
+photos fill the text width (at most 120 mm high); quotes are indented by level;
+code spans are shaded and links coloured as in the DOCX.
+
 The package is written from code with lxml-free string templates of the
 structures Hancom itself saves (checked against the Hancom-saved files in
 shared/corpus/hwpx and python-hwpx's schemas in the tests): ``mimetype``

@@ -11,9 +11,13 @@ links from HYPERLINK fields, all written as canonical inline Markdown.
 
 A document in the 보도자료 layout (press-release-conventions.md) gives its
 metadata through its tables: the cover row (보도자료 | issuer), the
-보도시점/배포 row (embargo and date), the title box (title, ``- … -``
-subtitles) and the contact table (담당 부서/책임자/담당자/전화); those
-tables become metadata, not body text. Other documents give the title
+보도시점/배포 row (release_time, distribution, the date, an embargo when the
+보도시점 has a time), the title box (title, ``- … -`` subtitles) and the
+contact table (department and the structured contact keys, or free-text
+``contact`` lines); those tables become metadata, not body text. A file
+presspack wrote reads back as its release: its list paragraphs (style 목록,
+the marker as text), caption templates, column alignment, code shading and
+newswire frame are undone, and its release date is the package's. Other documents give the title
 from the title-styled or first heading paragraph (or a 공문 "제목" line),
 the date from a dated line, the issuer from a sender line (서 울 특 별 시 장).
 ``<stem>.yaml`` or ``release.yaml`` beside the file gives or overrides any
