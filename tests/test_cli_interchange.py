@@ -71,14 +71,19 @@ def machine(project: Path, copy_models: Path) -> Path:
 
 
 def tt_edit(
-    path: Path, edits: dict[str, str], *, approve: tuple[str, ...] = (), out: Path | None = None
+    path: Path,
+    edits: dict[str, str],
+    *,
+    approve: tuple[str, ...] = (),
+    out: Path | None = None,
+    exact: bool = False,
 ) -> Path:
-    """Edit targets (by source start) the way an agency's tool would: Translate Toolkit."""
+    """Edit targets (by source start, or whole source) the way an agency's tool would: Translate Toolkit."""
     store = xliff.xlifffile.parsefile(str(path))
     done = set()
     for unit in store.units:
         for start, target in edits.items():
-            if unit.source.startswith(start):
+            if unit.source == start if exact else unit.source.startswith(start):
                 unit.rich_target = [target]
                 done.add(start)
         if any(unit.source.startswith(a) for a in approve):
@@ -355,8 +360,8 @@ def test_an_about_heading_that_would_no_longer_open_its_section_is_refused(
     assert (
         "[import-structure] unit " in err
         and ": presspack finds the closing section of release.en.md by a heading that starts with 'About' "
-        "(in Korean: ends in 소개 or 개요); “Changwon at a glance” is not one, so it was not imported — "
-        "keep the heading's opening word\n"
+        "or is “<organization> 소개”; “Changwon at a glance” is not one, so it was not imported — start it "
+        "with 'About'\n"
         in err
     )
     assert "Error: 1 unit(s) refused" in err
@@ -365,12 +370,24 @@ def test_an_about_heading_that_would_no_longer_open_its_section_is_refused(
     settled = digest(machine)
     assert run(["translate", str(machine / "release.ko.md"), "--to", "en"])[0] == 0
     assert digest(machine) == settled
-    # an "About …" translation of it goes in
+    # the heading is "Changwon Special City 소개": it names the organization, so a new name for
+    # the organization alone is refused too (found although it is in another unit)
     again = tmp_path / "again.xlf"
     assert run(["export", "xliff", str(machine), "-o", str(again)])[0] == 0
-    code, _, err = run(["import", str(tt_edit(again, {"창원특례시 소개": "About Changwon Special City"}))])
+    code, _, err = run(["import", str(tt_edit(again, {"창원특례시": "Changwon City Hall"}, exact=True))])
+    assert code == 1
+    assert (
+        ": with “Changwon City Hall” here, presspack would no longer find the closing section of "
+        "release.en.md by its heading “Changwon Special City 소개” (a heading that starts with 'About' or "
+        "is “<organization> 소개”), so it was not imported — change the two together in release.en.md\n"
+    ) in err
+    assert digest(machine) == settled
+    # with an "About …" heading, both go in
+    edits = {"창원특례시": "Changwon City Hall", "창원특례시 소개": "About Changwon City Hall"}
+    code, _, err = run(["import", str(tt_edit(again, edits, exact=True))])
     assert code == 0, err
-    assert "\n## About Changwon Special City\n" in (machine / "release.en.md").read_text("utf-8")
+    text = (machine / "release.en.md").read_text("utf-8")
+    assert "\n## About Changwon City Hall\n" in text and "\norganization: Changwon City Hall\n" in text
     assert segment(machine, "창원특례시 소개")["origin"] == "human"
 
 
@@ -602,19 +619,24 @@ def test_any_set_of_edits_lands_exactly_and_leaves_the_sync_in_step(
         result = import_exchange(out)
         first = {u["id"]: u["segments"][0]["src"] for u in memory_units(machine)}
         about, dateline = first["about_title"], first["dateline"]
-        # and a body heading that starts with "About" would open that section early
         headings = {
             s["src"]
             for u in memory_units(machine)
             if u["id"].startswith("body:heading")
             for s in u["segments"]
         }
-        refused = {
-            src
-            for src, text in edits.items()
-            if (src == about) != text.startswith("About") and (src == about or src in headings)
-        }
-        assert [f.check for f in result.findings] == ["import-structure"] * len(refused), result.findings
+        # refused only where the file would read differently: the closing section's heading
+        # without "About"; the organization, while that heading ("… 소개") still names the old one;
+        # perhaps a body heading starting with "About" (if the reader would take it for the
+        # closing section's); nothing else, ever
+        refused = {f.segment for f in result.findings}
+        assert {f.check for f in result.findings} <= {"import-structure"}, result.findings
+        assert len(refused) == len(result.findings)
+        about_kept = about in edits and edits[about].startswith("About")
+        required = {src for src in edits if src == about and not about_kept}
+        required |= {src for src in edits if src == first["organization"] and not about_kept}
+        allowed = required | {src for src in edits if src in headings and edits[src].startswith("About")}
+        assert required <= refused <= allowed, (required, refused)
         assert (result.refused, result.edited) == (len(refused), len(picks) - len(refused))
         for src in refused:
             del edits[src]

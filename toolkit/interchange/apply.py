@@ -345,7 +345,8 @@ def apply_incoming(
     while (misread := _first_misread(plan)) is not None:
         # the file would not read back as the translation planned (a heading that no longer
         # opens its section, say): the edits that caused it are refused, the others go in
-        culprits = _culprits(places, edits, misread.index)
+        touching = _touching(places, edits, misread.index)
+        culprits = touching or [_trigger(current, flat, places, edits, incoming)]
         for k in culprits:
             unit = edited_by[k]
             result.refused += 1
@@ -354,7 +355,7 @@ def apply_incoming(
                 "import-structure",
                 "error",
                 unit,
-                _misread_message(misread, edits.pop(k), target_path.name),
+                _misread_message(misread, edits.pop(k), target_path.name, touching=bool(touching)),
                 flat[k].src,
             )
         if not edits and not finals and not confirms:
@@ -511,6 +512,7 @@ class _Misread:
     index: int  # the first unit that reads back differently
     planned: str  # its id as planned ("about_title")
     read: str  # its id as the written file reads ("body:heading:2"; "" when gone)
+    text: str = ""  # its text as planned
 
 
 def _first_misread(plan: FileSync) -> _Misread | None:
@@ -529,45 +531,78 @@ def _first_misread(plan: FileSync) -> _Misread | None:
     try:
         written = load_release(plan.target_path, data=plan.target_bytes).release
     except PresspackError:
-        return _Misread(0, want[0][0] if want else "", "")
+        return _Misread(0, *(want[0] if want else ("", "")))
     got = [(u.id, " ".join(u.text.split())) for u in units_of(written)]
     for i, (a, b) in enumerate(zip(got, want, strict=False)):
         if a != b:
-            return _Misread(i, b[0], a[0])
+            return _Misread(i, b[0], a[0], b[1])
     if len(got) == len(want):
         return None
     i = min(len(got), len(want))
-    return _Misread(i, want[i][0] if i < len(want) else "", got[i][0] if i < len(got) else "")
+    planned, text = want[i] if i < len(want) else ("", "")
+    return _Misread(i, planned, got[i][0] if i < len(got) else "", text)
 
 
-def _culprits(places: Sequence[list[Place] | None], edits: dict[int, str], misread: int) -> list[int]:
-    """The edits that touch unit ``misread`` (else the nearest unit before it with an edit)."""
-    touched: dict[int, list[int]] = {}
-    for k in edits:
-        for ui, _, _ in places[k] or ():
-            touched.setdefault(ui, []).append(k)
-    before = [ui for ui in touched if ui <= misread]
-    if not before:
-        return sorted(edits)
-    return sorted(touched[max(before)])
+def _touching(places: Sequence[list[Place] | None], edits: dict[int, str], index: int) -> list[int]:
+    """The edits whose text is in file unit ``index``."""
+    return sorted(k for k in edits if any(ui == index for ui, _, _ in places[k] or ()))
 
 
-_SECTION_HEADINGS = {
-    "about_title": ("the closing section", "starts with 'About' (in Korean: ends in 소개 or 개요)"),
-    "attachments_title": ("the attachments", "is 'Attachments' or 'Annex' (in Korean: 붙임 or 첨부)"),
+def _trigger(
+    current: Current,
+    flat: Sequence[SegmentMemory],
+    places: Sequence[list[Place] | None],
+    edits: dict[int, str],
+    incoming: Incoming,
+) -> int:
+    """An edit without which the file reads back as planned, though it is not in the unit
+    that reads differently (a new organization name no longer matches the "<organization>
+    소개" heading). Bisection over the edits in document order: with none of them the
+    file reads back (it is in step), with all of them it does not, so some edit turns one
+    into the other; about log2(edits) plans."""
+    order = sorted(edits)
+    lo, hi = 0, len(order)  # the first lo edits read back; the first hi do not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        plan = _plan_edits(current, flat, places, {k: edits[k] for k in order[:mid]}, incoming)
+        if _first_misread(plan) is None:
+            lo = mid
+        else:
+            hi = mid
+    return order[hi - 1]
+
+
+_SECTION_HEADINGS = {  # what the reader looks for, and what the translator can do
+    "about_title": (
+        "the closing section",
+        "starts with 'About' or is “<organization> 소개”",
+        "start it with 'About'",
+    ),
+    "attachments_title": (
+        "the attachments",
+        "is 'Attachments' or 'Annex' (in Korean: 붙임 or 첨부)",
+        "start it with 'Attachments'",
+    ),
 }
 
 
-def _misread_message(misread: _Misread, text: str, target_name: str) -> str:
+def _misread_message(misread: _Misread, text: str, target_name: str, *, touching: bool) -> str:
     quoted = _excerpt(plain(text))
-    if misread.planned in _SECTION_HEADINGS:
-        section, rule = _SECTION_HEADINGS[misread.planned]
+    if misread.planned in _SECTION_HEADINGS and touching:
+        section, rule, fix = _SECTION_HEADINGS[misread.planned]
         return (
             f"presspack finds {section} of {target_name} by a heading that {rule}; {quoted} is not one, "
-            f"so it was not imported — keep the heading's opening word"
+            f"so it was not imported — {fix}"
+        )
+    if misread.planned in _SECTION_HEADINGS:
+        section, rule, _ = _SECTION_HEADINGS[misread.planned]
+        return (
+            f"with {quoted} here, presspack would no longer find {section} of {target_name} by its heading "
+            f"{_excerpt(plain(misread.text))} (a heading that {rule}), so it was not imported — change "
+            f"the two together in {target_name}"
         )
     if misread.read in _SECTION_HEADINGS:
-        section, rule = _SECTION_HEADINGS[misread.read]
+        section, rule, _ = _SECTION_HEADINGS[misread.read]
         return (
             f"a heading that {rule} starts {section}, so {quoted} would move the text after it there; "
             "it was not imported — word the heading differently"
