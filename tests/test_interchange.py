@@ -9,6 +9,7 @@ it must see what we write segment for segment.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -355,14 +356,44 @@ def test_a_bare_tmx_doctype_is_tolerated_and_never_loaded(tmp_path: Path) -> Non
     assert [text_of(u.events or ()) for u in incoming.units] == ["A."]
 
 
-def test_plain_meta_fields_stay_plain() -> None:
-    """Meta fields (title, contact lines) are plain text in the memory: * and [ are characters."""
-    seg = ExchangeSegment(
-        "t", "title", 0, "title", "제목 *별표* [괄호]", "Title *star* [bracket]", "machine", "machine"
-    )
-    assert not seg.markup
-    assert text_of(events_of(seg.target, markup=False), markup=False) == seg.target
-    assert parse_inline(seg.target) != (Span(seg.target),)  # as Markdown it would have lost the stars
+SAMPLES = sorted((Path(__file__).resolve().parents[1] / "releases").glob("*/release.*.md"))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_unit_texts_go_back_where_they_came_from(path: Path) -> None:
+    """An import replaces unit texts and nothing else: each unit of every sample release
+    (front matter fields, contact lines, headings, list items, captions, table cells…)
+    set on its own reads back as exactly that change."""
+    from toolkit.interchange.unit_texts import with_unit_texts
+    from toolkit.sources import load_release
+    from toolkit.translation.memory import units_of
+
+    release = load_release(path).release
+    units = units_of(release)
+    texts = [u.text for u in units]
+    assert with_unit_texts(release, texts) == release
+    for i in range(len(units)):
+        changed = with_unit_texts(release, [*texts[:i], f"Zed {i}", *texts[i + 1 :]])
+        got = [(u.id, u.text) for u in units_of(changed)]
+        assert got == [(u.id, f"Zed {i}" if n == i else u.text) for n, u in enumerate(units)], units[i]
+        assert (changed.meta.date, changed.meta.lang, changed.source_path) == (
+            release.meta.date,
+            release.meta.lang,
+            release.source_path,
+        )
+
+
+def test_an_english_dateline_in_capitals_stays_in_capitals() -> None:
+    from toolkit.core.document import Block, Meta, Release
+    from toolkit.interchange.unit_texts import with_unit_texts
+    from toolkit.translation.memory import units_of
+
+    release = Release(Meta(title="T", lang="en", dateline="CHANGWON"), (Block("paragraph", "x"),))
+    texts = [u.text for u in units_of(release)]
+    assert texts[1] == "Changwon"  # the unit is the name
+    assert with_unit_texts(release, [texts[0], "Masan", *texts[2:]]).meta.dateline == "MASAN"
+    lower = replace(release, meta=replace(release.meta, dateline="Changwon"))
+    assert with_unit_texts(lower, [texts[0], "Masan", *texts[2:]]).meta.dateline == "Masan"
 
 
 def test_the_package_never_imports_translate_toolkit() -> None:

@@ -59,11 +59,12 @@ from toolkit.interchange.tags import (
     tags_of,
     text_of,
 )
+from toolkit.interchange.unit_texts import with_unit_texts
 from toolkit.interchange.xmlio import ExchangeError
 from toolkit.translation.filesync import FileSync, apply_sync, sync_file
 from toolkit.translation.memory import Memory, SegmentMemory, UnitMemory, read_memory, units_of
 
-__all__ = ["ImportResult", "apply_incoming", "with_unit_texts"]
+__all__ = ["ImportResult", "apply_incoming"]
 
 
 @dataclass
@@ -668,32 +669,3 @@ def _plan_edits(
             [problem(f.file, f.line or None, f.message) for f in plan.findings if f.check == "tm-structure"]
         )
     return plan
-
-
-_META_FIELDS = ("subtitle", "dateline", "organization", "department", "manager", "contact_person")
-
-
-def with_unit_texts(release: Release, texts: Sequence[str]) -> Release:
-    """``release`` with the text of each of its units (``units_of`` order) replaced."""
-    units = units_of(release)
-    if len(units) != len(texts):
-        raise ValueError(f"with_unit_texts: {len(texts)} texts for {len(units)} units")
-    values = iter(texts)
-    m = release.meta
-    changes: dict[str, str] = {"title": next(values)}
-    for key in _META_FIELDS:
-        if str(getattr(m, key)):
-            value = next(values)
-            if key == "dateline" and m.lang == "en" and m.dateline.isupper():
-                value = value.upper()
-            changes[key] = value
-    if m.contact:
-        changes["contact"] = "\n".join(next(values) for _ in m.contact.split("\n"))
-    meta = replace(m, **changes)  # type: ignore[arg-type]
-    body = tuple(replace(b, text=next(values)) for b in release.body)
-    about_title = release.about_title
-    about = release.about
-    if release.about_title or release.about:
-        about_title = next(values)
-        about = tuple(replace(b, text=next(values)) for b in release.about)
-    return replace(release, meta=meta, body=body, about_title=about_title, about=about)

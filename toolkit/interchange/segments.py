@@ -87,8 +87,11 @@ _PLAIN_UNITS = frozenset(
 
 
 def is_markup(unit_id: str) -> bool:
-    """Whether a memory unit's text is inline Markdown (blocks) or plain text (meta fields)."""
-    return unit_id not in _PLAIN_UNITS
+    """Whether a memory unit's text is inline Markdown (blocks; meta fields too where the memory
+    holds them escaped) or plain text (meta fields)."""
+    from toolkit.interchange.unit_texts import meta_is_markup
+
+    return unit_id not in _PLAIN_UNITS or meta_is_markup()
 
 
 def sha(text: str) -> str:
