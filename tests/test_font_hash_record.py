@@ -19,7 +19,7 @@ def test_a_font_rewritten_in_place_is_hashed_again(tmp_path: Path, monkeypatch: 
     font.write_bytes(b"A" * 4096)
     first = fonts.source_sha256(font)
     assert first == hashlib.sha256(b"A" * 4096).hexdigest()
-    assert list((tmp_path / "cache" / "fonts").glob("source-*.sha256"))  # recorded
+    assert list((tmp_path / "cache" / "font-hashes").glob("*.sha256"))  # recorded
     fonts._file_sha256.cache_clear()
     assert fonts.source_sha256(font) == first  # read back from the record
 
@@ -37,7 +37,7 @@ def test_a_file_changed_just_now_is_not_recorded(tmp_path: Path, monkeypatch: py
     font = tmp_path / "Font.ttf"
     font.write_bytes(b"D" * 100)
     assert fonts.source_sha256(font) == hashlib.sha256(b"D" * 100).hexdigest()
-    assert not list((tmp_path / "cache").rglob("source-*.sha256"))
+    assert not list((tmp_path / "cache").rglob("*.sha256"))
 
 
 def test_a_damaged_record_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,7 +46,7 @@ def test_a_damaged_record_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyP
     font = tmp_path / "Font.ttf"
     font.write_bytes(b"C" * 100)
     fonts.source_sha256(font)
-    (record,) = (tmp_path / "cache" / "fonts").glob("source-*.sha256")
+    (record,) = (tmp_path / "cache" / "font-hashes").glob("*.sha256")
     stamp = record.read_text("ascii").split()[0]
     record.write_text(f"{stamp} {'0' * 63}x\n", "ascii")
     fonts._file_sha256.cache_clear()

@@ -215,7 +215,8 @@ def _stamp(st: os.stat_result) -> tuple[int, ...]:
 
 
 def _hash_record_path(path: Path) -> Path:
-    return cache_dir() / f"source-{hashlib.sha256(str(path).encode()).hexdigest()[:20]}.sha256"
+    name = f"{hashlib.sha256(str(path).encode()).hexdigest()[:20]}.sha256"
+    return cache_dir().parent / "font-hashes" / name
 
 
 def _read_hash_record(path: Path, stamp: tuple[int, ...]) -> str | None:
@@ -502,29 +503,36 @@ def describe_char(ch: str) -> str:
     return f"U+{ord(ch):04X} {ch!r} ({unicodedata.name(ch, 'unnamed')})"
 
 
-def segment(text: str, chain: Sequence[tuple[str, Container[int]]]) -> list[tuple[str, str]]:
+def segment(
+    text: str, chain: Sequence[tuple[str, Container[int]]], memo: dict[str, str | None] | None = None
+) -> list[tuple[str, str]]:
     """Split ``text`` into ``(font_key, run)`` pairs: first font in ``chain`` whose
     cmap has the character. Whitespace joins the current run.
+
+    ``memo`` (character → font key, kept by the caller for one chain) saves looking
+    each character up in every font again: a document repeats a few hundred of them.
 
     Raises ``KeyError`` carrying the first character no font has; callers turn
     it into a RenderError with file and line (see :func:`missing_chars`).
     """
-    runs: list[tuple[str, str]] = []
+    if memo is None:
+        memo = {}
+    runs: list[tuple[str, list[str]]] = []
     for ch in text:
-        cp = ord(ch)
-        key = _pick(cp, chain)
+        if ch in memo:
+            key = memo[ch]
+        else:
+            key = memo[ch] = _pick(ord(ch), chain)
         if key is None:
             if ch in " \n" and runs:
                 key = runs[-1][0]
             else:
                 raise KeyError(ch)
-        if runs and runs[-1][0] == key:
-            runs[-1] = (key, runs[-1][1] + ch)
-        elif runs and ch == " ":
-            runs[-1] = (runs[-1][0], runs[-1][1] + ch)
+        if runs and (runs[-1][0] == key or ch == " "):
+            runs[-1][1].append(ch)
         else:
-            runs.append((key, ch))
-    return runs
+            runs.append((key, [ch]))
+    return [(key, "".join(chars)) for key, chars in runs]
 
 
 def _pick(cp: int, chain: Sequence[tuple[str, Container[int]]]) -> str | None:

@@ -195,6 +195,7 @@ class _Fonts:
         self.primary = self.faces[0]
         self._chain = [(f.key, f.cmap) for f in self.faces]
         self._by_key = {f.key: f for f in self.faces}
+        self._picked: dict[str, str | None] = {}  # character → font key (see fonts.segment)
 
     def face_for(self, ch: str) -> _Face:
         """The first font of the chain that has ``ch`` (the primary one if none)."""
@@ -226,12 +227,15 @@ class _Fonts:
         return "".join(parts)
 
     def has(self, cp: int) -> bool:
-        return any(cp in f.cmap for f in self.faces)
+        ch = chr(cp)
+        if ch not in self._picked:
+            self._picked[ch] = fonts._pick(cp, self._chain)
+        return self._picked[ch] is not None
 
     def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
         """(reportlab font name, text) runs."""
         out = []
-        for key, run in fonts.segment(clean(text), self._chain):
+        for key, run in fonts.segment(clean(text), self._chain, self._picked):
             out.append((self._by_key[key].name(bold), run))
         return out
 
