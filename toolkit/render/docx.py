@@ -35,6 +35,7 @@ from typing import Any
 from toolkit.core.document import Block, Release
 from toolkit.core.errors import Problem, RenderError, problem
 from toolkit.core.inline import Span, parse_inline, plain
+from toolkit.render import zipout
 from toolkit.render.fonts import SOURCES, describe_char
 from toolkit.render.layout import (
     Item,
@@ -53,7 +54,6 @@ from toolkit.sources.images import ImageError, Picture, picture_loader
 __all__ = ["dateline_text", "footer_text", "render_docx"]
 
 EAST_ASIAN_FONT = "Noto Sans KR"
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 CORE_PROPERTY_CHARS = 255  # OOXML core properties (title, subject, author): python-docx refuses more
 FIXED_CREATED = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
 EMU_PER_MM = 36000
@@ -717,14 +717,18 @@ def _memoize_style_ids(doc: Any, known: dict[tuple[Any, Any], Any]) -> None:
 
 _PREPARED: dict[tuple[HouseStyle, str, str], tuple[Any, dict[tuple[Any, Any], Any]]] = {}
 _PREPARED_MAX = 8
+# id of a prepared template's styles element → (the element, its serialized bytes)
+_SHARED_STYLES: dict[int, tuple[Any, bytes]] = {}
 
 
 def _new_document(style: HouseStyle, fonts: _Fonts) -> Any:
     """A fresh document with the house style's styles and page set up.
 
-    The stock template's styles part is 430 KB of XML: parsing it and walking it to
+    The stock template's styles part is 340 KB of XML: parsing it and walking it to
     set the fonts cost a quarter of a document. Both depend only on the house style and
-    the fonts, so each such template is prepared once per process and copied.
+    the fonts, so each such template is prepared once per process and copied — all but
+    its styles, which no document changes once prepared (python-docx only reads them to
+    resolve a style name): every copy shares that element and its serialized bytes.
     """
     from docx import Document
     from docx.shared import Mm
@@ -743,9 +747,13 @@ def _new_document(style: HouseStyle, fonts: _Fonts) -> Any:
         section.right_margin = Mm(style.page.margin_right_mm)
         if len(_PREPARED) >= _PREPARED_MAX:
             _PREPARED.clear()
+            _SHARED_STYLES.clear()
+        styles_part = prepared.part._styles_part
+        _SHARED_STYLES[id(styles_part._element)] = (styles_part._element, styles_part.blob)
         cached = _PREPARED[key] = (prepared, {})
     prepared, style_ids = cached
-    doc = copy.deepcopy(prepared)
+    styles = prepared.part._styles_part._element
+    doc = copy.deepcopy(prepared, {id(styles): styles})
     _memoize_style_ids(doc, style_ids)
     return doc
 
@@ -799,7 +807,13 @@ def _package_members(doc: Any) -> dict[str, bytes]:
         part.before_marshal()
     writer._write_content_types_stream(collected, parts)
     writer._write_pkg_rels(collected, package.rels)
-    writer._write_parts(collected, parts)
+    shared = _SHARED_STYLES.get(id(getattr(doc.part._styles_part, "_element", None)))
+    for part in parts:  # PackageWriter._write_parts, but the template's styles serialized once
+        element = getattr(part, "_element", None)
+        blob = shared[1] if shared is not None and element is shared[0] else part.blob
+        collected.write(part.partname, blob)
+        if len(part.rels):
+            collected.write(part.partname.rels_uri, part.rels.xml)
     return collected.members
 
 
@@ -821,14 +835,4 @@ def normalize_zip(data: bytes) -> bytes:
 
 def zip_members(named: dict[str, bytes]) -> bytes:
     """A zip of ``named`` with fixed timestamps, attributes, order and compression."""
-    first = ["[Content_Types].xml", "_rels/.rels"]
-    members = sorted(named.items(), key=lambda m: (first.index(m[0]) if m[0] in first else len(first), m[0]))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name, payload in members:
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, payload, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
+    return zipout.zip_members(named, first=("[Content_Types].xml", "_rels/.rels"))
