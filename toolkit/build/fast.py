@@ -47,11 +47,32 @@ class FastHit:
     warnings: list[Problem]
 
 
+def code_stamp() -> str:
+    """Every file of the installed presspack by name, size and modification time.
+
+    The version number alone would let a checkout or upgrade that changes a check or a
+    renderer without bumping it replay the old findings: any such change (a pull, a
+    reinstall, an edit) takes the full path once instead.
+    """
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if "__pycache__" in path.parts:
+            continue
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if path.is_file():
+            h.update(f"{path.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
 def run_key(parts: Iterable[str], glossary: Path | None) -> str | None:
-    """What every release of this run shares: version, style, fonts, options, glossary
-    bytes and the caps (``PRESSPACK_LIMIT_*``) — None when the glossary cannot be read
-    (the full path then reports why)."""
-    h = hashlib.sha256(f"presspack-fast:{FAST_FORMAT}\0".encode())
+    """What every release of this run shares: presspack's code, style, fonts, options,
+    glossary bytes and the caps (``PRESSPACK_LIMIT_*``) — None when the glossary cannot be
+    read (the full path then reports why)."""
+    h = hashlib.sha256(f"presspack-fast:{FAST_FORMAT}\0{code_stamp()}\0".encode())
     for part in parts:
         h.update(part.encode("utf-8") + b"\0")
     if glossary is None:
