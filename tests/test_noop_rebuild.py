@@ -220,3 +220,25 @@ def test_every_file_a_plan_opens_is_recorded(built: Path, tmp_path: Path) -> Non
     results = load_release(built / "releases" / RESULTS / "release.en.md").release
     if image_blocks(results):  # once the Markdown reader knows photos, the photo is an input
         assert "forum.jpg" in recorded[RESULTS]["files"]  # type: ignore[operator]
+
+
+def test_records_made_by_a_build_that_wrote_files_answer_as_the_full_path(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for memory in (project / "releases").glob("*/*.tm.json"):
+        memory.unlink()  # the first build writes every memory
+    code, _, stderr = run(BUILD)
+    assert code == 0, stderr
+    assert list((project / "releases").glob("*/*.tm.json"))
+    assert records(project)  # recorded as the files are after the writes
+    answers = {}
+    for way in ("recorded", "in full"):
+        copy = tmp_path / way
+        shutil.copytree(project, copy)
+        if way == "in full":
+            forget_records(copy)
+        monkeypatch.chdir(copy)
+        code, stdout, stderr = run(BUILD)
+        answers[way] = (code, json.loads(stdout), stderr, tree(copy))
+    assert answers["recorded"] == answers["in full"]
+    assert answers["recorded"][1]["built"] == []
