@@ -78,7 +78,7 @@ def test_unknown_operator_is_an_error() -> None:
 def test_exit_code_and_failed_list() -> None:
     good = [metric("cli_start_s", 0.1), metric("glossary_match_chars_per_s", 4e6)]
     assert exit_code(good) == 0
-    bad = [*good, metric("pack_build_s", 1.7), metric("peak_rss_mb", None, "build failed")]
+    bad = [*good, metric("pack_build_s", 1.2), metric("peak_rss_mb", None, "build failed")]
     assert exit_code(bad) == 1
     assert [m.name for m in failed(bad)] == ["pack_build_s", "peak_rss_mb"]
 
@@ -99,7 +99,7 @@ def test_json_shape() -> None:
             "ok": True,
             "detail": "median of 7",
         },
-        {"name": "pack_build_s", "value": 2.0, "unit": "s", "budget": 1.0, "op": "<=", "ok": False},
+        {"name": "pack_build_s", "value": 2.0, "unit": "s", "budget": 0.5, "op": "<=", "ok": False},
     ]
     assert metric("peak_rss_mb", None).to_json()["value"] is None
 
@@ -119,7 +119,7 @@ def test_table_plain_and_markdown() -> None:
     ]
     md = table([metric("pack_build_s", 1.5)], markdown=True).splitlines()
     assert md[0] == "| metric | value | unit | budget | pass |"
-    assert md[2] == "| pack_build_s | 1.500 | s | <= 1.000 | NO |"
+    assert md[2] == "| pack_build_s | 1.500 | s | <= 0.500 | NO |"
     assert bench_core.fmt_value(None) == "n/a"
 
 
