@@ -98,6 +98,32 @@ class TestBuildHwpx:
             "ⓒ 창원특례시",
         )
 
+    def test_release_yaml_contact_replaces_the_documents_contact_table(self, tmp_path: Path) -> None:
+        folder = tmp_path / "rel"
+        folder.mkdir()
+        meta = Meta(
+            title="제목",
+            lang="ko",
+            date=dt.date(2026, 10, 7),
+            organization="창원특례시",
+            copyright="ⓒ 창원특례시",
+            department="방위산업과",
+            manager="과장 박준호",
+            manager_phone="055-225-2400",
+        )
+        (folder / "release.ko.hwpx").write_bytes(
+            render_hwpx(Release(meta=meta, body=(Block("paragraph", "본문입니다."),)), STYLE)
+        )
+        # the table gives manager/manager_phone; a free-text contact beside it is no conflict
+        (folder / "release.yaml").write_text("contact: |\n  홍보담당관실 055-225-2000\n", "utf-8")
+        code, _, stderr = run(["build", str(folder), "--out", str(tmp_path / "out"), "--formats", "hwpx"])
+        assert code == 0, stderr
+        from toolkit.sources import load_release
+
+        back = load_release(folder / "release.ko.hwpx").release.meta
+        assert (back.contact, back.manager, back.manager_phone) == ("홍보담당관실 055-225-2000", "", "")
+        assert back.department == "방위산업과"  # not a contact key: the document's stays
+
     def test_formats_select_outputs_and_dropped_ones_leave_the_pack(self, tmp_path: Path) -> None:
         out = tmp_path / "out"
         assert (

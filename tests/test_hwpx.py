@@ -53,7 +53,9 @@ def release_texts(release: Release) -> list[str]:
     """Every visible text of a release: metadata, blocks, table cells, captions."""
     meta = release.meta
     texts = [meta.title, meta.subtitle, meta.organization, meta.department, meta.contact]
-    texts += [meta.embargo, meta.copyright, release.about_title, release.attachments_title]
+    texts += [meta.manager, meta.manager_phone, meta.contact_person, meta.contact_phone, meta.contact_email]
+    texts += [meta.embargo, meta.release_time, meta.distribution, meta.copyright]
+    texts += [release.about_title, release.attachments_title]
     if meta.date:
         texts.append(ko_date(meta.date))
     for block in (*release.body, *release.about, *release.attachments):
@@ -173,12 +175,17 @@ def sample_release(tmp_path: Path, lang: str = "ko") -> Release:
     meta = Meta(
         title="창원특례시, ‘K-방산 미래혁신 포럼’ 개최",
         lang="ko" if lang == "ko" else "en",
-        subtitle="- 방산 수출 전략 논의 -",
+        subtitle="방산 수출 전략 논의",
         date=dt.date(2026, 11, 5),
         organization="창원특례시",
         department="방산항공과",
-        contact="책임자 과장 김철수 055-225-2000\n담당자 주무관 이영희 055-225-2001",
-        embargo="2026. 11. 5.(목) 조간",
+        manager="과장 김철수",
+        manager_phone="055-225-2000",
+        contact_person="주무관 이영희",
+        contact_phone="055-225-2001",
+        contact_email="lee@changwon.go.kr",
+        release_time="2026. 11. 5.(목) 조간",
+        distribution="2026. 11. 4.(수) 14:00",
         copyright="ⓒ 창원특례시. 무단 전재 및 재배포 금지",
     )
     attachments = (Block("paragraph", "포럼 프로그램 1부"),)
@@ -199,11 +206,10 @@ def test_round_trip_keeps_every_block_and_the_press_release_layout(tmp_path: Pat
     loaded = load_release(path)
     back = loaded.release
     assert loaded.warnings == ()
-    for key in ("title", "subtitle", "date", "organization", "department", "contact", "embargo", "copyright"):
-        assert getattr(back.meta, key) == getattr(release.meta, key), key
-    assert [(b.kind, b.text, b.level, b.ordered, b.rows) for b in back.body if b.kind != "image"] == [
-        (b.kind, b.text, b.level, b.ordered, b.rows) for b in release.body if b.kind != "image"
-    ]
+    assert back.meta == release.meta  # every key, the 보도시점/배포 cells and the contact table's too
+    assert [
+        (b.kind, b.text, b.level, b.ordered, b.number, b.rows) for b in back.body if b.kind != "image"
+    ] == [(b.kind, b.text, b.level, b.ordered, b.number, b.rows) for b in release.body if b.kind != "image"]
     (image,) = [b for b in back.body if b.kind == "image"]
     assert image.text == "포럼 전경"
     from toolkit.sources.hwpx import embedded_image
@@ -251,21 +257,23 @@ def test_python_hwpx_validates_and_both_readers_see_the_exact_text(tmp_path: Pat
     paragraphs = reference_paragraphs(path)
     expected = [
         "창원특례시, ‘K-방산 미래혁신 포럼’ 개최",
-        "- 방산 수출 전략 논의 -",
+        "- 방산 수출 전략 논의",
         "행사 내용",
         "창원특례시는 5일 포럼을 열었다. 자세한 내용은 누리집.",
-        "첫째 항목",
-        "하위 항목",
+        "1. 첫째 항목",
+        "2. 둘째 항목",
+        "○ 하위 항목",  # the house style's second-level bullet, as the DOCX shows it
         "“방산 수출의 길을 열겠다”",
-        "참가 기업",
+        "< 참가 기업 >",  # the house table caption template
         "중소기업",
         "28",
         "포럼 전경",
         "마지막 문단\n두 번째 줄",
         "방산항공과",
         "과장 김철수",
-        "055-225-2001",
+        "055-225-2001\nlee@changwon.go.kr",
         "2026. 11. 5.(목) 조간",
+        "2026. 11. 4.(수) 14:00",
         "포럼 프로그램 1부",
         "ⓒ 창원특례시. 무단 전재 및 재배포 금지",
     ]
@@ -334,14 +342,16 @@ def test_hwpx_to_presspack_to_hwpx_keeps_every_paragraph_and_cell(path: Path, tm
     )
 
 
-safe_text = st.text(
-    alphabet=st.characters(
-        blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\ufffe\uffff"
-    ),
-    min_size=1,
-    max_size=40,
-).map(lambda s: unicodedata.normalize("NFC", s)).filter(
-    lambda s: s.strip() == s and s.strip() != "" and not _END_MARK_RE.match(s)
+safe_text = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\ufffe\uffff"
+        ),
+        min_size=1,
+        max_size=40,
+    )
+    .map(lambda s: unicodedata.normalize("NFC", s))
+    .filter(lambda s: s.strip() == s and s.strip() != "" and not _END_MARK_RE.match(s))
 )
 # every reader hands the pipeline NFC text, so that is what the writer gets; an end mark
 # line (###, -끝-) is the end of the release by convention, not body text

@@ -59,6 +59,7 @@ FIXED_CREATED = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
 EMU_PER_MM = 36000
 TWIPS_PER_MM = 1440 / 25.4
 MAX_PHOTO_HEIGHT_MM = 120.0  # a portrait photo must not fill the page (same cap as HWPX)
+LIST_INDENT_MM = 6.0  # each list level indents this much more; the marker hangs in it (HWPX too)
 LINK_COLOR = "0563C1"
 CODE_FILL = "EDEFF2"
 BULLET_ABSTRACT_ID = 90
@@ -348,8 +349,8 @@ class _Writer:
                 lvl.append(_el("w:lvlText", val=marker))
                 lvl.append(_el("w:lvlJc", val="left"))
                 ppr = _el("w:pPr")
-                left = round((6 + 6 * level) * TWIPS_PER_MM)
-                ppr.append(_el("w:ind", left=str(left), hanging=str(round(6 * TWIPS_PER_MM))))
+                left = round(LIST_INDENT_MM * (level + 1) * TWIPS_PER_MM)
+                ppr.append(_el("w:ind", left=str(left), hanging=str(round(LIST_INDENT_MM * TWIPS_PER_MM))))
                 lvl.append(ppr)
                 rpr = _el("w:rPr")
                 fonts = _el("w:rFonts")

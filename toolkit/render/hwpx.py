@@ -8,6 +8,16 @@ body, the contact table (담당 부서 | 과 | 책임자 | 이름 | 전화 / 담
 붙임; English releases the newswire layout (release line, headline, dateline
 lead, body, media contact, ``###``).
 
+What a reader sees matches the DOCX item for item (tests/test_hwpx_parity.py
+reads both from their XML): list markers are the DOCX's (the item's number,
+the house ``bullets`` by level) written as text before a hanging indent — as
+Korean offices type □/○, and so every HWPX reader shows them and each list
+starts at its own number (Hancom's automatic numbering would continue across
+lists); captions take the house templates; tables get the DOCX column widths
+(:func:`toolkit.render.layout.column_widths`) and a repeated, shaded header row;
+photos fill the text width (at most 120 mm high); quotes are indented by level;
+code spans are shaded and links coloured as in the DOCX.
+
 The package is written from code with lxml-free string templates of the
 structures Hancom itself saves (checked against the Hancom-saved files in
 shared/corpus/hwpx and python-hwpx's schemas in the tests): ``mimetype``
@@ -24,9 +34,12 @@ fixed timestamps and order: the same release gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import itertools
 import re
 import struct
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,19 +50,34 @@ from xml.sax.saxutils import quoteattr
 from toolkit.core.document import Block, Release
 from toolkit.core.errors import Problem, RenderError, problem
 from toolkit.core.inline import Span, parse_inline
+from toolkit.render import docx as docx_looks
 from toolkit.render.fonts import describe_char
-from toolkit.render.layout import Item, footer_text, layout, organization
+from toolkit.render.layout import (
+    Item,
+    caption_template,
+    column_widths,
+    footer_text,
+    layout,
+    list_marker,
+    organization,
+)
 from toolkit.render.style import HouseStyle
 
 __all__ = ["BODY_FONT", "HEAD_FONT", "image_size", "render_hwpx"]
 
 MIMETYPE = b"application/hwp+zip"
+OWN_APPLICATION = "presspack"  # content.hpf lastsaveby (sources/hwpx.py::OWN_APPLICATION)
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 BODY_FONT = "함초롬바탕"
 HEAD_FONT = "함초롬돋움"
 HWPUNIT_PER_MM = 7200 / 25.4
 HWPUNIT_PER_PT = 100
 PX_HWPUNIT = 75  # 7200 per inch at 96 dpi
+# the DOCX renderer's looks, so both formats show the same thing
+LINK_COLOR = "#" + docx_looks.LINK_COLOR
+CODE_FILL = "#" + docx_looks.CODE_FILL
+MAX_PHOTO_HEIGHT_MM = docx_looks.MAX_PHOTO_HEIGHT_MM  # a portrait photo must not fill the page
+LIST_INDENT_MM = docx_looks.LIST_INDENT_MM  # each list level is indented this much more
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _NS = (
     'xmlns:ha="http://www.hancom.co.kr/hwpml/2011/app" '
@@ -97,19 +125,18 @@ class CharShape:
     italic: bool = False
     underline: bool = False
     font: int = 1  # 0 = 함초롬돋움 (headings), 1 = 함초롬바탕 (text)
+    shade: str = "none"  # background of the characters: CODE_FILL for code spans, as the DOCX
 
 
 @dataclass(frozen=True)
 class ParaShape:
     align: str = "JUSTIFY"  # JUSTIFY | LEFT | CENTER | RIGHT
     left: int = 0  # HWPUNIT
-    indent: int = 0
+    right: int = 0
+    indent: int = 0  # first line, from ``left`` (negative: a hanging indent)
     prev: int = 0
     next: int = 0
     line: int = 160  # percent
-    heading: str = "NONE"  # NONE | NUMBER | BULLET
-    heading_ref: int = 0
-    heading_level: int = 0
     keep_next: bool = False
 
 
@@ -194,7 +221,8 @@ def _char_xml(shape: CharShape, index: int) -> str:
     flags = ("<hh:italic/>" if shape.italic else "") + ("<hh:bold/>" if shape.bold else "")
     underline = "BOTTOM" if shape.underline else "NONE"
     return (
-        f'<hh:charPr id="{index}" height="{shape.height}" textColor="{shape.color}" shadeColor="none" '
+        f'<hh:charPr id="{index}" height="{shape.height}" textColor="{shape.color}" '
+        f'shadeColor="{shape.shade}" '
         'useFontSpace="0" useKerning="0" symMark="NONE" borderFillIDRef="2">'
         + "<hh:fontRef "
         + " ".join(f'{a}="{shape.font}"' for a in _LANG_ATTRS)
@@ -218,58 +246,34 @@ def _char_xml(shape: CharShape, index: int) -> str:
     )
 
 
-def _para_xml(shape: ParaShape, index: int) -> str:
-    margin = (
-        f'<hh:margin><hc:intent value="{shape.indent}" unit="HWPUNIT"/>'
-        f'<hc:left value="{shape.left}" unit="HWPUNIT"/><hc:right value="0" unit="HWPUNIT"/>'
-        f'<hc:prev value="{shape.prev}" unit="HWPUNIT"/><hc:next value="{shape.next}" unit="HWPUNIT"/>'
+def _margin_xml(shape: ParaShape, scale: int) -> str:
+    return (
+        f'<hh:margin><hc:intent value="{shape.indent * scale}" unit="HWPUNIT"/>'
+        f'<hc:left value="{shape.left * scale}" unit="HWPUNIT"/>'
+        f'<hc:right value="{shape.right * scale}" unit="HWPUNIT"/>'
+        f'<hc:prev value="{shape.prev * scale}" unit="HWPUNIT"/>'
+        f'<hc:next value="{shape.next * scale}" unit="HWPUNIT"/>'
         f'</hh:margin><hh:lineSpacing type="PERCENT" value="{shape.line}" unit="HWPUNIT"/>'
     )
+
+
+def _para_xml(shape: ParaShape, index: int) -> str:
+    # Hancom writes the margins twice: in HWPUNIT for readers of the 2016 HwpUnitChar
+    # namespace, doubled in hp:default for older ones (as every Hancom-saved file in
+    # shared/corpus/hwpx does)
     keep = "1" if shape.keep_next else "0"
     return (
         f'<hh:paraPr id="{index}" tabPrIDRef="0" condense="0" fontLineHeight="0" snapToGrid="1" '
         'suppressLineNumbers="0" checked="0" textDir="LTR">'
         f'<hh:align horizontal="{shape.align}" vertical="BASELINE"/>'
-        f'<hh:heading type="{shape.heading}" idRef="{shape.heading_ref}" level="{shape.heading_level}"/>'
+        '<hh:heading type="NONE" idRef="0" level="0"/>'
         '<hh:breakSetting breakLatinWord="KEEP_WORD" breakNonLatinWord="BREAK_WORD" widowOrphan="0" '
         f'keepWithNext="{keep}" keepLines="0" pageBreakBefore="0" lineWrap="BREAK"/>'
         '<hh:autoSpacing eAsianEng="0" eAsianNum="0"/>'
         '<hp:switch><hp:case hp:required-namespace="http://www.hancom.co.kr/hwpml/2016/HwpUnitChar">'
-        f"{margin}</hp:case><hp:default>{margin}</hp:default></hp:switch>"
+        f"{_margin_xml(shape, 1)}</hp:case><hp:default>{_margin_xml(shape, 2)}</hp:default></hp:switch>"
         '<hh:border borderFillIDRef="2" offsetLeft="0" offsetRight="0" offsetTop="0" offsetBottom="0" '
         'connect="0" ignoreMargin="0"/></hh:paraPr>'
-    )
-
-
-_NUMBER_FORMATS = (
-    "DIGIT",
-    "HANGUL_SYLLABLE",
-    "DIGIT",
-    "HANGUL_SYLLABLE",
-    "DIGIT",
-    "HANGUL_SYLLABLE",
-    "DIGIT",
-)
-_NUMBER_TEXTS = ("^1.", "^2.", "^3)", "^4)", "(^5)", "(^6)", "^7")
-_BULLET_CHARS = "•◦▪•◦▪•"
-
-
-def _numberings_xml() -> str:
-    heads = "".join(
-        f'<hh:paraHead start="1" level="{i + 1}" align="LEFT" useInstWidth="1" autoIndent="1" '
-        f'widthAdjust="0" textOffsetType="PERCENT" textOffset="50" numFormat="{fmt}" '
-        f'charPrIDRef="4294967295" checkable="0">{_NUMBER_TEXTS[i]}</hh:paraHead>'
-        for i, fmt in enumerate(_NUMBER_FORMATS)
-    )
-    return f'<hh:numberings itemCnt="1"><hh:numbering id="1" start="0">{heads}</hh:numbering></hh:numberings>'
-
-
-def _bullets_xml() -> str:
-    return (
-        '<hh:bullets itemCnt="1"><hh:bullet id="1" char="•" useImage="0">'
-        '<hh:paraHead level="0" align="LEFT" useInstWidth="0" autoIndent="1" widthAdjust="0" '
-        'textOffsetType="PERCENT" textOffset="50" numFormat="DIGIT" charPrIDRef="4294967295" checkable="0"/>'
-        "</hh:bullet></hh:bullets>"
     )
 
 
@@ -291,7 +295,6 @@ def _header_xml(reg: _Registry, style_refs: dict[str, tuple[int, int]]) -> str:
         f'<hh:borderFills itemCnt="{len(reg.fills)}">{fills}</hh:borderFills>'
         f'<hh:charProperties itemCnt="{len(reg.chars)}">{chars}</hh:charProperties>'
         '<hh:tabProperties itemCnt="1"><hh:tabPr id="0" autoTabLeft="0" autoTabRight="0"/></hh:tabProperties>'
-        f"{_numberings_xml()}{_bullets_xml()}"
         f'<hh:paraProperties itemCnt="{len(reg.paras)}">{paras}</hh:paraProperties>'
         f'<hh:styles itemCnt="{len(_STYLES)}">{styles}</hh:styles></hh:refList>'
         '<hh:compatibleDocument targetProgram="HWP201X"><hh:layoutCompatibility/></hh:compatibleDocument>'
@@ -422,11 +425,12 @@ class _Section:
                 continue
             shape = CharShape(
                 base.height,
-                "#0000FF" if href else base.color,
+                LINK_COLOR if href else base.color,
                 bold=base.bold if (bold is None and not span.bold) else (bold if bold is not None else True),
                 italic=base.italic or span.italic,
                 underline=bool(href),
                 font=base.font,
+                shade=CODE_FILL if span.code else base.shade,
             )
             if shape != current:
                 flush()
@@ -481,17 +485,9 @@ class _Section:
         header_rows: int = 1,
     ) -> None:
         """A table in its own paragraph; cells are (inline text, char, para, borderFill id)."""
+        # one paragraph per cell, its lines split by line breaks (as the DOCX cell)
         cells = [
-            [
-                (
-                    "".join(
-                        self.para_xml(self.runs(line, char), para)
-                        for line in (text.split("\\\n") if text else [""])
-                    ),
-                    fill,
-                )
-                for text, char, para, fill in row
-            ]
+            [(self.para_xml(self.runs(text, char), para), fill) for text, char, para, fill in row]
             for row in rows
         ]
         self._table_xml(cells, widths, spans or {}, header_rows)
@@ -568,6 +564,31 @@ class _Section:
         paras += [self.para_xml(self.runs(sub, subtitle_char), sub_para, "부제목") for sub in subtitles]
         self._table_xml([[("".join(paras), fill)]], [width], {}, 0, raw=True)
 
+    # -- house wording -------------------------------------------------------------
+
+    def captioned(self, caption: str, kind: str) -> str:
+        """A caption in the house template (``< {caption} >``), as inline Markdown."""
+        before, after = caption_template(self.style, self.release.lang, kind)
+        return _esc(before) + caption + _esc(after)
+
+    def list_item(self, block: Block, char: CharShape) -> None:
+        """A list item as the DOCX shows it: the marker (``3.``, the level's bullet from
+        ``style.bullets``) hanging before the text, each level indented further.
+
+        The marker is text, as Korean offices type □/○ themselves: every HWPX reader
+        sees the number the DOCX shows, and each list starts at its own first number.
+        """
+        marker = list_marker(block, self.style, self.release.lang)
+        level = min(max(block.level, 0), 8)
+        hang = _marker_width(marker, char.height)
+        shape = ParaShape(
+            left=_mm(LIST_INDENT_MM) * level + hang,
+            indent=-hang,
+            line=self.body_para.line,
+            next=round(self.style.type.body_size * 30),
+        )
+        self.paragraph(_esc(marker + " ") + block.text, char, shape, "목록")
+
     # -- pictures ----------------------------------------------------------------
 
     def picture(self, block: Block, caption_char: CharShape) -> None:
@@ -578,9 +599,9 @@ class _Section:
             item = f"image{len(self.bin) + 1}"
             self.bin.append((item, data, ext))
             org_w, org_h = width_px * PX_HWPUNIT, height_px * PX_HWPUNIT
-            cur_w = min(org_w, self.text_width)
+            cur_w = self.text_width  # full text width, as the DOCX (a small picture is scaled up)
             cur_h = round(org_h * cur_w / org_w)
-            max_h = _mm(120)
+            max_h = _mm(MAX_PHOTO_HEIGHT_MM)
             if cur_h > max_h:
                 cur_w, cur_h = round(cur_w * max_h / cur_h), max_h
             pid = self.next_id()
@@ -620,11 +641,21 @@ class _Section:
             )
         if block.text:
             self.paragraph(
-                block.text,
+                self.captioned(block.text, "photo"),
                 caption_char,
                 ParaShape(align="CENTER", next=round(self.style.type.body_size * 80)),
                 "캡션",
             )
+
+
+def _marker_width(marker: str, height: int) -> int:
+    """The width of ``marker`` and the space after it, in HWPUNIT (1/100 pt, as
+    the character height): wide characters (Hangul, □ ○ •) take an em, others
+    about half, Hancom's fixed space half an em. The hanging indent is this
+    wide, so a wrapped line starts under the text, not under the marker."""
+    em = height
+    wide = sum(1 for ch in marker if unicodedata.east_asian_width(ch) in "WFA")
+    return round(em * wide + em * 0.55 * (len(marker) - wide) + em * 0.5)
 
 
 def _plain(text: str) -> str:
@@ -674,7 +705,7 @@ def _build(
     body = sec.body_char
     body_para = sec.body_para
     # shapes of the styles, registered first so their ids are stable
-    title_char = CharShape(round(t.title_size * pt), c.text, bold=True, font=0)
+    title_char = CharShape(round(t.title_size * pt), c.accent, bold=True, font=0)  # the DOCX Title
     subtitle_char = CharShape(round(t.subtitle_size * pt), c.muted, font=1)
     heading_chars = {
         1: CharShape(round((t.heading_size + 2) * pt), c.accent, bold=True, font=0),
@@ -691,7 +722,8 @@ def _build(
     heading_para = ParaShape(
         align="LEFT", prev=round(t.body_size * 80), next=round(t.body_size * 40), keep_next=True
     )
-    quote_para = ParaShape(left=_mm(8), line=body_para.line, next=body_para.next)
+    quote_indent = round(t.body_size * 2 * pt)  # the DOCX quote's indents
+    quote_para = ParaShape(left=quote_indent, right=quote_indent, line=body_para.line, next=body_para.next)
     refs = {
         "바탕글": (reg.para(body_para), reg.char(body)),
         "본문": (reg.para(body_para), reg.char(body)),
@@ -708,7 +740,7 @@ def _build(
     }
     grid = reg.fill(BorderFill(border="SOLID"))
     shaded = reg.fill(BorderFill(border="SOLID", fill=c.header_fill))
-    boxed = reg.fill(BorderFill(border="SOLID", width="0.4 mm"))
+    boxed = reg.fill(BorderFill(border="SOLID", width="0.5 mm"))  # the DOCX box: 1.5 pt
     accent = reg.fill(BorderFill(border="SOLID", fill=c.accent))
     width = sec.text_width
     items = layout(release, style)
@@ -762,34 +794,26 @@ def _build(
         elif item.role == "title":
             if release.lang == "ko":
                 title_box.append(_esc(item.text))
-            else:
-                sec.paragraph(_esc(item.text), title_char, title_para, "제목")
+            else:  # the newswire headline is flush left, as in the DOCX and PDF
+                sec.paragraph(
+                    _esc(item.text), title_char, dataclasses.replace(title_para, align="LEFT"), "제목"
+                )
         elif item.role == "subtitle":
             if release.lang == "ko" and title_box:
                 title_box.append(_esc(item.text))
             else:
-                sec.paragraph(_esc(item.text), subtitle_char, ParaShape(align="CENTER", next=400), "부제목")
+                sec.paragraph(_esc(item.text), subtitle_char, ParaShape(align="LEFT", next=400), "부제목")
         elif item.role == "heading":
             level = min(max(item.level, 1), 3)
             sec.paragraph(item.text, heading_chars[level], heading_para, f"제목 {level}")
-        elif item.role == "list_item":
-            block = item.block
-            level = min(max(block.level if block else 0, 0), 6)
-            ordered = bool(block and block.ordered)
-            shape = ParaShape(
-                left=_mm(6) * (level + 1),
-                indent=-_mm(5),
-                line=body_para.line,
-                next=round(t.body_size * 30),
-                heading="NUMBER" if ordered else "BULLET",
-                heading_ref=1,
-                heading_level=level,
-            )
-            sec.paragraph(item.text, body, shape, "목록")
+        elif item.role == "list_item" and item.block is not None:
+            sec.list_item(item.block, body)
         elif item.role == "quote":
-            sec.paragraph(item.text, quote_char, quote_para, "인용")
+            level = item.block.level if item.block is not None else 0
+            para = dataclasses.replace(quote_para, left=quote_indent * (level + 1))
+            sec.paragraph(item.text, quote_char, para, "인용")
         elif item.role == "table" and item.block is not None:
-            _body_table(sec, item.block, body, small_bold, shaded, grid, caption_char, width)
+            _body_table(sec, item.block, small_bold, shaded, grid, caption_char, width)
         elif item.role == "image" and item.block is not None:
             sec.picture(item.block, caption_char)
         elif item.role == "contact_label":
@@ -830,15 +854,18 @@ def _ko_date(release: Release) -> str:
 def _body_table(
     sec: _Section,
     block: Block,
-    body: CharShape,
     bold: CharShape,
     shaded: int,
     grid: int,
     caption_char: CharShape,
     width: int,
 ) -> None:
+    """A GFM table as the DOCX draws it: caption (house template) above, column widths
+    by content (layout.column_widths), the header row shaded, bold and repeated on
+    every page (``repeatHeader``), rows kept whole (the table splits between rows)."""
     if block.text:
-        sec.paragraph(block.text, caption_char, ParaShape(align="CENTER", next=100, keep_next=True), "캡션")
+        caption = sec.captioned(block.text, "table")
+        sec.paragraph(caption, caption_char, ParaShape(align="CENTER", next=100, keep_next=True), "캡션")
     n_cols = max((len(r) for r in block.rows), default=0)
     if not n_cols:
         return
@@ -859,8 +886,18 @@ def _body_table(
                 )
             )
         rows.append(cells)
-    col_w = width // n_cols
-    sec.table(rows, [col_w] * (n_cols - 1) + [width - col_w * (n_cols - 1)], header_rows=1)
+    sec.table(rows, _widths(column_widths(block.rows, width), width), header_rows=1)
+
+
+def _widths(shares: list[float], total: int) -> list[int]:
+    """Whole HWPUNIT column widths that add up to ``total`` exactly."""
+    edges = [0]
+    running = 0.0
+    for share in shares:
+        running += share
+        edges.append(round(running))
+    edges[-1] = total
+    return [b - a for a, b in itertools.pairwise(edges)]
 
 
 def _contact(
@@ -990,7 +1027,10 @@ def _package(
     meta = release.meta
     title = _text(meta.title)
     author = _text(organization(release, style))
-    date = meta.date.isoformat() + "T00:00:00Z" if meta.date else "2000-01-01T00:00:00Z"
+    # the release date, never the clock (the same release gives the same bytes); with
+    # lastsaveby "presspack" it tells the HWPX reader the date of a release whose
+    # 보도시점/배포 cells show other days or none (sources/hwpx.py::_own_date)
+    date = meta.date.isoformat() + "T00:00:00Z" if meta.date else ""
     lang = "ko" if release.lang == "ko" else "en"
     items = ['<opf:item id="header" href="Contents/header.xml" media-type="application/xml"/>']
     items += [
@@ -1007,7 +1047,7 @@ def _package(
         f'<opf:meta name="creator" content="text">{author}</opf:meta>'
         f'<opf:meta name="subject" content="text">{_text(meta.subtitle)}</opf:meta>'
         '<opf:meta name="description" content="text"/>'
-        '<opf:meta name="lastsaveby" content="text">presspack</opf:meta>'
+        f'<opf:meta name="lastsaveby" content="text">{OWN_APPLICATION}</opf:meta>'
         f'<opf:meta name="CreatedDate" content="text">{date}</opf:meta>'
         f'<opf:meta name="ModifiedDate" content="text">{date}</opf:meta>'
         '<opf:meta name="keyword" content="text"/></opf:metadata>'

@@ -11,9 +11,13 @@ links from HYPERLINK fields, all written as canonical inline Markdown.
 
 A document in the 보도자료 layout (press-release-conventions.md) gives its
 metadata through its tables: the cover row (보도자료 | issuer), the
-보도시점/배포 row (embargo and date), the title box (title, ``- … -``
-subtitles) and the contact table (담당 부서/책임자/담당자/전화); those
-tables become metadata, not body text. Other documents give the title
+보도시점/배포 row (release_time, distribution, the date, an embargo when the
+보도시점 has a time), the title box (title, ``- … -`` subtitles) and the
+contact table (department and the structured contact keys, or free-text
+``contact`` lines); those tables become metadata, not body text. A file
+presspack wrote reads back as its release: its list paragraphs (style 목록,
+the marker as text), caption templates, column alignment, code shading and
+newswire frame are undone, and its release date is the package's. Other documents give the title
 from the title-styled or first heading paragraph (or a 공문 "제목" line),
 the date from a dated line, the issuer from a sender line (서 울 특 별 시 장).
 ``<stem>.yaml`` or ``release.yaml`` beside the file gives or overrides any
@@ -39,13 +43,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from toolkit.core.document import Block
+from toolkit.core.document import Align, Block
 from toolkit.core.errors import Problem, SourceError, problem
 from toolkit.core.inline import Span, escape, plain, to_inline
 from toolkit.core.limits import XML_DEPTH, ZIP_MEMBER_BYTES, ZIP_MEMBERS, ZIP_TOTAL_BYTES, LimitExceeded
 from toolkit.core.normalize import nfc
 from toolkit.core.safezip import ArchiveError, SafeZip
-from toolkit.sources.release import _END_MARK_RE, LoadedRelease, _finish, _meta_from_values
+from toolkit.sources.release import (
+    _EMAIL_RE,
+    _END_MARK_RE,
+    CONTACT_KEYS,
+    LoadedRelease,
+    _finish,
+    _meta_from_values,
+    about_start,
+)
+from toolkit.sources.release import _PHONE_RE as _RELEASE_PHONE_RE
 
 __all__ = [
     "HWPX_MIMETYPE",
@@ -56,6 +69,10 @@ __all__ = [
 ]
 
 HWPX_MIMETYPE = "application/hwp+zip"
+HWPUNIT_PER_MM = 7200 / 25.4
+OWN_APPLICATION = "presspack"  # content.hpf lastsaveby of a file render/hwpx.py wrote
+LIST_STEP_MM = 6.0  # one list level's indent in presspack's HWPX (render/docx.py's LIST_INDENT_MM)
+CODE_FILL = "#EDEFF2"  # the shade render/hwpx.py gives code spans (render/docx.py's CODE_FILL)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -332,6 +349,8 @@ class _ParaShape:
     heading: str = "NONE"  # NONE | OUTLINE | NUMBER | BULLET
     level: int = 0
     align: str = ""
+    left: int = 0  # HWPUNIT (the margin Hancom uses: hp:case's, hp:default doubles it)
+    indent: int = 0  # first line from ``left``; negative = hanging
 
 
 @dataclass
@@ -340,6 +359,7 @@ class _Header:
     bold: set[str] = field(default_factory=set)
     italic: set[str] = field(default_factory=set)
     size: dict[str, int] = field(default_factory=dict)  # charPr id -> height (1/100 pt)
+    code: set[str] = field(default_factory=set)  # shaded as presspack shades code spans
     paras: dict[str, _ParaShape] = field(default_factory=dict)
 
 
@@ -360,6 +380,8 @@ def _read_header(package: Package) -> _Header:
     for el in root.iter(f"{{{HH}}}charPr"):
         cid = el.get("id", "")
         header.size[cid] = int(el.get("height", "1000") or 1000)
+        if (el.get("shadeColor") or "").upper() == CODE_FILL:
+            header.code.add(cid)
         for child in el:
             tag = _local(child.tag)
             if tag == "bold":
@@ -371,10 +393,21 @@ def _read_header(package: Package) -> _Header:
         if heading is None:  # inside hp:switch/hp:case (newer levels) or default
             heading = next(el.iter(f"{{{HH}}}heading"), None)
         align = el.find(f"{{{HH}}}align")
+        margin = next(el.iter(f"{{{HH}}}margin"), None)  # hp:case comes first
+
+        def value(name: str, margin: Any = margin) -> int:
+            found = margin.find(f"{{{HC}}}{name}") if margin is not None else None
+            try:
+                return int(found.get("value", "0")) if found is not None else 0
+            except ValueError:
+                return 0
+
         header.paras[el.get("id", "")] = _ParaShape(
             heading=(heading.get("type", "NONE") if heading is not None else "NONE").upper(),
             level=int(heading.get("level", "0") or 0) if heading is not None else 0,
             align=(align.get("horizontal", "") if align is not None else "").upper(),
+            left=value("left"),
+            indent=value("intent"),
         )
     return header
 
@@ -396,6 +429,27 @@ def _section_names(package: Package) -> list[str]:
         found = [n for n in package.names if re.fullmatch(r"Contents/section\d+\.xml", n)]
         names = sorted(found, key=lambda n: int(re.findall(r"\d+", n)[-1]))
     return list(dict.fromkeys(names))
+
+
+def _own_date(package: Package) -> dt.date | None:
+    """The release date of a file presspack wrote and nobody saved since.
+
+    presspack stores ``meta.date`` as the package's CreatedDate and itself as
+    ``lastsaveby``; Hancom Office writes the user there on every save, and its
+    CreatedDate is when the file was first made — no release date at all. So
+    only an unsaved presspack file is trusted (its 보도자료 cells may show
+    other days: the 배포 day, or none).
+    """
+    if not package.has("Contents/content.hpf"):
+        return None
+    root = parse_xml(package, "Contents/content.hpf")
+    meta = {el.get("name", ""): (el.text or "").strip() for el in root.iter() if _local(el.tag) == "meta"}
+    if meta.get("lastsaveby") != OWN_APPLICATION:
+        return None
+    try:
+        return dt.date.fromisoformat(meta.get("CreatedDate", "")[:10])
+    except ValueError:
+        return None
 
 
 def _image_hrefs(package: Package) -> dict[str, str]:
@@ -441,6 +495,14 @@ class _Para:
     size: int  # dominant character height (1/100 pt)
     index: int  # 1-based paragraph number, for messages
     page_number: bool = False  # holds an automatic page number (footer decoration)
+    style_shape: _ParaShape = _ParaShape()  # the paragraph style's own shape
+
+    @property
+    def indent_steps(self) -> int:
+        """How many times the style's own left indent this paragraph is indented, less
+        one: a nested quote's level (presspack indents each level by the style's step)."""
+        step = self.style_shape.left
+        return max(round(self.shape.left / step) - 1, 0) if step > 0 else 0
 
     @property
     def text(self) -> str:
@@ -461,6 +523,26 @@ class _Table:
     rows: list[list[str]]
     index: int
     caption: str = ""
+    aligns: list[list[str]] = field(default_factory=list)  # each cell's first paragraph's
+
+    def column_align(self) -> tuple[Align, ...]:
+        """GFM column alignment as presspack writes it: the header row is centred
+        unless the column says otherwise; a column whose cells disagree has none."""
+        if len(self.aligns) < 2:
+            return ()
+        out: list[Align] = []
+        for c in range(len(self.aligns[0])):
+            head = self.aligns[0][c]
+            body = {row[c] for row in self.aligns[1:] if c < len(row) and row[c]}
+            value: Align = ""
+            if body == {"CENTER"} and head in ("CENTER", ""):
+                value = "center"
+            elif body == {"RIGHT"} and head in ("RIGHT", ""):
+                value = "right"
+            elif body == {"LEFT"} and head == "LEFT":
+                value = "left"
+            out.append(value)
+        return tuple(out) if any(out) else ()
 
 
 @dataclass
@@ -527,18 +609,22 @@ class _Walker:
         self.href = ""
         self.page_number = False
         self.header_cell = False  # inside a table header cell: bold is the cell's, not the text's
+        self.code = False  # the current run is shaded as a code span
 
     # -- text runs -----------------------------------------------------------
 
     def _char(self, run: Any) -> tuple[bool, bool, int]:
         cid = run.get("charPrIDRef", "")
         bold = cid in self.header.bold and not self.header_cell
+        self.code = cid in self.header.code
         return bold, cid in self.header.italic, self.header.size.get(cid, 1000)
 
     def _text(self, t: Any, bold: bool, italic: bool, spans: list[Span]) -> None:
+        code = self.code
+
         def add(text: str | None) -> None:
             if text and not self.deleting:
-                spans.append(Span(nfc(text), bold=bold, italic=italic, href=self.href))
+                spans.append(Span(nfc(text), bold=bold, italic=italic, code=code, href=self.href))
 
         add(t.text)
         for child in t:
@@ -575,6 +661,7 @@ class _Walker:
         style = self.header.styles.get(p.get("styleIDRef", ""))
         shape = self.header.paras.get(p.get("paraPrIDRef", ""), _ParaShape())
         names = (style.name + "|" + style.eng) if style else ""
+        style_shape = self.header.paras.get(style.para_pr, _ParaShape()) if style else _ParaShape()
         spans: list[Span] = []
         sizes: dict[int, int] = {}
         self.page_number = False
@@ -582,7 +669,7 @@ class _Walker:
         def flush() -> None:
             if any(s.text.strip() for s in spans):
                 size = max(sizes, key=lambda k: sizes[k]) if sizes else 1000
-                out.append(_Para(list(spans), names, shape, size, index, self.page_number))
+                out.append(_Para(list(spans), names, shape, size, index, self.page_number, style_shape))
             spans.clear()
             sizes.clear()
 
@@ -717,6 +804,7 @@ class _Walker:
         self.counter += 1
         index = self.counter
         cells: dict[tuple[int, int], str] = {}
+        aligns: dict[tuple[int, int], str] = {}
         extra: list[Piece] = []  # pictures and nested content that cannot live in a cell
         n_rows = int(tbl.get("rowCnt", "0") or 0)
         n_cols = int(tbl.get("colCnt", "0") or 0)
@@ -749,12 +837,14 @@ class _Walker:
                     else:
                         extra.append(piece)
                 cells[(row, col)] = "\\\n".join(line for line in lines if line)
+                aligns[(row, col)] = next((p.shape.align for p in pieces if isinstance(p, _Para)), "")
                 n_rows = max(n_rows, row + 1)
                 n_cols = max(n_cols, col + col_span)
         rows = [[cells.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
+        grid = [[aligns.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
         caption = self._caption(tbl)
         if any(cell for row in rows for cell in row) or caption:
-            out.append(_Table(rows, index, caption))
+            out.append(_Table(rows, index, caption, grid))
         out.extend(extra)
 
     def _caption(self, obj: Any) -> str:
@@ -890,21 +980,15 @@ def _layout_table(table: _Table, layout: _Layout, seen_title: bool) -> str:
         return ""
     time_labels = ("보도시점", "보도일시", "보도일자", "보도")
     if any(label in flat for label in time_labels) and any(f.startswith("배포") for f in flat):
-        embargo = next((v for v in (_cell_after(rows, lb) for lb in time_labels) if v), None)
-        release = next(
-            (v for v in (_cell_after(rows, lb) for lb in ("배포", "배포일시", "배포일자")) if v), None
+        at = next((v for v in (_cell_after(rows, lb) for lb in time_labels) if v), None)
+        labels = ("배포", "배포일시", "배포일자")
+        given = next((v for v in (_cell_after(rows, lb) for lb in labels) if v), None)
+        _release_times(
+            " ".join(plain(at[0]).split()) if at else "",
+            " ".join(plain(given[0]).split()) if given else "",
+            layout,
+            table.index,
         )
-        embargo_text = plain(embargo[0]).strip() if embargo else ""
-        release_text = plain(release[0]).strip() if release else ""
-        date = _parse_date(release_text) or _parse_date(embargo_text)
-        if date:
-            layout.date = layout.date or date
-        plain_date = bool(date) and _squash(embargo_text) == _squash(ko_date(date)) if date else False
-        if embargo_text and not plain_date and _squash(embargo_text) != _squash(release_text):
-            layout.give("embargo", " ".join(embargo_text.split()), table.index)
-        if release_text and not _parse_date(release_text):
-            # "배포 즉시" and the like: nothing to parse, keep it readable
-            layout.give("embargo", f"{embargo_text} (배포: {release_text})".strip(), table.index)
         layout.press = True
         return "time"
     if (
@@ -912,36 +996,114 @@ def _layout_table(table: _Table, layout: _Layout, seen_title: bool) -> str:
         and any(f in ("담당부서", "담당부처") for f in flat)
         and any(f in _CONTACT_LABELS for f in flat)
     ):
-        dept = _cell_after(rows, "담당 부서") or _cell_after(rows, "담당부처")
-        if dept and dept[0]:
-            layout.give("department", " ".join(plain(dept[0]).split()), table.index)
-        lines: list[str] = []
-        skip = {"담당부서", "담당부처", "전화", *_CONTACT_LABELS}
-        dept_cell = _squash(dept[0]) if dept else ""
-        for row in rows:
-            squashed = [_squash(c) for c in row]
-            label = next((lb for lb in _CONTACT_LABELS if lb in squashed), "")
-            start = squashed.index(label) + 1 if label else 0
-            rest = [
-                " ".join(plain(c).split())
-                for c, q in zip(row[start:], squashed[start:], strict=True)
-                if q and q not in skip and not (q == dept_cell and not label)
-            ]
-            if label or rest:  # every cell's text lands in the contact lines
-                lines.append(" ".join([label, *rest]).strip())
-        if lines:
-            layout.give("contact", "\n".join(lines), table.index)
+        _contact_table(rows, layout, table.index)
         return "contact"
     cells = [c for row in rows for c in row if _squash(c)]
     if layout.press and not seen_title and len(cells) == 1 and len(rows) <= 2:
         parts = [p for p in cells[0].split("\\\n") if _squash(p)]
         if parts:
             layout.give("title", " ".join(plain(parts[0]).split()), table.index)
-            subs = [" ".join(plain(p).split()) for p in parts[1:]]
+            subs = [_undash(" ".join(plain(p).split())) for p in parts[1:]]
             if subs:
                 layout.give("subtitle", " ".join(subs), table.index)
             return "title"
     return ""
+
+
+_EMBARGO_RE = re.compile(r"(?P<h>[01]?\d|2[0-3])\s*:\s*(?P<m>[0-5]\d)")
+
+
+def _release_times(at: str, given: str, layout: _Layout, line: int) -> None:
+    """The 보도시점 | … | 배포 | … row → release_time, distribution, date, embargo.
+
+    The date is the 보도시점's (the day the news may run), else the 배포 date. A
+    cell that only repeats the date stays empty (the layout prints the date
+    there by default). A 보도시점 with a time (``2026. 10. 8.(목) 06:00 이후
+    보도``) is an embargo, at Korean time, so the English release says
+    EMBARGOED UNTIL; the cell is kept as written unless it is exactly the
+    wording presspack prints for that embargo.
+    """
+    date = _parse_date(at) or _parse_date(given)
+    if date is not None and layout.date is None:
+        layout.date = date
+    day = layout.date
+    at_date = _parse_date(at)
+    found = _DATE_RE.search(plain(at))
+    moment = _EMBARGO_RE.search(plain(at)[found.end() :]) if found and at_date else None
+    if at_date is not None and moment is not None:
+        hour, minute = int(moment.group("h")), int(moment.group("m"))
+        layout.give("embargo", f"{at_date.isoformat()}T{hour:02d}:{minute:02d}+09:00", line)
+        if _squash(at) == _squash(f"{ko_date(at_date)} {hour:02d}:{minute:02d} 이후 보도"):
+            at = ""
+    if at and not (day is not None and _squash(at) == _squash(ko_date(day))):
+        layout.give("release_time", at, line)
+    if given and not (day is not None and _squash(given) == _squash(ko_date(day))):
+        layout.give("distribution", given, line)
+
+
+def _contact_table(rows: list[list[str]], layout: _Layout, line: int) -> None:
+    """The contact table → department and the structured contact keys (manager,
+    manager_phone, contact_person, contact_phone, contact_email) when it has the
+    shape presspack writes (a 책임자 row, a 담당자 row, valid phones and e-mail);
+    any other shape → the free-text ``contact`` lines, every cell's text kept."""
+    dept = _cell_after(rows, "담당 부서") or _cell_after(rows, "담당부처")
+    if dept and _squash(dept[0]) in _CONTACT_LABELS:
+        dept = None  # the department cell is empty: the next label is no department
+    if dept and dept[0]:
+        layout.give("department", " ".join(plain(dept[0]).split()), line)
+    dept_cell = _squash(dept[0]) if dept else ""
+    skip = {"담당부서", "담당부처", "전화", *_CONTACT_LABELS}
+    people: list[tuple[str, list[str], list[str]]] = []  # (label, cells after it, non-empty ones)
+    for row in rows:
+        squashed = [_squash(c) for c in row]
+        label = next((lb for lb in _CONTACT_LABELS if lb in squashed), "")
+        start = squashed.index(label) + 1 if label else 0
+        cells = [
+            "\n".join(" ".join(p.split()) for p in plain(c).split("\n") if p.strip()) for c in row[start:]
+        ]
+        rest = [
+            cell
+            for cell, q in zip(cells, squashed[start:], strict=True)
+            if q and q not in skip and not (q == dept_cell and not label)
+        ]
+        if label or rest:
+            people.append((label, cells, rest))
+    structured = _structured_contact([(label, cells) for label, cells, rest in people if rest])
+    if structured is not None:
+        for key, value in structured.items():
+            layout.give(key, value, line)
+        return
+    lines = [" ".join([label, *(" ".join(c.split()) for c in rest)]).strip() for label, _, rest in people]
+    if lines:
+        layout.give("contact", "\n".join(lines), line)
+
+
+def _structured_contact(people: list[tuple[str, list[str]]]) -> dict[str, str] | None:
+    """(책임자, [person, phone]) then (담당자, [person, phone\ne-mail]) → keys; None if
+    the rows are not that shape (then nothing may be lost: free text it is)."""
+    labels = [label for label, _ in people]
+    if labels not in ([], ["책임자"], ["담당자"], ["책임자", "담당자"]):
+        return None
+    keys: dict[str, str] = {}
+    for index, (label, cells) in enumerate(people):
+        person, phone_cell, *more = [*cells, "", ""]
+        phones = phone_cell.split("\n") if phone_cell else []
+        if not person or "\n" in person or any(more):
+            return None
+        email = [p for p in phones if _EMAIL_RE.match(p)]
+        numbers = [p for p in phones if _RELEASE_PHONE_RE.match(p)]
+        last = index == len(people) - 1
+        if len(email) + len(numbers) != len(phones) or len(numbers) > 1 or len(email) > int(last):
+            return None
+        if numbers and phones[0] != numbers[0]:
+            return None  # the layout writes the phone first, then the e-mail
+        prefix = "manager" if label == "책임자" else "contact"
+        keys["manager" if prefix == "manager" else "contact_person"] = person
+        if numbers:
+            keys[f"{prefix}_phone"] = numbers[0]
+        if email:
+            keys["contact_email"] = email[0]
+    return keys
 
 
 def _style_kind(para: _Para) -> tuple[str, int]:
@@ -959,6 +1121,8 @@ def _style_kind(para: _Para) -> tuple[str, int]:
             return "caption", 0
         if name in ("인용", "인용문", "quote"):
             return "quote", 0
+        if name in ("목록", "list"):  # presspack's list style: the marker is the text's start
+            return "listed", 0
     shape = para.shape
     if shape.heading == "OUTLINE":
         return "heading", min(shape.level + 1, 6)
@@ -1009,20 +1173,32 @@ def _blocks(
                     layout.give("title", " ".join(plain(cells[1]).split()), piece.index)  # a 공문
                 for cell in cells:
                     layout.scan(plain(cell), piece.index)
-            target.append(Block(kind="table", rows=rows, text=piece.caption, line=piece.index))
+            target.append(
+                Block(
+                    kind="table", rows=rows, text=piece.caption, align=piece.column_align(), line=piece.index
+                )
+            )
             continue
         kind, level = _style_kind(piece)
         text = piece.text
         squashed = _squash(text)
-        if kind == "paragraph" and target is body and _newswire(piece, text, body, layout, contact):
+        if kind == "paragraph" and _newswire(piece, text, body, layout, contact):
             continue
         if kind == "caption" and last_image is not None and not target[last_image].text:
             target[last_image] = replace(target[last_image], text=text)
             last_image = None
             continue
         if kind == "caption" and next_is_table(piece):
-            pending_caption = text  # a table's caption is written above it
+            pending_caption = _unwrap_caption(text)  # a table's caption is written above it
             continue
+        if kind == "listed":
+            item = _listed(piece)
+            if item is not None:
+                target.append(item)
+                numbers = {}
+                last_image = None
+                continue
+            kind = "paragraph"  # no marker: the style alone makes no list
         last_image = None
         if kind == "title" and "title" not in layout.values:
             layout.give("title", piece.plain, piece.index)
@@ -1031,7 +1207,10 @@ def _blocks(
         if kind == "subtitle" and "subtitle" not in layout.values:
             layout.give("subtitle", piece.plain, piece.index)
             continue
-        if re.fullmatch(r"[<\[(]?붙임\d*[>\])]?", squashed) and not attachments_title:
+        attachments_heading = kind == "heading" and _ATTACHMENTS_RE.match(piece.plain.strip())
+        if (
+            attachments_heading or re.fullmatch(r"[<\[(]?붙임\d*[>\])]?", squashed)
+        ) and not attachments_title:
             attachments_title = piece.plain.strip()
             target = attachments
             continue
@@ -1055,16 +1234,64 @@ def _blocks(
                 )
             )
         elif kind == "quote":
-            target.append(Block(kind="quote", text=text, line=piece.index))
+            target.append(Block(kind="quote", text=text, level=piece.indent_steps, line=piece.index))
         else:
             target.append(Block(kind="paragraph", text=text, line=piece.index))
             layout.scan(piece.plain, piece.index)
         if kind not in ("ordered",):
             numbers = {} if kind != "bullet" else numbers
     if len(contact) > 1:
-        layout.give("contact", "\n".join(contact[1:]), 0)
+        _newswire_contact(contact[1:], layout)
     _ = (warnings, path)
     return body, attachments, attachments_title
+
+
+_ATTACHMENTS_RE = re.compile(r"^(?:붙임|첨부|Attachments?|Annex(?:es)?|Enclosures?)\s*\d*\s*$")
+_LIST_MARKER_RE = re.compile(r"^\s*(?:(?P<number>\d{1,9})[.)]|(?P<bullet>[^\w\s]{1,2}))\s+")
+_CAPTION_WRAP_RE = re.compile(r"^\s*<\s*(.*?)\s*>\s*$", re.S)
+
+
+def _unwrap_caption(text: str) -> str:
+    """A table caption without the ``< … >`` the Korean house style prints around it."""
+    m = _CAPTION_WRAP_RE.match(text)
+    return m.group(1) if m and m.group(1) else text
+
+
+def _listed(piece: _Para) -> Block | None:
+    """A list item written by presspack: the marker (``3.``, ``□``) hangs before
+    the text; the level is the first line's indent in list steps."""
+    spans = _trim(piece.spans)
+    lead = "".join(s.text for s in itertools.takewhile(lambda s: not s.line_break, spans))
+    m = _LIST_MARKER_RE.match(lead)
+    if not m or m.end() >= len(lead.rstrip()):
+        return None
+    rest = _drop_chars(spans, m.end())
+    step = round(LIST_STEP_MM * HWPUNIT_PER_MM)
+    level = max(round((piece.shape.left + piece.shape.indent) / step), 0)
+    number = m.group("number")
+    return Block(
+        kind="list_item",
+        text=to_inline(rest),
+        level=level,
+        ordered=number is not None,
+        number=int(number) if number is not None else 0,
+        line=piece.index,
+    )
+
+
+def _drop_chars(spans: list[Span], count: int) -> list[Span]:
+    """``spans`` without their first ``count`` characters."""
+    out: list[Span] = []
+    for span in spans:
+        if count <= 0 or span.line_break:
+            out.append(span)
+            continue
+        if len(span.text) <= count:
+            count -= len(span.text)
+            continue
+        out.append(replace(span, text=span.text[count:]))
+        count = 0
+    return out
 
 
 _AP_DATE_RE = re.compile(
@@ -1088,13 +1315,74 @@ _DATELINE_RE = re.compile(r"^\*\*([A-Z][A-Z .'\-]+),\s*(.*?)\s*—\*\*\s*")
 _CONTACT_LABEL_RE = re.compile(r"^(Media )?contacts?:?$", re.IGNORECASE)
 
 
+_SUBTITLE_DASHES_RE = re.compile(r"^[-–—]\s*(.*?)(?:\s*[-–—])?$")
+_AP_MOMENT_RE = re.compile(
+    r"^(?P<month>[A-Z][a-z]+\.?) (?P<day>\d{1,2}), (?P<year>\d{4})"
+    r"(?:, (?P<h>\d{2}):(?P<m>\d{2})(?: (?P<tz>KST|UTC|\(UTC[+-]\d{2}:\d{2}\)))?)?$"
+)
+
+
+def _undash(text: str) -> str:
+    """A 보도자료 subtitle line without its ``- … -`` dashes (the layout prints them)."""
+    m = _SUBTITLE_DASHES_RE.match(text.strip())
+    return m.group(1) if m and m.group(1) else text.strip()
+
+
+def _ap_moment(text: str) -> str:
+    """``Nov. 5, 2026, 06:00 KST`` (as the layout prints an embargo) → ISO
+    ``2026-11-05T06:00:00+09:00``; any other wording is kept as written."""
+    m = _AP_MOMENT_RE.match(text.strip())
+    if not m or m.group("month") not in _AP_MONTHS:
+        return text.strip()
+    try:
+        day = dt.date(int(m.group("year")), _AP_MONTHS.index(m.group("month")) + 1, int(m.group("day")))
+    except ValueError:
+        return text.strip()
+    if m.group("h") is None:
+        return day.isoformat()
+    offset = {"KST": "+09:00", "UTC": "+00:00", None: ""}.get(m.group("tz"))
+    if offset is None:
+        offset = m.group("tz")[4:-1]
+    return f"{day.isoformat()}T{m.group('h')}:{m.group('m')}{offset}"
+
+
+def _newswire_contact(lines: list[str], layout: _Layout) -> None:
+    """The media contact lines → the structured keys when they have the shape the
+    layout prints (person; "department, organization"; phone; e-mail — phone or
+    e-mail present), else the free-text ``contact`` as written, line by line."""
+    rest = list(lines)
+    person = rest.pop(0) if rest and not _is_phone_or_email(rest[0]) else ""
+    division = rest.pop(0) if rest and ", " in rest[0] and not _is_phone_or_email(rest[0]) else ""
+    phone = rest.pop(0) if rest and _RELEASE_PHONE_RE.match(rest[0]) else ""
+    email = rest.pop(0) if rest and _EMAIL_RE.match(rest[0]) else ""
+    if not person or rest or not (phone or email):
+        layout.give("contact", "\n".join(lines), 0)
+        return
+    layout.give("contact_person", person, 0)
+    if division:
+        known = layout.values.get("organization", ("", 0))[0]
+        if known and division.endswith(", " + known):
+            department, org = division[: -len(known) - 2], known
+        else:
+            department, _, org = division.rpartition(", ")
+        layout.give("department", department, 0)
+        layout.give("organization", org, 0)
+    if phone:
+        layout.give("contact_phone", phone, 0)
+    if email:
+        layout.give("contact_email", email, 0)
+
+
+def _is_phone_or_email(text: str) -> bool:
+    return bool(_RELEASE_PHONE_RE.match(text) or _EMAIL_RE.match(text))
+
+
 def _newswire(piece: _Para, text: str, body: list[Block], layout: _Layout, contact: list[str]) -> bool:
     """English newswire lines that are metadata, not body text (True: consumed)."""
     line = " ".join(piece.plain.split())
     if contact:
-        if _END_MARK_RE.match(line):
-            return True
-        contact.append(line)
+        if not _END_MARK_RE.match(line):
+            contact.extend(" ".join(part.split()) for part in piece.plain.split("\n") if part.strip())
         return True
     if _END_MARK_RE.match(line):
         return True
@@ -1102,7 +1390,7 @@ def _newswire(piece: _Para, text: str, body: list[Block], layout: _Layout, conta
         return True
     m = re.match(r"^EMBARGOED UNTIL (.+)$", line)
     if m and not body:
-        layout.give("embargo", m.group(1), piece.index)
+        layout.give("embargo", _ap_moment(m.group(1)), piece.index)
         return True
     if _CONTACT_LABEL_RE.match(line):
         contact.append(line)
@@ -1148,11 +1436,18 @@ def read_hwpx(path: Path) -> HwpxContent:
         header = _read_header(package)
         walker = _Walker(package, header)
         pieces = list(walker.sections())
+        own_date = _own_date(package)
     finally:
         package.close()
-    layout = _Layout()
+    layout = _Layout(date=own_date)
     warnings: list[Problem] = []
     blocks, attachments, attachments_title = _blocks(pieces, layout, warnings, path)
+    start = about_start(blocks)
+    if start is not None:  # the newswire boilerplate is titled with its issuer's name
+        about = re.match(r"^About\s+(.+)$", " ".join(plain(blocks[start].text).split()))
+        generic = ("us", "the company", "the organization", "the organisation")
+        if about and about.group(1).lower() not in generic:
+            layout.give("organization", about.group(1), blocks[start].line)
     if "title" not in layout.values:
         heading = next((b for b in blocks if b.kind == "heading"), None)
         first = heading or next((b for b in blocks if b.kind == "paragraph"), None)
@@ -1224,6 +1519,9 @@ def _load_hwpx(path: Path, expected_lang: str | None) -> LoadedRelease:
         src = decode_source(sidecar)
         side_values, side_problems = _parse_front_matter(sidecar, src.text, 1)
         problems.extend(side_problems)
+        if any(key in side_values for key in ("contact", *CONTACT_KEYS)):
+            # the sidecar's contact replaces the document's whole (one contact style per release)
+            values = {k: v for k, v in values.items() if k not in ("contact", *CONTACT_KEYS)}
         values.update(side_values)
         if "date" in side_values:
             date = None
@@ -1252,6 +1550,8 @@ def _load_hwpx(path: Path, expected_lang: str | None) -> LoadedRelease:
         path, values, text_for_detection, expected_lang, problems, warnings
     )
     loaded = _finish(path, meta, blocks, translation_of, problems, warnings)
+    if not content.attachments_title:
+        return loaded
     release = replace(
         loaded.release,
         attachments=content.attachments,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from toolkit.core.document import LANGS, Block, Lang, Meta, Release
 from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.core.inline import plain
 from toolkit.sources.decode import detect_lang
 from toolkit.sources.images import check_images
 
@@ -95,18 +96,99 @@ def _validate_embargo(path: Path, value: str, line: int, problems: list[Problem]
     return value
 
 
-def _is_about_heading(text: str, lang: str) -> bool:
-    t = text.strip()
-    if re.match(r"^About\b", t):
+# Generic boilerplate titles (lower case, single spaces); "About <org>" and "<org> 소개/개요"
+# are recognised by the organization's name (press-release-conventions.md).
+_ABOUT_TITLES = frozenset(
+    {
+        "about",
+        "about us",
+        "about the company",
+        "about the organization",
+        "about the organisation",
+        "company profile",
+        "organization profile",
+        "corporate profile",
+        "boilerplate",
+        *(
+            f"{who} {what}"
+            for who in ("회사", "기관", "기업", "법인", "단체", "재단")
+            for what in ("소개", "개요")
+        ),
+    }
+)
+# A one-word Korean name that is an issuer's: ends like a public body's or a company's name.
+_KO_ISSUER_RE = re.compile(
+    r"^\S+(?:특별시|광역시|특례시|특별자치시|특별자치도|도청|시청|군청|구청|청|처|부|위원회|공사|공단|재단|협회|진흥회"
+    r"|진흥원|연구원|연구소|조합|㈜|\(주\)|주식회사|그룹|시|도|군|구)$"
+)
+# Sections a release may end with after its boilerplate: the attachments and the contact.
+_TAIL_HEADING_RE = re.compile(
+    r"^(?:붙임|첨부|문의|연락처|담당자|Attachments?\b|Annex(?:es)?\b|Enclosures?\b"
+    r"|(?:Media |Press )?Contacts?\b)",
+    re.IGNORECASE,
+)
+
+
+def _heading_words(text: str) -> str:
+    return " ".join(plain(text).split()).rstrip(":：").strip()
+
+
+def _is_about_heading(text: str, lang: str = "", organization: str = "") -> bool:
+    """A heading that can title the boilerplate: ``About …`` (the newswire form),
+    a known title (``Company profile``, ``회사 개요``, ``기관 소개``) or
+    ``<organization> 소개|개요`` — the organization's name, or when it is not
+    known an issuer's name (``창원산업진흥원 소개``). "사업 개요" or "행사 소개"
+    name no issuer: they are body sections. Where the heading stands is checked
+    by :func:`about_start` (the boilerplate is the release's last section)."""
+    words = _heading_words(text)
+    if words.lower() in _ABOUT_TITLES or re.match(r"^About\s+\S", words):
         return True
-    return bool(re.search(r"(소개|개요)$", t)) and not t.startswith("About")
+    m = re.match(r"^(.+?)\s*(?:소개|개요)$", words)
+    if not m:
+        return False
+    name = re.sub(r"\s+", "", m.group(1))
+    org = re.sub(r"\s+", "", organization)
+    return (bool(org) and name == org) or (bool(_KO_ISSUER_RE.match(name)) and " " not in m.group(1).strip())
 
 
-def _split_about(blocks: Sequence[Block], lang: str) -> tuple[list[Block], list[Block], str]:
-    for i, block in enumerate(blocks):
-        if block.kind == "heading" and _is_about_heading(block.text, lang):
-            return list(blocks[:i]), list(blocks[i + 1 :]), block.text
-    return list(blocks), [], ""
+def about_start(blocks: Sequence[Block], organization: str = "") -> int | None:
+    """Index of the heading that starts the boilerplate (About) section, or None.
+
+    The boilerplate is the release's last section: an About heading counts
+    only when every heading after it is deeper (inside it), another About
+    heading (a joint release's second boilerplate) or a closing section
+    (붙임 / Attachments, Media contact / 문의). "창원특례시 소개" followed by
+    "## 행사 결과" is a body section.
+    """
+    start: int | None = None
+    level = 0
+    inner: int | None = None  # the shallowest heading seen below the candidate
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if block.kind != "heading":
+            continue
+        if _is_about_heading(block.text, organization=organization):
+            if inner is not None and inner <= block.level:
+                break  # a section of its own rank follows: not the last one
+            start, level, inner = index, block.level, None
+            continue
+        if start is None and inner is None and _TAIL_HEADING_RE.match(_heading_words(block.text)):
+            continue
+        if start is not None:
+            if block.level > level:
+                continue  # a sub-heading of the section above: the About heading still stands
+            break
+        inner = block.level if inner is None else min(inner, block.level)
+    return start
+
+
+def _split_about(
+    blocks: Sequence[Block], lang: str, organization: str = ""
+) -> tuple[list[Block], list[Block], str]:
+    start = about_start(blocks, organization)
+    if start is None:
+        return list(blocks), [], ""
+    return list(blocks[:start]), list(blocks[start + 1 :]), blocks[start].text
 
 
 def _split_copyright(blocks: list[Block]) -> tuple[list[Block], str]:
@@ -284,7 +366,7 @@ def _finish(
     warnings: list[Problem],
     copyright_from_body: str = "",
 ) -> LoadedRelease:
-    body, about, about_title = _split_about(blocks, meta.lang)
+    body, about, about_title = _split_about(blocks, meta.lang, meta.organization)
     if about:
         about, trailing_copyright = _split_copyright(about)
     else:
