@@ -380,3 +380,14 @@ def test_property_any_text_survives_the_round_trip(
     want = [plain(t) for b in release.body for t in b.texts()]
     # a paragraph that looks like a layout line (a date, a sender) is still body text
     assert got == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("&<>\"'\n\r\ta가 ;#")) | st.characters(), max_size=40))
+def test_xml_escapes_are_the_standard_librarys(value: str) -> None:
+    from xml.sax.saxutils import escape, quoteattr
+
+    from toolkit.render import hwpx
+
+    assert hwpx._text(value) == escape(value)
+    assert hwpx._attr(value) == quoteattr(value)

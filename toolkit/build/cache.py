@@ -1,7 +1,9 @@
 """The build cache: each release's content key and the sha256 of its outputs.
 
 A corrupt or foreign cache is ignored (everything is rebuilt), never trusted; an
-output whose bytes no longer match is rebuilt.
+output whose bytes no longer match is rebuilt. An entry may also hold the inputs
+its plan was made from (``fast``, see :mod:`toolkit.build.fast`), which let a
+no-op rebuild skip reading the release.
 """
 
 from __future__ import annotations

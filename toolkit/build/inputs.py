@@ -15,6 +15,7 @@ from toolkit import __version__
 
 if TYPE_CHECKING:
     from toolkit.mt.engine import Translator
+    from toolkit.render.style import HouseStyle
     from toolkit.terminology.glossary import Glossary
     from toolkit.terminology.matcher import Matcher
 
@@ -24,33 +25,40 @@ class BuildInputs:
     templates: Path
     style: str
     glossary_path: Path | None
-    glossary: Glossary | None
     style_fp: str
     fonts_fp: str
+    house: HouseStyle  # read once per build (not once per release rendered)
     abbreviations: str = "first-mention"  # house style [terminology] abbreviations
+    _glossary: Glossary | None = None
     _matchers: dict[str, Matcher] = field(default_factory=dict)
     _translators: dict[tuple[str, str], Translator] = field(default_factory=dict)
 
     @classmethod
     def create(cls, templates: Path, style: str, glossary_path: Path | None) -> BuildInputs:
+        """Style and font fingerprints; the glossary is read on first use (a no-op
+        rebuild compares its bytes and never parses it)."""
         from toolkit.render.fonts import fonts_fingerprint
         from toolkit.render.style import load_style, style_fingerprint
 
-        glossary = None
-        if glossary_path is not None:
-            from toolkit.terminology.glossary import load_glossary
-
-            glossary = load_glossary(glossary_path)
         house = load_style(templates, style)
         return cls(
             templates=templates,
             style=style,
             glossary_path=glossary_path,
-            glossary=glossary,
             style_fp=style_fingerprint(house),
             fonts_fp=fonts_fingerprint(),
             abbreviations=house.terminology.abbreviations,
+            house=house,
         )
+
+    @property
+    def glossary(self) -> Glossary | None:
+        """The glossary, read and checked once per run (GlossaryError lists every bad row)."""
+        if self._glossary is None and self.glossary_path is not None:
+            from toolkit.terminology.glossary import load_glossary
+
+            self._glossary = load_glossary(self.glossary_path)
+        return self._glossary
 
     def matcher(self, src_lang: str) -> Matcher | None:
         if self.glossary is None:

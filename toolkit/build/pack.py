@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit import __version__
+from toolkit.build import fast
 from toolkit.build.cache import Output, cached_outputs, read_cache, sha256_bytes, write_cache
-from toolkit.build.plan import BuildOptions, ReleaseJob, load_release_set, portable
+from toolkit.build.fast import FastHit
+from toolkit.build.plan import BuildOptions, ReleaseJob, ReleasePlan, load_release_set, portable
 from toolkit.core.atomic import write_bytes_atomic
 from toolkit.core.document import LANGS, Finding, Release
 from toolkit.core.errors import PresspackError, Problem, SourceError, problem
 from toolkit.sources import LoadedRelease, ReleaseSet, discover
 from toolkit.translation.filesync import ChangedWhileRunning, Snapshot
+
+if TYPE_CHECKING:
+    from toolkit.render.style import HouseStyle
 
 __all__ = ["BuildOptions", "BuildResult", "Output", "ReleaseJob", "build"]
 
@@ -69,7 +75,10 @@ def render_release(
     """The release in each of ``formats`` (renderers imported only when asked for)."""
     from toolkit.render.style import load_style
 
-    style = load_style(templates, style_name)
+    return _render(release, load_style(templates, style_name), formats)
+
+
+def _render(release: Release, style: HouseStyle, formats: Sequence[str]) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for fmt in formats:
         if fmt == "docx":
@@ -87,9 +96,10 @@ def render_release(
     return out
 
 
-def _render_job(args: tuple[ReleaseJob, Path, str, tuple[str, ...]]) -> dict[str, dict[str, bytes]]:
-    job, templates, style_name, formats = args
-    return {r.lang: render_release(r, templates, style_name, formats) for r in job.releases}
+def _render_job(args: tuple[ReleaseJob, HouseStyle, tuple[str, ...]]) -> dict[str, dict[str, bytes]]:
+    """One pack's renders; the house style is read once per build, not once per release."""
+    job, style, formats = args
+    return {r.lang: _render(r, style, formats) for r in job.releases}
 
 
 def parse_formats(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
@@ -148,6 +158,19 @@ def write_pack(job: ReleaseJob, rendered: dict[str, dict[str, bytes]], out: Path
     return outputs
 
 
+@dataclass
+class _Release:
+    """One release of this run: found up to date from its recorded inputs, or planned."""
+
+    rs: ReleaseSet
+    hit: FastHit | None = None
+    loaded: dict[str, LoadedRelease] = field(default_factory=dict)
+    snapshots: dict[str, Snapshot] = field(default_factory=dict)
+    folder_names: list[str] = field(default_factory=list)  # listing before anything was read
+    sidecars: dict[str, str] = field(default_factory=dict)  # YAML beside an HWPX source: name → sha256
+    plan: ReleasePlan | None = None
+
+
 def build(
     paths: Sequence[Path],
     options: BuildOptions,
@@ -180,21 +203,41 @@ def build(
             raise PresspackError(f"unknown language {bad[0]!r}; use ko, en or ko,en")
 
     inputs = BuildInputs.create(options.templates, options.style, options.glossary)
+    house = inputs.house
     if options.formats is None:
-        from toolkit.render.style import load_style
-
-        options = replace(options, formats=load_style(options.templates, options.style).output.formats)
+        options = replace(options, formats=house.output.formats)
     formats: tuple[str, ...] = options.formats or FORMATS
+
+    # 0. a release whose recorded inputs are unchanged is up to date without being read
+    run = fast.run_key(
+        [
+            inputs.base_key(),
+            "formats:" + ",".join(formats),
+            "langs:" + ",".join(options.langs or ()),
+            f"allow_mt:{options.allow_mt}",
+        ],
+        inputs.glossary_path,
+    )
+    known = read_cache(options.out).get("releases", {})
+    releases = [_Release(rs, fast.lookup(run, rs, known.get(rs.name), options.out)) for rs in sets]
+    if any(r.hit is None for r in releases):
+        _ = inputs.glossary  # a broken glossary is reported before anything else is read
 
     # 1. read and validate everything before writing anything
     problems: list[Problem] = []
-    per_release: list[tuple[ReleaseSet, dict[str, LoadedRelease], dict[str, Snapshot]]] = []
-    for rs in sets:
-        snapshots: dict[str, Snapshot] = {}
-        loaded, errs = load_release_set(rs, snapshots)
+    for r in releases:
+        if r.hit is not None:
+            result.warnings.extend(r.hit.warnings)
+            continue
+        r.folder_names = fast.listing(r.rs.folder)
+        for path in r.rs.files.values():
+            for name in fast.sidecars(path):
+                digest = fast.file_sha256(r.rs.folder / name) if name in r.folder_names else None
+                if digest is not None:
+                    r.sidecars[name] = digest
+        r.loaded, errs = load_release_set(r.rs, r.snapshots)
         problems.extend(errs)
-        per_release.append((rs, loaded, snapshots))
-        for lr in loaded.values():
+        for lr in r.loaded.values():
             result.warnings.extend(lr.warnings)
     if problems:
         raise SourceError(problems)
@@ -202,16 +245,19 @@ def build(
     # 2. decide what each release needs (translation, rendering) and its cache key
     from toolkit.build.plan import plan_release
 
-    plans = []
-    for rs, loaded, snapshots in per_release:
-        plan = plan_release(rs, loaded, options, inputs, snapshots)
+    for r in releases:
+        if r.hit is not None:
+            result.findings.extend(r.hit.findings)
+            continue
+        plan = plan_release(r.rs, r.loaded, options, inputs, r.snapshots)
         result.findings.extend(plan.findings)
         result.errors.extend(plan.errors)
-        result.blocked.extend(f"{rs.name}: {b}" for b in plan.blocked)
+        result.blocked.extend(f"{r.rs.name}: {b}" for b in plan.blocked)
         if plan.errors:
             continue  # nothing of this release is written or rendered
-        plans.append(plan)
+        r.plan = plan
         result.diffs.extend(plan.diffs)
+    planned = [r for r in releases if r.plan is not None or r.hit is not None]
 
     # 3. skip what is up to date, render the rest (optionally in parallel)
     from filelock import FileLock
@@ -220,15 +266,22 @@ def build(
     with FileLock(str(options.out / LOCK_NAME)):
         cache = read_cache(options.out)
         releases_cache: dict[str, Any] = cache.setdefault("releases", {})
-        todo: list[ReleaseJob] = []
-        for plan in plans:
+        todo: list[_Release] = []
+        fresh: list[_Release] = []  # up to date after a full plan: their record may be new
+        for r in planned:
+            if r.hit is not None:
+                result.up_to_date.append(r.rs.name)
+                result.outputs.extend(r.hit.outputs)
+                continue
+            plan = _plan(r)
             job = plan.job
             valid = cached_outputs(options.out, job.name, releases_cache.get(job.name), job.key)
             if valid is not None and not plan.writes and not plan.needs_mt and not plan.blocked:
                 result.up_to_date.append(job.name)
                 result.outputs.extend(valid)
+                fresh.append(r)
             else:
-                todo.append(job)
+                todo.append(r)
                 if options.check or options.dry_run:
                     reasons = [f"{p.name} would change" for p, _ in plan.writes] + plan.needs_mt
                     reasons += plan.blocked
@@ -237,26 +290,37 @@ def build(
                     result.stale.append(f"{job.name}: {'; '.join(reasons)}")
         if options.check or options.dry_run:
             return result
-        for plan in plans:
+        applied: list[_Release] = []
+        for r in todo:
             try:
-                plan.apply()  # translation files and their memories: guarded, atomic
+                _plan(r).apply()  # translation files and their memories: guarded, atomic
+                applied.append(r)
             except ChangedWhileRunning as exc:
                 result.errors.extend(exc.problems)  # someone saved meanwhile: this release waits
-                todo = [job for job in todo if job is not plan.job]
+        todo = applied
+        dirty = False
+        for r in fresh:
+            entry = releases_cache.get(r.rs.name)
+            recorded = _record(run, r)
+            if isinstance(entry, dict) and entry.get("fast") != recorded:
+                entry["fast"] = recorded
+                if recorded is None:
+                    del entry["fast"]
+                dirty = True
         rendered_all: list[dict[str, dict[str, bytes]]]
-        work = [(job, options.templates, options.style, formats) for job in todo]
+        work = [(_plan(r).job, house, formats) for r in todo]
         if options.jobs > 1 and len(todo) > 1:
             from concurrent.futures import ProcessPoolExecutor  # 25 ms of imports: only when used
 
             with ProcessPoolExecutor(max_workers=options.jobs, initializer=_worker_init) as pool:
                 rendered_all = []
                 try:
-                    for done, (job, rendered) in enumerate(
+                    for done, (r, rendered) in enumerate(
                         zip(todo, pool.map(_render_job, work), strict=True), 1
                     ):
                         rendered_all.append(rendered)
                         if progress:
-                            progress(done, len(todo), job.name)
+                            progress(done, len(todo), r.rs.name)
                 except BaseException:  # Ctrl-C: drop queued renders instead of waiting for them
                     pool.shutdown(wait=False, cancel_futures=True)
                     raise
@@ -266,17 +330,51 @@ def build(
                 rendered_all.append(_render_job(item))
                 if progress:
                     progress(done, len(todo), item[0].name)
-        for job, rendered in zip(todo, rendered_all, strict=True):
+        last_write = time.monotonic()
+        for r, rendered in zip(todo, rendered_all, strict=True):
+            job = _plan(r).job
             outs = write_pack(job, rendered, options.out)
             result.outputs.extend(outs)
             result.built.append(job.name)
-            releases_cache[job.name] = {
+            entry = {
                 "key": job.key,
                 "outputs": [
                     {"file": o.path.name, "lang": o.lang, "format": o.format, "sha256": o.sha256}
                     for o in outs
                 ],
             }
+            recorded = _record(run, r)
+            if recorded is not None:
+                entry["fast"] = recorded
+            releases_cache[job.name] = entry
+            dirty = True
+            # the cache is written last, after the pack it describes; every second is
+            # enough (a crash loses at most that much, which the next build redoes)
+            if time.monotonic() - last_write >= CACHE_WRITE_INTERVAL_S:
+                write_cache(options.out, cache)
+                last_write, dirty = time.monotonic(), False
+        if dirty:
             write_cache(options.out, cache)
     result.outputs.sort(key=lambda o: (o.release, o.lang, o.format))
     return result
+
+
+CACHE_WRITE_INTERVAL_S = 1.0
+
+
+def _plan(r: _Release) -> ReleasePlan:
+    assert r.plan is not None
+    return r.plan
+
+
+def _record(run: str | None, r: _Release) -> dict[str, Any] | None:
+    """The recorded inputs of a release planned in full, or None when its plan depends on
+    more than files (the engine) or did not come through whole."""
+    plan = r.plan
+    if run is None or plan is None or plan.used_engine or plan.errors or plan.blocked or plan.needs_mt:
+        return None
+    folder = Path(r.rs.folder)
+    written = [p.name for p, _ in plan.writes if p.parent == folder]
+    warnings = [w for lr in r.loaded.values() for w in lr.warnings]
+    files = {**plan.files, **r.sidecars}
+    return fast.record(run, r.rs, files, [*r.folder_names, *written], plan.findings, warnings)

@@ -104,6 +104,9 @@ class ReleasePlan:
     needs_mt: list[str] = field(default_factory=list)  # with --check/--dry-run and no model
     errors: list[Problem] = field(default_factory=list)  # this release cannot be built now
     blocked: list[str] = field(default_factory=list)  # translation files left untouched (tm-structure)
+    # files the plan read, by name in the release folder → sha256 as on disk once applied
+    files: dict[str, str] = field(default_factory=dict)
+    used_engine: bool = False  # a sentence was machine-translated: the plan depends on the model
 
     @property
     def writes(self) -> list[tuple[Path, bytes]]:
@@ -172,6 +175,7 @@ def plan_release(
     errors: list[Problem] = []
     blocked: list[str] = []
     reported: list[Finding] = []  # shown to the user, not stored in the pack
+    used_engine = False
     releases: dict[str, Release] = {}
     # every input as it will be on disk after this plan is applied
     input_hashes: dict[str, str] = {}
@@ -249,6 +253,7 @@ def plan_release(
             continue
         findings.extend(fs.findings)
         reported.extend(fs.engine_findings)
+        used_engine = used_engine or bool(fs.translated or fs.engine_findings)
         releases[lang] = fs.release
         if fs.blocked:
             blocked.append(f"{target_path.name} was left untouched (see the tm-structure error)")
@@ -266,6 +271,7 @@ def plan_release(
     for lang in sorted(releases):
         for name, digest in _photo_hashes(releases[lang]):
             input_hashes[name] = digest
+    files = dict(input_hashes)  # before the glossary's entry, which is not a file of the release
     key_h = hashlib.sha256(inputs.base_key().encode())
     key_h.update(("formats:" + ",".join(options.formats or ()) + "\0").encode())
     for lang in sorted(releases):
@@ -291,6 +297,8 @@ def plan_release(
         needs_mt=needs_mt,
         errors=errors,
         blocked=blocked,
+        files=files,
+        used_engine=used_engine,
     )
 
 

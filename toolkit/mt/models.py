@@ -36,13 +36,11 @@ import sys
 import tempfile
 import time
 import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.client import HTTPMessage
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from toolkit.core.errors import ModelError, Problem
@@ -61,6 +59,10 @@ from toolkit.core.limits import (
     read_bounded,
 )
 from toolkit.core.safezip import ArchiveError, SafeZip, free_bytes
+
+if TYPE_CHECKING:
+    import urllib.request
+    from http.client import HTTPMessage
 
 __all__ = [
     "DEFAULT_INDEX",
@@ -606,34 +608,35 @@ def _url_problem(url: str, allowed: frozenset[str]) -> str | None:
     return None
 
 
-class _RedirectPolicy(urllib.request.HTTPRedirectHandler):
-    """Follow redirects only to the allowed schemes (no file://, ftp://, data:, no downgrade)."""
-
-    def __init__(self, allowed: frozenset[str]) -> None:
-        super().__init__()
-        self.allowed = allowed
-
-    def http_error_302(
-        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
-    ) -> Any:
-        target = headers.get("location") or headers.get("uri")
-        if target:
-            why = _url_problem(urljoin(req.full_url, target), self.allowed)
-            if why is not None:
-                raise _Refused(f"redirected to {why}")
-        return super().http_error_302(req, fp, code, msg, headers)
-
-    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-
 def _opener(allowed: frozenset[str]) -> urllib.request.OpenerDirector:
-    """http(s) only: no file://, ftp:// or data: handlers at all."""
+    """http(s) only: no file://, ftp:// or data: handlers at all.
+
+    urllib.request (with http.client, email and ssl: 65 ms) is imported here, when a
+    download really starts, not by every command that only looks models up.
+    """
+    import urllib.request
+
+    class RedirectPolicy(urllib.request.HTTPRedirectHandler):
+        """Follow redirects only to the allowed schemes (no file://, ftp://, data:, no downgrade)."""
+
+        def http_error_302(
+            self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
+        ) -> Any:
+            target = headers.get("location") or headers.get("uri")
+            if target:
+                why = _url_problem(urljoin(req.full_url, target), allowed)
+                if why is not None:
+                    raise _Refused(f"redirected to {why}")
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(),
         urllib.request.HTTPHandler(),
         urllib.request.HTTPSHandler(),
-        _RedirectPolicy(allowed),
+        RedirectPolicy(),
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
     ):
@@ -661,6 +664,8 @@ def _stream(
     if why is not None:
         raise _Refused(why)
     cap = limit.value
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"User-Agent": "presspack"})
     with _opener(allowed).open(request, timeout=deadline.left()) as resp:
         length = resp.headers.get("Content-Length")

@@ -22,18 +22,21 @@ UUID), subsetting has no timestamps, and part names follow a fixed order.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
+import os
 import re
 import uuid
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from toolkit.core.atomic import write_bytes_atomic
 from toolkit.render import fonts
 
-__all__ = ["deobfuscate", "embed_fonts", "font_key", "obfuscate", "subset_font"]
+__all__ = ["deobfuscate", "embed_font_members", "embed_fonts", "font_key", "obfuscate", "subset_font"]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -65,6 +68,10 @@ def obfuscate(data: bytes, key: str) -> bytes:
 deobfuscate = obfuscate  # XOR is its own inverse
 
 
+SUBSET_RECIPE = "1"  # bump when the subsetting options below change (invalidates cached subsets)
+SUBSET_CACHE_FILES = 1024  # cached subsets kept (about 12 KB each); the least recently used go first
+
+
 @functools.lru_cache(maxsize=32)
 def subset_font(key: str, weight: int, text: str) -> bytes:
     """A static TrueType font of family ``key`` holding only the glyphs of ``text``.
@@ -74,30 +81,94 @@ def subset_font(key: str, weight: int, text: str) -> bytes:
     (rare Hangul syllables, Hanja), the subset is made straight from the
     variable source instead — subset first, then instanced, so it costs
     per kept glyph (about a second), and every character is still included.
+
+    Subsets are kept in the font cache by what makes them (the instance's key —
+    source bytes, fontTools version, recipe, weight — and the characters): a
+    release built again, or its next edit that brings no new character, reads
+    four small files instead of importing fontTools and subsetting.
     """
     source = fonts.SOURCES[key]
     parts = fonts.coverage(source)
-    wanted = {ord(ch) for ch in text}
-    in_font = {cp for cps in parts.values() for cp in cps} & wanted
-    if in_font <= parts[fonts.MAIN]:
-        return _subset_static(fonts.ensure_instance(source, weight), text)
-    return fonts.build_instance(
-        source.path(),
-        source.family,
-        source.ps_base,
-        weight,
-        fixed_axes=source.fixed_axes,
-        unicodes=sorted(in_font),
-    )
+    in_font = sorted({ord(ch) for ch in text if any(ord(ch) in cps for cps in parts.values())})
+    static = set(in_font) <= parts[fonts.MAIN]
+    recipe = "static" if static else "direct:" + ",".join(map(str, in_font))
+    name = hashlib.sha256(
+        "\n".join([SUBSET_RECIPE, fonts.instance_key(source, weight), recipe, text]).encode("utf-8")
+    ).hexdigest()
+    cached = _read_subset(name)
+    if cached is not None:
+        return cached
+    if static:
+        data = _subset_static(fonts.ensure_instance(source, weight), text)
+    else:
+        data = fonts.build_instance(
+            source.path(),
+            source.family,
+            source.ps_base,
+            weight,
+            fixed_axes=source.fixed_axes,
+            unicodes=in_font,
+        )
+    _write_subset(name, data)
+    return data
+
+
+def _subset_dir() -> Path:
+    return fonts.cache_dir().parent / "font-subsets"  # beside fonts/, which holds the instances
+
+
+def _read_subset(name: str) -> bytes | None:
+    """A cached subset, if present and whole (its first 32 bytes are the sha256 of the rest)."""
+    path = _subset_dir() / f"{name[:40]}.ttf"
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    digest, data = raw[:32], raw[32:]
+    if hashlib.sha256(data).digest() != digest:
+        return None  # damaged: made again (and the file replaced)
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: pruned last
+    return data
+
+
+def _write_subset(name: str, data: bytes) -> None:
+    """Keep a subset for the next build; a cache that cannot be written only costs time."""
+    folder = _subset_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(folder / f"{name[:40]}.ttf", hashlib.sha256(data).digest() + data)
+        kept = sorted(folder.glob("*.ttf"), key=lambda p: p.stat().st_mtime_ns)
+    except OSError:
+        return
+    for old in kept[: max(0, len(kept) - SUBSET_CACHE_FILES)]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+@functools.lru_cache(maxsize=8)
+def _instance_data(path: Path) -> tuple[bytes, tuple[str, ...]]:
+    """An instance's bytes and glyph order, read once per process.
+
+    The instances have no glyph names (post format 3), so fontTools derives them from
+    the cmap on every load — a third of each subset's time; the order is the same each
+    time, so it is worked out once and handed over.
+    """
+    from fontTools.ttLib import TTFont
+
+    data = path.read_bytes()
+    return data, tuple(TTFont(io.BytesIO(data)).getGlyphOrder())
 
 
 def _subset_static(path: Path, text: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
+    data, order = _instance_data(path)
     # glyphs are copied as they are, never decoded and re-encoded: the instances carry
     # no hinting to strip, and the font-wide bounding box may stay that of the instance
-    font = TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False)
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
+    font.setGlyphOrder(list(order))
     options = subset.Options()
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
@@ -129,11 +200,21 @@ def _font_xml(family: str, embeds: Sequence[tuple[str, str, str]]) -> str:
 
 def embed_fonts(docx: bytes, families: Sequence[str], text: str) -> bytes:
     """Return ``docx`` with the fonts ``families`` (font keys) embedded, subset to ``text``."""
-    chars = "".join(sorted(set(text) | set(ALWAYS)))
     members: dict[str, bytes] = {}
     with zipfile.ZipFile(io.BytesIO(docx)) as src:
         for info in src.infolist():
             members[info.filename] = src.read(info.filename)
+    embed_font_members(members, families, text)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, payload in members.items():
+            dst.writestr(name, payload)
+    return out.getvalue()
+
+
+def embed_font_members(members: dict[str, bytes], families: Sequence[str], text: str) -> None:
+    """Add the fonts ``families`` (font keys), subset to ``text``, to a package's members."""
+    chars = "".join(sorted(set(text) | set(ALWAYS)))
     font_entries: list[str] = []
     rels: list[str] = []
     number = 0
@@ -173,8 +254,3 @@ def embed_fonts(docx: bytes, families: Sequence[str], text: str) -> bytes:
         if not count:
             raise ValueError("settings.xml has no w:zoom to place the font flags after")
     members["word/settings.xml"] = settings.encode("utf-8")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, payload in members.items():
-            dst.writestr(name, payload)
-    return out.getvalue()

@@ -35,6 +35,7 @@ import functools
 import hashlib
 import io
 import os
+import time
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -193,18 +194,67 @@ def cache_dir() -> Path:
 
 
 @functools.lru_cache(maxsize=8)
-def _file_sha256(path: Path, size: int, mtime_ns: int) -> str:
-    """Hash of a source font; size/mtime in the key re-hash a changed file."""
+def _file_sha256(path: Path, stamp: tuple[int, ...]) -> str:
+    """Hash of a source font; its stat stamp in the key re-hashes a changed file."""
+    cached = _read_hash_record(path, stamp)
+    if cached is not None:
+        return cached
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
-    return digest.hexdigest()
+    value = digest.hexdigest()
+    _write_hash_record(path, stamp, value)
+    return value
+
+
+def _stamp(st: os.stat_result) -> tuple[int, ...]:
+    """What changes whenever a file's bytes do: size, mtime and ctime (which no one can
+    set back: any write moves it), device and inode (a file replaced by another)."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_dev, st.st_ino)
+
+
+def _hash_record_path(path: Path) -> Path:
+    name = f"{hashlib.sha256(str(path).encode()).hexdigest()[:20]}.sha256"
+    return cache_dir().parent / "font-hashes" / name
+
+
+def _read_hash_record(path: Path, stamp: tuple[int, ...]) -> str | None:
+    """The hash recorded for ``path`` while it had ``stamp``, if any.
+
+    Hashing the two variable fonts (12 MB) cost 30 ms of every build, also of a
+    no-op one; a record per font, trusted only for the very same stat stamp
+    (like git's index), leaves the bytes unread until the file is touched.
+    """
+    try:
+        fields = _hash_record_path(path).read_text("ascii").split()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(fields) != 2 or fields[0] != ",".join(map(str, stamp)):
+        return None
+    value = fields[1]
+    return value if len(value) == 64 and all(c in "0123456789abcdef" for c in value) else None
+
+
+#: A file changed this recently may change again within the same clock tick, leaving
+#: its stamp as it was (git's "racily clean" entries): its hash is not recorded.
+RACY_WINDOW_NS = 2_000_000_000
+
+
+def _write_hash_record(path: Path, stamp: tuple[int, ...], value: str) -> None:
+    _, mtime_ns, ctime_ns, *_ = stamp
+    if time.time_ns() - max(mtime_ns, ctime_ns) < RACY_WINDOW_NS:
+        return
+    record = _hash_record_path(path)
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(record, f"{','.join(map(str, stamp))} {value}\n".encode("ascii"))
+    except OSError:
+        pass  # an unwritable cache only costs the hash next time
 
 
 def source_sha256(path: Path) -> str:
-    st = path.stat()
-    return _file_sha256(path, st.st_size, st.st_mtime_ns)
+    return _file_sha256(path, _stamp(path.stat()))
 
 
 def _fonttools_version() -> str:
@@ -453,29 +503,36 @@ def describe_char(ch: str) -> str:
     return f"U+{ord(ch):04X} {ch!r} ({unicodedata.name(ch, 'unnamed')})"
 
 
-def segment(text: str, chain: Sequence[tuple[str, Container[int]]]) -> list[tuple[str, str]]:
+def segment(
+    text: str, chain: Sequence[tuple[str, Container[int]]], memo: dict[str, str | None] | None = None
+) -> list[tuple[str, str]]:
     """Split ``text`` into ``(font_key, run)`` pairs: first font in ``chain`` whose
     cmap has the character. Whitespace joins the current run.
+
+    ``memo`` (character → font key, kept by the caller for one chain) saves looking
+    each character up in every font again: a document repeats a few hundred of them.
 
     Raises ``KeyError`` carrying the first character no font has; callers turn
     it into a RenderError with file and line (see :func:`missing_chars`).
     """
-    runs: list[tuple[str, str]] = []
+    if memo is None:
+        memo = {}
+    runs: list[tuple[str, list[str]]] = []
     for ch in text:
-        cp = ord(ch)
-        key = _pick(cp, chain)
+        if ch in memo:
+            key = memo[ch]
+        else:
+            key = memo[ch] = _pick(ord(ch), chain)
         if key is None:
             if ch in " \n" and runs:
                 key = runs[-1][0]
             else:
                 raise KeyError(ch)
-        if runs and runs[-1][0] == key:
-            runs[-1] = (key, runs[-1][1] + ch)
-        elif runs and ch == " ":
-            runs[-1] = (runs[-1][0], runs[-1][1] + ch)
+        if runs and (runs[-1][0] == key or ch == " "):
+            runs[-1][1].append(ch)
         else:
-            runs.append((key, ch))
-    return runs
+            runs.append((key, [ch]))
+    return [(key, "".join(chars)) for key, chars in runs]
 
 
 def _pick(cp: int, chain: Sequence[tuple[str, Container[int]]]) -> str | None:

@@ -195,6 +195,7 @@ class _Fonts:
         self.primary = self.faces[0]
         self._chain = [(f.key, f.cmap) for f in self.faces]
         self._by_key = {f.key: f for f in self.faces}
+        self._picked: dict[str, str | None] = {}  # character → font key (see fonts.segment)
 
     def face_for(self, ch: str) -> _Face:
         """The first font of the chain that has ``ch`` (the primary one if none)."""
@@ -226,12 +227,15 @@ class _Fonts:
         return "".join(parts)
 
     def has(self, cp: int) -> bool:
-        return any(cp in f.cmap for f in self.faces)
+        ch = chr(cp)
+        if ch not in self._picked:
+            self._picked[ch] = fonts._pick(cp, self._chain)
+        return self._picked[ch] is not None
 
     def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
         """(reportlab font name, text) runs."""
         out = []
-        for key, run in fonts.segment(clean(text), self._chain):
+        for key, run in fonts.segment(clean(text), self._chain, self._picked):
             out.append((self._by_key[key].name(bold), run))
         return out
 
@@ -702,7 +706,7 @@ def render_pdf(release: Release, style: HouseStyle) -> bytes:
     top, bottom = page.margin_top_mm * PT_PER_MM, page.margin_bottom_mm * PT_PER_MM
     footer_size = style.type.footer_size
 
-    def build(total_pages: int) -> tuple[bytes, int]:
+    def build(total_pages: int, *, save: bool = True) -> tuple[bytes, int]:
         def on_page(canvas: Any, doc: Any) -> None:
             canvas.saveState()
             canvas.setFillColor(_color(style.colors.muted))
@@ -735,6 +739,8 @@ def render_pdf(release: Release, style: HouseStyle) -> bytes:
         )
         frame = Frame(left, bottom, width - left - right, height - top - bottom, id="body")
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
+        if not save:
+            doc._doSave = 0  # laid out and drawn, never serialized (what multiBuild's passes do)
         try:
             doc.build(_Builder(release, style, f, styles).flowables(items))
         except LayoutError as exc:  # something no page can hold, even split
@@ -748,8 +754,10 @@ def render_pdf(release: Release, style: HouseStyle) -> bytes:
             ) from None
         return buffer.getvalue(), int(doc.page)
 
-    data, pages = build(0)
-    if "{pages}" in lang_style.page_number:
+    # "page 2 of 3": the first pass only counts the pages (a third of a pass is writing the PDF)
+    counting = "{pages}" in lang_style.page_number
+    data, pages = build(0, save=not counting)
+    if counting:
         data, pages_again = build(pages)
         if pages_again != pages:  # cannot happen: the footer lies outside the frame
             raise RenderError(problem(release.source_path or "<release>", None, "page count changed"))
