@@ -18,6 +18,7 @@ import pytest
 
 from toolkit.core.document import Block, Meta, Release
 from toolkit.core.errors import PresspackError, RenderError
+from toolkit.core.inline import escape
 from toolkit.render.docx import render_docx
 from toolkit.render.layout import dateline_text, footer_text, ko_release_time, layout, release_line_text
 from toolkit.render.style import HouseStyle, load_style, style_fingerprint
@@ -43,7 +44,7 @@ def english(**meta: object) -> Release:
         body=(
             Block("heading", "Overview", level=2, line=7),
             Block("paragraph", f"The city signed agreements with {ACCENTS}.", line=8),
-            Block("list_item", MARKUP, line=9),
+            Block("list_item", escape(MARKUP), line=9),  # displays MARKUP as typed
             Block("quote", "“We are proud,” the mayor said.", line=10),
             Block("paragraph", "More details follow.", line=11),
         ),

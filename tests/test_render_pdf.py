@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from toolkit.core.document import Block, Meta, Release
 from toolkit.core.errors import RenderError
+from toolkit.core.inline import escape, plain
 from toolkit.render.layout import footer_text
 from toolkit.render.pdf import render_pdf
 from toolkit.render.style import HouseStyle, load_style
@@ -37,7 +38,7 @@ def english(paragraphs: int = 3, **meta: object) -> Release:
     body = [
         Block("paragraph", f"Changwon Special City signed agreements with {ACCENTS}.", line=8),
         Block("heading", "Key points", level=2, line=10),
-        Block("list_item", MARKUP, line=11),
+        Block("list_item", escape(MARKUP), line=11),  # displays MARKUP as typed
         Block("list_item", "Mayor Hong Nam-pyo (홍남표) attended.", line=12),
         Block("quote", "“We are proud of this partnership,” the mayor said.", line=13),
     ]
@@ -152,7 +153,7 @@ def test_english_text_in_order(en_long: Path) -> None:
         release.meta.title,
         release.meta.subtitle,
         "CHANGWON, South Korea, Nov. 5, 2026 — Changwon Special City signed agreements with " + ACCENTS + ".",
-        *(norm(b.text) for b in release.body[1:]),
+        *(norm(plain(b.text)) for b in release.body[1:]),
         "About Changwon Special City",
         "Changwon is the capital of South Gyeongsang Province.",
         "Media contact",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.core.atomic import unified_diff, write_bytes_atomic
-from toolkit.core.document import Finding, Lang, Release
+from toolkit.core.document import Block, Finding, Lang, Release
 from toolkit.core.errors import ModelError, PresspackError, Problem, SourceError, problem
 from toolkit.sources import LoadedRelease, ReleaseSet, load_release
 from toolkit.sources.markdown import dump_markdown, encode_like, patch_markdown
@@ -98,6 +98,24 @@ class ReleasePlan:
             write_bytes_atomic(path, data)
 
 
+def _block_key(block: Block) -> list[object]:
+    """Everything of a block a renderer prints (old releases keep their old digest)."""
+    key: list[object] = [block.kind, block.level, block.text]
+    rich = [block.ordered, block.number, block.rows, block.align, block.src, block.title]
+    if any(rich):
+        key.append(
+            [
+                block.ordered,
+                block.number,
+                [list(r) for r in block.rows],
+                list(block.align),
+                block.src,
+                block.title,
+            ]
+        )
+    return key
+
+
 def release_digest(release: Release) -> str:
     """Content hash of everything a renderer sees (not the file path)."""
     m = release.meta
@@ -114,9 +132,17 @@ def release_digest(release: Release) -> str:
             m.embargo,
             m.department,
         ],
-        "body": [[b.kind, b.level, b.text] for b in release.body],
+        "body": [_block_key(b) for b in release.body],
         "about_title": release.about_title,
-        "about": [[b.kind, b.level, b.text] for b in release.about],
+        "about": [_block_key(b) for b in release.about],
+        **(
+            {
+                "attachments_title": release.attachments_title,
+                "attachments": [_block_key(b) for b in release.attachments],
+            }
+            if release.attachments_title or release.attachments
+            else {}
+        ),
     }
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
@@ -273,13 +299,14 @@ def _content_changed(old: Release, new: Release) -> bool:
 
 def _glossary_used_fp(inputs: BuildInputs, source: Release) -> str:
     """Fingerprint of the glossary entries this release's source uses."""
-    from toolkit.translation.memory import units_of
+    from toolkit.core.inline import plain
+    from toolkit.translation.units import units_of
 
     matcher = inputs.matcher(source.lang)
     if matcher is None:
         return ""
     used: dict[tuple[str, str], None] = {}
     for unit in units_of(source):
-        for m in matcher.find(unit.text):
+        for m in matcher.find(plain(unit.text)):
             used[(m.source_term, m.target_term)] = None
     return hashlib.sha256(json.dumps(sorted(used), ensure_ascii=False).encode()).hexdigest()

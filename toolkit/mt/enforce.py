@@ -306,8 +306,32 @@ def machine_translate(
     tgt: str,
     *,
     num_hypotheses: int = 4,
+    markup: bool = True,
 ) -> tuple[list[str], list[Finding]]:
-    """Translate a batch of segments in one engine call, enforcing the glossary."""
+    """Translate a batch of segments in one engine call, enforcing the glossary.
+
+    ``markup``: the segments are canonical inline Markdown (release units). The
+    engine then gets their visible text, line by line, and the output is
+    escaped back into inline Markdown; bold, italics and links are not carried
+    through the engine yet. ``markup=False``: plain text in and out (stdin).
+    """
+    if not segments:
+        return [], []
+    if not markup:
+        return _machine_translate(segments, translate, matcher, tgt, num_hypotheses)
+    from toolkit.core.inline import escape, plain
+
+    lines = [plain(segment).split("\n") for segment in segments]
+    flat = [line.strip() for parts in lines for line in parts if line.strip()]
+    outs, findings = _machine_translate(flat, translate, matcher, tgt, num_hypotheses)
+    it = iter(outs)
+    results = ["\n".join(next(it) if line.strip() else "" for line in parts) for parts in lines]
+    return [escape(text) for text in results], findings
+
+
+def _machine_translate(
+    segments: Sequence[str], translate: TranslateFn, matcher: Matcher | None, tgt: str, num_hypotheses: int
+) -> tuple[list[str], list[Finding]]:
     if not segments:
         return [], []
     if matcher is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["split_overlong", "split_sentences"]
+__all__ = ["split_inline_sentences", "split_overlong", "split_sentences"]
 
 _TERMINATORS = frozenset(".?!…。？！")
 # Opening -> closing quote/bracket pairs whose matched spans suppress sentence breaks.
@@ -175,6 +175,31 @@ def split_sentences(text: str, lang: str) -> list[str]:
     if start < n:
         pieces.append(text[start:])
     return pieces
+
+
+_MAY_BE_MARKUP = re.compile(r"[\\`*_\[\]<>&!|\n]")
+
+
+def split_inline_sentences(text: str, lang: str) -> list[str]:
+    """Sentences of canonical inline Markdown, never cutting through markup.
+
+    A sentence boundary inside bold, a link or code (``**A. B**``), or at a
+    hard line break, would leave pieces that no longer read as the same
+    Markdown; such pieces are joined with the next one. Prose without markup
+    splits exactly as :func:`split_sentences`.
+    """
+    pieces = split_sentences(text, lang)
+    if len(pieces) < 2 or not _MAY_BE_MARKUP.search(text):
+        return pieces
+    from toolkit.core.inline import canonical
+
+    out: list[str] = []
+    for piece in pieces:
+        if out and canonical(out[-1].strip()) != out[-1].strip():
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
 
 
 # --------------------------------------------------------------------------- overlong

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from toolkit.core.document import Block, Lang, Release
+from toolkit.core.inline import plain
 from toolkit.render.style import HouseStyle
 
 # --------------------------------------------------------------------------
@@ -186,9 +187,22 @@ def ko_release_time(release: Release, style: HouseStyle) -> str:
     return ko_date(meta.date) if meta.date else ""
 
 
-def _block_item(block: Block) -> Item:
+def _block_items(block: Block) -> list[Item]:
+    """The items of one block, printing its visible text.
+
+    Minimal for now: inline formatting is not printed, a table is one
+    paragraph per row (cells joined by " | ", caption first), a photo is its
+    caption.
+    """
+    if block.kind == "table":
+        rows = [" | ".join(plain(cell) for cell in row) for row in block.rows]
+        texts = ([plain(block.text)] if block.text else []) + rows
+        return [Item(role="paragraph", text=text, line=block.line) for text in texts]
+    if block.kind == "image":
+        caption = plain(block.text)
+        return [Item(role="paragraph", text=caption, line=block.line)] if caption else []
     level = min(max(block.level, 1), 3) if block.kind == "heading" else 0
-    return Item(role=block.kind, text=block.text, level=level, line=block.line)
+    return [Item(role=block.kind, text=plain(block.text), level=level, line=block.line)]
 
 
 def layout(release: Release, style: HouseStyle) -> tuple[Item, ...]:
@@ -217,21 +231,27 @@ def layout(release: Release, style: HouseStyle) -> tuple[Item, ...]:
             subtitle = "- " + subtitle
         items.append(Item(role="subtitle", text=subtitle))
     dateline = dateline_text(release, style)
+    body_start = len(items)
     for block in release.body:
-        item = _block_item(block)
-        if dateline and block.kind == "paragraph":
-            item = dataclasses.replace(item, lead=dateline)
-            dateline = ""
-        items.append(item)
+        for item in _block_items(block):
+            if dateline and block.kind == "paragraph":
+                item = dataclasses.replace(item, lead=dateline)
+                dateline = ""
+            items.append(item)
     if dateline:  # no paragraph to carry it: print it alone
-        items.insert(len(items) - len(release.body), Item("paragraph", "", lead=dateline.strip()))
-    about = list(release.about)
-    title = release.about_title.strip()
-    if title:
-        if about and about[0].kind == "heading" and about[0].text.strip() == title:
-            about = about[1:]
-        items.append(Item(role="heading", text=title, level=2))
-    items.extend(_block_item(b) for b in about)
+        items.insert(body_start, Item("paragraph", "", lead=dateline.strip()))
+    for title_text, blocks in (
+        (release.about_title, release.about),
+        (release.attachments_title, release.attachments),
+    ):
+        section = list(blocks)
+        title = plain(title_text).strip()
+        if title:
+            if section and section[0].kind == "heading" and plain(section[0].text).strip() == title:
+                section = section[1:]
+            items.append(Item(role="heading", text=title, level=2))
+        for block in section:
+            items.extend(_block_items(block))
     if release.lang == "en":
         if meta.contact.strip():
             items.append(Item(role="contact_label", text=lang_style.contact_label))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from toolkit.core.document import Block
 from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.core.inline import escape, plain
 from toolkit.sources.release import LoadedRelease, _finish, _meta_from_values
 
 
@@ -56,16 +57,16 @@ def _load_docx(path: Path, expected_lang: str | None) -> LoadedRelease:
         if style_l.startswith("heading"):
             digits = re.findall(r"\d", style)
             level = int(digits[0]) if digits else 2
-            blocks.append(Block(kind="heading", text=text, level=min(max(level, 1), 3), line=index))
+            blocks.append(Block(kind="heading", text=escape(text), level=min(max(level, 1), 3), line=index))
         elif "list" in style_l:
-            blocks.append(Block(kind="list_item", text=text, line=index))
+            blocks.append(Block(kind="list_item", text=escape(text), line=index))
         elif "quote" in style_l:
-            blocks.append(Block(kind="quote", text=text, line=index))
+            blocks.append(Block(kind="quote", text=escape(text), line=index))
         else:
-            blocks.append(Block(kind="paragraph", text=text, line=index))
+            blocks.append(Block(kind="paragraph", text=escape(text), line=index))
     if not title and blocks:
         first = blocks.pop(0)
-        title = first.text
+        title = plain(first.text)
     if not title:
         raise SourceError(
             problem(path, None, "document is empty", "type the headline and paragraphs into it")
@@ -75,7 +76,7 @@ def _load_docx(path: Path, expected_lang: str | None) -> LoadedRelease:
         values["subtitle"] = (subtitle, 1)
     core_title = (document.core_properties.title or "").strip()
     _ = core_title  # the visible headline wins over file properties
-    text_for_detection = title + "\n" + "\n".join(b.text for b in blocks)
+    text_for_detection = title + "\n" + "\n".join(plain(b.text) for b in blocks)
     meta, translation_of = _meta_from_values(
         path, values, text_for_detection, expected_lang, problems, warnings
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from toolkit.core.document import LANGS, Block, Lang, Meta, Release
 from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.core.inline import plain
 from toolkit.sources.decode import detect_lang
 
 KNOWN_KEYS = (
@@ -82,24 +83,61 @@ def _validate_embargo(path: Path, value: str, line: int, problems: list[Problem]
     return value
 
 
-def _is_about_heading(text: str, lang: str) -> bool:
+def _is_about_heading(text: str, lang: str = "") -> bool:
+    """``About …`` / ``… 소개`` / ``… 개요``: the boilerplate section's heading."""
     t = text.strip()
     if re.match(r"^About\b", t):
         return True
     return bool(re.search(r"(소개|개요)$", t)) and not t.startswith("About")
 
 
-def _split_about(blocks: Sequence[Block], lang: str) -> tuple[list[Block], list[Block], str]:
-    for i, block in enumerate(blocks):
-        if block.kind == "heading" and _is_about_heading(block.text, lang):
-            return list(blocks[:i]), list(blocks[i + 1 :]), block.text
-    return list(blocks), [], ""
+_ATTACHMENTS_RE = re.compile(r"^(?:붙임|첨부|Attachments?\b|Annex(?:es)?\b|Enclosures?\b)")
 
 
-def _split_copyright(blocks: list[Block]) -> tuple[list[Block], str]:
-    if blocks and blocks[-1].kind == "paragraph" and _COPYRIGHT_RE.match(blocks[-1].text):
-        return blocks[:-1], blocks[-1].text
-    return blocks, ""
+def _is_attachments_heading(text: str) -> bool:
+    """``붙임`` / ``첨부`` / ``Attachments`` (also ``붙임 1. …``): the attachments section's heading."""
+    return bool(_ATTACHMENTS_RE.match(text.strip()))
+
+
+@dataclass(frozen=True)
+class Sections:
+    """A release body split at its About and attachments headings (headings not included)."""
+
+    body: tuple[Block, ...]
+    about: tuple[Block, ...] = ()
+    about_title: str = ""
+    attachments: tuple[Block, ...] = ()
+    attachments_title: str = ""
+
+
+def _split_sections(blocks: Sequence[Block], lang: str = "") -> Sections:
+    """The first About heading starts the About section, the first attachments
+    heading the attachments section; each runs until the other one starts."""
+    parts: dict[str, list[Block]] = {"body": [], "about": [], "attachments": []}
+    titles = {"about": "", "attachments": ""}
+    current = "body"
+    for block in blocks:
+        if block.kind == "heading":
+            if not titles["about"] and _is_about_heading(block.text, lang):
+                current, titles["about"] = "about", block.text
+                continue
+            if not titles["attachments"] and _is_attachments_heading(block.text):
+                current, titles["attachments"] = "attachments", block.text
+                continue
+        parts[current].append(block)
+    return Sections(
+        body=tuple(parts["body"]),
+        about=tuple(parts["about"]),
+        about_title=titles["about"],
+        attachments=tuple(parts["attachments"]),
+        attachments_title=titles["attachments"],
+    )
+
+
+def _split_copyright(blocks: Sequence[Block]) -> tuple[tuple[Block, ...], str]:
+    if blocks and blocks[-1].kind == "paragraph" and _COPYRIGHT_RE.match(plain(blocks[-1].text)):
+        return tuple(blocks[:-1]), plain(blocks[-1].text)
+    return tuple(blocks), ""
 
 
 def _meta_from_values(
@@ -201,16 +239,32 @@ def _finish(
     problems: list[Problem],
     warnings: list[Problem],
     copyright_from_body: str = "",
+    *,
+    trailing_copyright: bool = False,
+    sections: Sections | None = None,
 ) -> LoadedRelease:
-    body, about, about_title = _split_about(blocks, meta.lang)
-    if about:
-        about, trailing_copyright = _split_copyright(about)
-    else:
-        body, trailing_copyright = _split_copyright(body)
-    footer = copyright_from_body or trailing_copyright
+    """Split sections (unless the reader did), validate, raise every problem at once.
+
+    ``trailing_copyright``: a last paragraph starting with ©/ⓒ/Copyright is the
+    page footer — the plain-text convention (the seed's shape). Markdown has
+    the ``copyright:`` key for that, so there such a paragraph stays text.
+    """
+    parts = sections if sections is not None else _split_sections(blocks, meta.lang)
+    footer = copyright_from_body
+    if trailing_copyright:
+        if parts.attachments:
+            attachments, trailing = _split_copyright(parts.attachments)
+            parts = replace(parts, attachments=attachments)
+        elif parts.about:
+            about, trailing = _split_copyright(parts.about)
+            parts = replace(parts, about=about)
+        else:
+            body, trailing = _split_copyright(parts.body)
+            parts = replace(parts, body=body)
+        footer = footer or trailing
     if footer and not meta.copyright:
         meta = replace(meta, copyright=footer)
-    if not body and not about:
+    if not parts.body and not parts.about and not parts.attachments:
         problems.append(
             problem(
                 path,
@@ -223,9 +277,11 @@ def _finish(
         raise SourceError(sorted(problems, key=lambda p: p.line or 0) + warnings)
     release = Release(
         meta=meta,
-        body=tuple(body),
-        about=tuple(about),
-        about_title=about_title,
+        body=parts.body,
+        about=parts.about,
+        about_title=parts.about_title,
+        attachments=parts.attachments,
+        attachments_title=parts.attachments_title,
         source_path=str(path),
     )
     return LoadedRelease(release=release, translation_of=translation_of, warnings=tuple(warnings))

@@ -277,7 +277,9 @@ def run_checks(source: str, target: str, ctx: QAContext) -> list[Finding]:
 
 
 def qa_findings(memory: Memory, tgt: str, matcher: Matcher | None, file: str) -> list[Finding]:
-    """Run the QA checks on every segment pair of a translation."""
+    """Run the QA checks on every segment pair of a translation (on their visible text)."""
+    from toolkit.core.inline import plain
+
     matcher = matcher if matcher is not None else empty_matcher(memory.source_lang)
     findings: list[Finding] = []
     for unit in memory.units:
@@ -285,7 +287,7 @@ def qa_findings(memory: Memory, tgt: str, matcher: Matcher | None, file: str) ->
             if not seg.src.strip():
                 continue
             ctx = QAContext(src_lang=memory.source_lang, tgt_lang=tgt, matcher=matcher, file=file, line=0)
-            findings.extend(run_checks(seg.src, seg.tgt, ctx))
+            findings.extend(run_checks(plain(seg.src), plain(seg.tgt), ctx))
     return findings
 
 

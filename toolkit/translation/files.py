@@ -89,7 +89,7 @@ def translate_plain(
         pieces.append(("\n", "", ""))
     pieces.pop()  # no newline after the last line
     cores = [c for _, c, _ in pieces if c]
-    outs, findings = machine_translate(cores, translate, matcher, tgt)
+    outs, findings = machine_translate(cores, translate, matcher, tgt, markup=False)
     it = iter(outs)
     result: list[str] = []
     for lead, core, trail in pieces:

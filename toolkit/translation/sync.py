@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.core.document import Finding, Lang, Release
+from toolkit.core.inline import plain
 from toolkit.mt.enforce import TranslateFn, machine_translate
 from toolkit.translation.checks import qa_findings
 from toolkit.translation.memory import (
@@ -30,10 +31,11 @@ from toolkit.translation.memory import (
 if TYPE_CHECKING:
     from toolkit.terminology.matcher import Matcher
 
+
 def _expected_terms(src: str, matcher: Matcher | None) -> list[list[str]]:
     if matcher is None:
         return []
-    return [[m.source_term, m.target_term] for m in matcher.find(src)]
+    return [[m.source_term, m.target_term] for m in matcher.find(plain(src))]
 
 
 @dataclass
