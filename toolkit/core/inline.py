@@ -551,7 +551,14 @@ def _is_entity(text: str, start: int) -> bool:
     return bool(match) and (match.group(1) is None or match.group(1) in entities)  # type: ignore[union-attr]
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\`*\[|_\]<&!]")
+
+
 def _escape_text(text: str, edges: _Edges, *, in_link: bool) -> str:
+    if not _NEEDS_ESCAPE.search(text) and not (
+        text and ((edges.line_start and text[0].isspace()) or (edges.text_end and text[-1].isspace()))
+    ):
+        return text  # plain prose: nothing to escape
     lead = 0
     if edges.line_start:
         while lead < len(text) and text[lead].isspace():

@@ -38,8 +38,11 @@ class Document:
         return {name: tuple(loc.block for loc in self.body.sections[name]) for name in SECTIONS}
 
 
-def front_matter(lines: list[str]) -> FrontMatter | None:
-    """The front matter's closing line and key spans (None: no front matter, or not a mapping)."""
+def front_matter(lines: list[str], *, keys_too: bool = True) -> FrontMatter | None:
+    """The front matter's closing line and key spans (None: no front matter).
+
+    ``keys_too=False``: only where it ends (the reader has parsed the values already).
+    """
     import yaml
 
     if not lines or lines[0].strip() != "---":
@@ -48,6 +51,8 @@ def front_matter(lines: list[str]) -> FrontMatter | None:
     if close is None:
         return None
     keys: dict[str, tuple[int, int]] = {}
+    if not keys_too:
+        return FrontMatter(close, keys)
     titled = False
     try:
         node = yaml.compose("\n".join(lines[1:close]), Loader=yaml.SafeLoader)
@@ -76,7 +81,7 @@ def read_document(
     the front matter has no ``title`` key).
     """
     lines = text.split("\n")
-    front = front_matter(lines)
+    front = front_matter(lines, keys_too=title_from_h1 is None)
     body_start = front.close + 1 if front is not None else 0
     body = read_body(lines, body_start, path, folder=folder)
     if title_from_h1 is None:
