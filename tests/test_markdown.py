@@ -1,0 +1,341 @@
+"""Release Markdown as users write it: every block kind, the conventions, the bugs users filed.
+
+Read through ``load_release`` (the reader every command uses); patched through
+``patch_markdown``; the user-facing paths through the CLI.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import main
+from toolkit.core.document import Block, Release
+from toolkit.core.errors import SourceError
+from toolkit.core.inline import plain
+from toolkit.sources import load_release
+from toolkit.sources.markdown import dump_markdown, patch_markdown
+
+HEAD = "---\ntitle: Changwon hosts forum\nlang: en\ndate: 2026-11-05\n---\n\n"
+
+
+def release(tmp_path: Path, body: str, name: str = "release.en.md") -> Release:
+    path = tmp_path / name
+    path.write_text(HEAD + body, "utf-8")
+    return load_release(path).release
+
+
+def kinds(blocks: tuple[Block, ...]) -> list[tuple[str, int, str]]:
+    return [(b.kind, b.level, b.text) for b in blocks]
+
+
+def read_text(text: str, tmp_path: Path) -> Release:
+    path = tmp_path / "again.md"
+    path.write_text(text, "utf-8")
+    return load_release(path).release
+
+
+class TestTheBugsUsersFiled:
+    def test_a_bullet_line_after_a_paragraph_is_the_same_block_when_read_and_patched(
+        self, tmp_path: Path
+    ) -> None:
+        text = HEAD + "The numbers rose\n- sharply this year.\n"
+        path = tmp_path / "release.en.md"
+        path.write_text(text, "utf-8")
+        old = load_release(path).release
+        assert kinds(old.body) == [
+            ("paragraph", 0, "The numbers rose"),
+            ("list_item", 0, "sharply this year."),
+        ]
+        new = replace(old, body=(replace(old.body[0], text="NEW TEXT."), old.body[1]))
+        patched = patch_markdown(text, old, new)
+        assert patched == HEAD + "NEW TEXT.\n- sharply this year.\n"
+        assert kinds(read_text(patched, tmp_path).body) == kinds(new.body)  # never "NEW TEXT. - sharply …"
+
+    def test_a_numbered_list_is_a_list(self, tmp_path: Path) -> None:
+        r = release(tmp_path, "1. A\n2. B\n")
+        assert [(b.kind, b.ordered, b.number, b.text) for b in r.body] == [
+            ("list_item", True, 1, "A"),
+            ("list_item", True, 2, "B"),
+        ]
+
+    def test_a_last_copyright_paragraph_is_text_not_the_footer(self, tmp_path: Path) -> None:
+        r = release(tmp_path, "Body.\n\nCopyright 2026 Example News.\n")
+        assert r.meta.copyright == ""
+        assert [b.text for b in r.body] == ["Body.", "Copyright 2026 Example News."]
+
+
+class TestBlocks:
+    def test_headings_atx_and_setext(self, tmp_path: Path) -> None:
+        r = release(tmp_path, "## Program ##\n\nTitle one\n=========\n\n#### Deep\n\nSub\n---\n")
+        assert kinds(r.body) == [
+            ("heading", 2, "Program"),
+            ("heading", 1, "Title one"),
+            ("heading", 4, "Deep"),
+            ("heading", 2, "Sub"),
+        ]
+
+    def test_paragraph_wraps_are_spaces_hard_breaks_are_kept(self, tmp_path: Path) -> None:
+        r = release(tmp_path, "One line\nwrapped here.\n\nFirst line\\\nsecond line  \nthird\n")
+        assert [b.text for b in r.body] == ["One line wrapped here.", "First line\\\nsecond line\\\nthird"]
+        assert plain(r.body[1].text) == "First line\nsecond line\nthird"
+
+    def test_inline_formatting_is_kept_canonically(self, tmp_path: Path) -> None:
+        r = release(tmp_path, "__Bold__ and _italic_, `code`, [link](https://x.kr) and <https://y.kr>.\n")
+        assert (
+            r.body[0].text
+            == "**Bold** and *italic*, `code`, [link](https://x.kr) and [https://y.kr](https://y.kr)."
+        )
+
+    def test_nested_and_ordered_lists(self, tmp_path: Path) -> None:
+        body = "- top\n  continued\n  - nested\n    1) deep\n    2) deeper\n* other\n\n7. seven\n8. eight\n"
+        r = release(tmp_path, body)
+        assert [(b.level, b.ordered, b.number, b.text) for b in r.body] == [
+            (0, False, 0, "top continued"),
+            (1, False, 0, "nested"),
+            (2, True, 1, "deep"),
+            (2, True, 2, "deeper"),
+            (0, False, 0, "other"),
+            (0, True, 7, "seven"),
+            (0, True, 8, "eight"),
+        ]
+
+    def test_a_list_not_starting_at_one_does_not_interrupt_text(self, tmp_path: Path) -> None:
+        # CommonMark: "3) deep" right under a line of text continues that text
+        r = release(tmp_path, "- nested\n  3) deep\n")
+        assert kinds(r.body) == [("list_item", 0, "nested 3) deep")]
+
+    def test_quotes_nest_and_take_lazy_lines(self, tmp_path: Path) -> None:
+        r = release(tmp_path, "> The mayor said\nwe will grow.\n>\n> > Nested.\n")
+        assert kinds(r.body) == [("quote", 0, "The mayor said we will grow."), ("quote", 1, "Nested.")]
+
+    def test_table_with_alignment_and_caption(self, tmp_path: Path) -> None:
+        r = release(
+            tmp_path,
+            "Table: 2026 **budget**\n\n| Item | Won |\n|:--|--:|\n"
+            "| Forum | 1,000 |\n| Expo \\| fair | 2,500 |\n",
+        )
+        (table,) = r.body
+        assert table.kind == "table"
+        assert table.text == "2026 **budget**"
+        assert table.rows == (("Item", "Won"), ("Forum", "1,000"), ("Expo \\| fair", "2,500"))
+        assert table.align == ("left", "right")
+        assert table.line == 7  # the caption's line: the block's first line
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "< 2026년 예산 >\n| 항목 | 금액 |\n|---|---|\n| 포럼 | 1,000 |\n",
+            "| 항목 | 금액 |\n|---|---|\n| 포럼 | 1,000 |\n\n표: 2026년 예산\n",
+        ],
+    )
+    def test_korean_captions(self, tmp_path: Path, body: str) -> None:
+        (table,) = release(tmp_path, body).body
+        assert table.text == "2026년 예산"
+        assert table.rows == (("항목", "금액"), ("포럼", "1,000"))
+
+    def test_photo_paragraph(self, tmp_path: Path) -> None:
+        (tmp_path / "photos").mkdir()
+        (tmp_path / "photos" / "mayor 1.jpg").write_bytes(b"\xff\xd8")
+        r = release(tmp_path, '![Mayor *Hong* speaks](<photos/mayor 1.jpg> "Hong Nampyo")\n')
+        (photo,) = r.body
+        assert (photo.kind, photo.text, photo.src, photo.title) == (
+            "image",
+            "Mayor *Hong* speaks",
+            "photos/mayor 1.jpg",
+            "Hong Nampyo",
+        )
+
+    def test_code_blocks_are_text_and_rules_end_marks_and_references_are_not(self, tmp_path: Path) -> None:
+        body = (
+            "```\nline one\n  line two\n```\n\n***\n\n[ref]: https://x.kr\n\n"
+            "See [the site][ref].\n\n-끝-\n\n###\n"
+        )
+        r = release(tmp_path, body)
+        assert kinds(r.body) == [
+            ("paragraph", 0, "line one\\\nline two"),
+            ("paragraph", 0, "See [the site](https://x.kr)."),
+        ]
+
+    def test_about_and_attachments_sections(self, tmp_path: Path) -> None:
+        r = release(tmp_path, "Body.\n\n## About Changwon\n\nA city.\n\n## Attachments\n\n- Program\n- Map\n")
+        assert (r.about_title, kinds(r.about)) == ("About Changwon", [("paragraph", 0, "A city.")])
+        assert r.attachments_title == "Attachments"
+        assert [b.text for b in r.attachments] == ["Program", "Map"]
+
+    def test_korean_attachments_heading(self, tmp_path: Path) -> None:
+        r = release(tmp_path, "본문이다.\n\n## 붙임\n\n1. 행사 개요\n", name="release.ko.md")
+        assert r.attachments_title == "붙임"
+        assert [(b.ordered, b.text) for b in r.attachments] == [(True, "행사 개요")]
+
+    def test_raw_html_is_literal_text(self, tmp_path: Path) -> None:
+        r = release(tmp_path, '<div>\n<img src=x> <b onclick="x">no</b>\n</div>\n')
+        assert plain(r.body[0].text) == '<div> <img src=x> <b onclick="x">no</b> </div>'
+
+    def test_escapes_keep_markup_characters_literal(self, tmp_path: Path) -> None:
+        r = release(tmp_path, "\\- not a bullet\n\n\\# not a heading, \\*not italic\\* &amp; 1\\. no list\n")
+        assert kinds(r.body)[0][0] == "paragraph"
+        assert [plain(b.text) for b in r.body] == [
+            "- not a bullet",
+            "# not a heading, *not italic* & 1. no list",
+        ]
+
+
+class TestProblems:
+    def test_photo_outside_the_release_folder(self, tmp_path: Path) -> None:
+        path = tmp_path / "release.en.md"
+        path.write_text(HEAD + "Body.\n\n![Mayor](../secret.jpg)\n\n![x](https://x.kr/a.jpg)\n", "utf-8")
+        with pytest.raises(SourceError) as info:
+            load_release(path)
+        fix = "put the photo in the release folder and write ![caption](photo.jpg)"
+        assert [p.format() for p in info.value.problems] == [
+            f"{path}:9: photo '../secret.jpg' is outside the release folder — {fix}",
+            f"{path}:11: photo 'https://x.kr/a.jpg' is outside the release folder — {fix}",
+        ]
+
+    def test_missing_photo(self, tmp_path: Path) -> None:
+        path = tmp_path / "release.en.md"
+        path.write_text(HEAD + "![Mayor](mayor.jpg)\n", "utf-8")
+        with pytest.raises(SourceError) as info:
+            load_release(path)
+        assert [p.format() for p in info.value.problems] == [
+            f"{path}:7: photo 'mayor.jpg' not found in {tmp_path} — "
+            "copy the photo into the release folder or fix its file name"
+        ]
+
+    def test_photo_inside_text_and_failed_bold_are_warnings(self, tmp_path: Path) -> None:
+        (tmp_path / "a.jpg").write_bytes(b"")
+        path = tmp_path / "release.ko.md"
+        path.write_text(
+            HEAD.replace("lang: en", "lang: ko") + "사진 ![시장](a.jpg) 설명.\n\n**“창원”**은 좋다.\n",
+            "utf-8",
+        )
+        loaded = load_release(path)
+        assert [w.format() for w in loaded.warnings] == [
+            f"{path}:7: photo 'a.jpg' inside text is printed as its caption only — "
+            "put each photo in a paragraph of its own (blank lines around it)",
+            f"{path}:9: '**' is printed as is: CommonMark did not read it as bold — keep punctuation "
+            "inside the bold (“**창원**”은, not **“창원”**은) or write \\*\\* for asterisks",
+        ]
+        assert plain(loaded.release.body[0].text) == "사진 시장 설명."
+
+
+class TestWriting:
+    def test_dump_writes_every_block_kind_readably(self, tmp_path: Path) -> None:
+        (tmp_path / "p.jpg").write_bytes(b"")
+        body = (
+            "Lead paragraph.\n\n1. First\n   - nested\n2. Second\n\n> Quote\n\n"
+            'Table: Budget\n\n| A | B |\n|:-:|---|\n| 1 | 2 |\n\n![Photo](p.jpg "T")\n\n'
+            "## About Us\n\nWe are.\n\n## Attachments\n\n- Map\n"
+        )
+        r = release(tmp_path, body)
+        dumped = dump_markdown(r, translation_of="ko")
+        assert dumped == (
+            "---\ntitle: Changwon hosts forum\ndate: 2026-11-05\nlang: en\ntranslation_of: ko\n---\n\n"
+            "Lead paragraph.\n\n1. First\n   - nested\n2. Second\n\n> Quote\n\n"
+            'Table: Budget\n\n| A | B |\n| :-: | --- |\n| 1 | 2 |\n\n![Photo](p.jpg "T")\n\n'
+            "## About Us\n\nWe are.\n\n## Attachments\n\n- Map\n"
+        )
+        assert read_text(dumped, tmp_path).body == tuple(
+            replace(b, line=b2.line) for b, b2 in zip(r.body, read_text(dumped, tmp_path).body, strict=True)
+        )
+
+    def test_texts_that_look_like_markup_stay_the_same_block(self, tmp_path: Path) -> None:
+        texts = ["1. not a list", "- not a bullet", "# not a heading", "> not a quote", "---", "-끝-"]
+        old = release(tmp_path, "Placeholder.\n")
+        new = replace(old, body=tuple(Block("paragraph", t) for t in texts))
+        back = read_text(dump_markdown(new), tmp_path)
+        assert [(b.kind, b.text) for b in back.body] == [("paragraph", t) for t in texts]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_build_prints_tables_rows_and_photo_captions(tmp_path: Path) -> None:
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    (folder / "p.jpg").write_bytes(b"\xff\xd8")
+    (folder / "release.en.md").write_text(
+        HEAD + "Lead with **bold** and [a link](https://x.kr).\n\n"
+        "Table: Budget\n\n| Item | Won |\n|---|--:|\n| Forum | 1,000 |\n\n"
+        "![The mayor speaks](p.jpg)\n\nCopyright 2026 Example News.\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(main, ["build", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "out" / "rel" / "rel.en.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Lead with bold and a link." in text  # visible text, no markup characters
+    assert "Budget\nItem | Won\nForum | 1,000\nThe mayor speaks\nCopyright 2026 Example News." in text
+    assert "© 2026 Changwon Special City. All rights reserved." in text  # the footer is the house default
+
+
+@pytest.mark.usefixtures("copy_models")
+def test_translate_patches_only_the_changed_paragraph_of_the_translation(tmp_path: Path) -> None:
+    """The filed bug end to end: the paragraph before a bullet line is patched, the bullet stays."""
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    source = folder / "release.ko.md"
+    source.write_text(
+        "---\ntitle: 제목이다\nlang: ko\n---\n\n수치가 올랐다.\n- 올해 크게.\n\n"
+        "| 항목 | 금액 |\n|---|---|\n| 포럼 | 1,000 |\n",
+        "utf-8",
+    )
+    target = folder / "release.en.md"
+    assert CliRunner().invoke(main, ["translate", str(source), "--to", "en"]).exit_code == 0
+    first = target.read_text("utf-8")
+    # the copy model "translates" by copying; the writer separates the list from the paragraph
+    assert first.endswith(
+        "\n수치가 올랐다.\n\n- 올해 크게.\n\n| 항목 | 금액 |\n| --- | --- |\n| 포럼 | 1,000 |\n"
+    )
+    # the translator post-edits the bullet and, as in the filed bug, writes it right under the paragraph
+    edited = first.replace("수치가 올랐다.\n\n- 올해 크게.", "The numbers rose.\n- sharply this year.")
+    target.write_text(edited, "utf-8")
+    source.write_text(source.read_text("utf-8").replace("수치가 올랐다.", "수치가 많이 올랐다."), "utf-8")
+    result = CliRunner().invoke(main, ["translate", str(source), "--to", "en"])
+    assert result.exit_code == 0, result.output
+    # only the paragraph whose source changed is rewritten; the bullet stays its own block
+    assert target.read_text("utf-8") == edited.replace("The numbers rose.", "수치가 많이 올랐다.")
+
+
+def test_the_examples_in_the_releases_readme_read_as_described(tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "releases" / "README.md").read_text("utf-8")
+    examples = re.findall(r"```markdown\n(.*?)```", readme, re.S)
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "opening.jpg").write_bytes(b"\xff\xd8")
+    read = []
+    for index, example in enumerate(examples):
+        path = tmp_path / f"example{index}.md"
+        path.write_text(HEAD + example, "utf-8")
+        loaded = load_release(path)
+        assert loaded.warnings == ()
+        read.append(loaded.release)
+    kinds_read = [[b.kind for b in r.body + r.attachments] for r in read]
+    assert kinds_read == [
+        ["paragraph", "paragraph"],
+        ["heading", "heading"],
+        ["list_item"] * 5,
+        ["quote", "quote"],
+        ["table"],
+        ["table"],
+        ["image"],
+        ["list_item", "list_item"],
+    ]
+    assert plain(read[0].body[1].text) == (
+        "Bold, italics, code and links are kept. A backslash at the end of a line\n"
+        "starts a new line inside the same paragraph."
+    )
+    assert [b.level for b in read[2].body] == [0, 1, 0, 0, 0]
+    assert (read[4].body[0].text, read[4].body[0].align) == (
+        "2026 defense budget (million won)",
+        ("left", "right"),
+    )
+    assert read[5].body[0].text == "2026년 방산 예산"
+    assert read[7].attachments_title == "붙임"
