@@ -75,8 +75,8 @@ def patch_markdown(old_text: str, old: Release, new: Release) -> str:
 
 def patch_markdown_verbose(old_text: str, old: Release, new: Release) -> tuple[str, bool]:
     """:func:`patch_markdown`, and whether the minimal patch was used (False: body rewritten)."""
-    if same_release(old, new) and old.meta.extra == new.meta.extra:
-        return old_text, True  # nothing to change (every no-op rebuild)
+    if same_release(old, new):
+        return old_text, True  # nothing to change (every no-op rebuild); unknown keys are kept anyway
     doc = read_document(old_text, old.source_path or "<markdown>")
     patch = _Patch(doc, old, new)
     text = patch.minimal()
