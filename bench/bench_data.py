@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SEED = 20241125
-CORPUS_DIR = Path("/work/shared/corpus/korean_news")  # optional; the bench works without it
+# ../shared beside the project, optional: the bench works without it
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "korean_news"
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
@@ -73,6 +74,51 @@ def synthetic_terms(count: int, exclude: set[str], seed: int = SEED) -> list[tup
             for _ in range(words)
         )
         result.append((ko, f"{en} {len(result)}"))
+    return result
+
+
+#: Heads the brief names (public bodies, provinces, defense) get extra weight on
+#: top of their real frequency, so the biggest first-two-syllable buckets are big.
+_HEAVY_HEADS = ("창원", "경상", "국방", "경남", "방위", "한국", "대한", "해군")
+
+
+def realistic_terms(
+    real: list[str], count: int, exclude: set[str], seed: int = SEED
+) -> list[tuple[str, str]]:
+    """``count`` unique Hangul terms shaped like the real glossary's Korean column.
+
+    The real terms' first two syllables (창원, 국방, 한국, 경남 …) start the
+    synthetic ones with their real frequency (the brief's 창원·경상·국방 weighted
+    up), lengths follow the real length distribution, the last syllable follows
+    the real endings (시, 구, 군, 사, 청 …) and the middle comes from the real
+    terms' syllables. So most synthetic terms share a prefix with real words of
+    the text, and the matcher's first-two-syllable table has crowded buckets
+    (one head has thousands of terms of a dozen lengths), as a large real
+    public-body glossary would.
+    """
+    hangul = [t for t in real if t and all("\uac00" <= ch <= "\ud7a3" for ch in t)]
+    if not hangul:
+        raise ValueError("no all-Hangul terms to learn the shape from")
+    rng = random.Random(seed)
+    heads = [t[:2] for t in hangul if len(t) >= 2]
+    heads += [h for h in _HEAVY_HEADS for _ in range(8)]
+    lengths = [len(t) for t in hangul if len(t) >= 2]
+    endings = [t[-1] for t in hangul]
+    middles = [ch for t in hangul for ch in t[1:-1]] or [ch for t in hangul for ch in t]
+    seen = set(exclude)
+    result: list[tuple[str, str]] = []
+    while len(result) < count:
+        length = max(3, rng.choice(lengths) + rng.choice((0, 0, 1, 2)))
+        body = rng.choice(heads) + "".join(rng.choice(middles) for _ in range(length - 3))
+        term = body + rng.choice(endings)
+        if term in seen:
+            continue
+        seen.add(term)
+        en = " ".join(
+            "".join(rng.choice("bcdfghjklmnprstvwz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+            for _ in range(rng.randint(1, 3))
+        ).title()
+        result.append((term, f"{en} {len(result)}"))
     return result
 
 

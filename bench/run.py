@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -33,13 +33,13 @@ ROOT = HERE.parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from bench_core import Metric, exit_code, median, metric, table  # noqa: E402
+from bench_core import BUDGETS, Metric, exit_code, median, metric, skipped, table  # noqa: E402
 from bench_data import (  # noqa: E402
     CORPUS_DIR,
     korean_prose,
     korean_sentences,
     make_releases,
-    synthetic_terms,
+    realistic_terms,
 )
 
 BATCH_SIZE = 100
@@ -55,10 +55,11 @@ class Reps:
     batch: int
     noop: int
     translate: int
+    first_run: int
 
 
-QUICK = Reps(cli=7, glossary=5, pack=3, batch=1, noop=2, translate=3)
-FULL = Reps(cli=21, glossary=15, pack=9, batch=2, noop=5, translate=7)
+QUICK = Reps(cli=7, glossary=5, pack=3, batch=1, noop=2, translate=3, first_run=1)
+FULL = Reps(cli=21, glossary=15, pack=9, batch=2, noop=5, translate=5, first_run=2)
 
 
 def log(message: str) -> None:
@@ -148,6 +149,9 @@ def base_env(work: Path) -> dict[str, str]:
     env.pop("NO_PROXY", None)
     env["ARGOS_PACKAGE_INDEX"] = "http://127.0.0.1:9/"
     env["PYTHONHASHSEED"] = "0"
+    # Installed packages run from cached bytecode; this sandbox sets
+    # PYTHONDONTWRITEBYTECODE, which would make every process recompile presspack.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -177,27 +181,78 @@ def spread(values: Sequence[float]) -> str:
     return f"min {min(values):.3f}, max {max(values):.3f}, n={len(values)}"
 
 
+# --------------------------------------------------------------------------- registry
+
+
+@dataclass
+class Context:
+    """What every benchmark group gets: the isolated env, a work folder, repetitions."""
+
+    env: dict[str, str]
+    work: Path
+    reps: Reps
+    _samples: tuple[list[Path], list[str]] | None = None
+
+    def samples(self) -> tuple[list[Path], list[str]]:
+        """Copies of the sample releases that build without MT (probed once; warms the font cache)."""
+        if self._samples is None:
+            self._samples = probe_samples(self.env, self.work)
+        return self._samples
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    metrics: tuple[str, ...]
+    run: Callable[[Context], list[Metric]]
+    needs_samples: bool = False
+
+
+#: Benchmark groups in run order. Adding a benchmark = its budget in
+#: bench_core.BUDGETS plus one function decorated with @group here.
+GROUPS: dict[str, Group] = {}
+
+
+def group(
+    name: str, *metrics: str, needs_samples: bool = False
+) -> Callable[[Callable[[Context], list[Metric]]], Callable[[Context], list[Metric]]]:
+    """Register a benchmark group measuring ``metrics`` (each must have a budget)."""
+
+    def register(fn: Callable[[Context], list[Metric]]) -> Callable[[Context], list[Metric]]:
+        unknown = [m for m in metrics if m not in BUDGETS]
+        if unknown:
+            raise KeyError(f"no budget for {', '.join(unknown)} in bench_core.BUDGETS")
+        GROUPS[name] = Group(name, metrics, fn, needs_samples)
+        return fn
+
+    return register
+
+
 # --------------------------------------------------------------------------- metrics
 
 
-def bench_cli_start(env: dict[str, str], work: Path, reps: int) -> Metric:
+@group("cli_start_s", "cli_start_s")
+def bench_cli_start(ctx: Context) -> list[Metric]:
+    reps = ctx.reps.cli
     log(f"cli_start_s: presspack --help x{reps}")
     cmd = [str(console_script()), "--help"]
-    warm = run(cmd, env, work)
+    warm = run(cmd, ctx.env, ctx.work)  # also writes the bytecode cache, as a first use would
     if warm.returncode != 0:
-        return metric("cli_start_s", None, f"presspack --help failed: {warm.tail()}")
-    times = [run(cmd, env, work).wall for _ in range(reps)]
-    return metric("cli_start_s", median(times), f"median of cold processes ({spread(times)})", times)
+        return [metric("cli_start_s", None, f"presspack --help failed: {warm.tail()}")]
+    times = [run(cmd, ctx.env, ctx.work).wall for _ in range(reps)]
+    return [metric("cli_start_s", median(times), f"median of cold processes ({spread(times)})", times)]
 
 
-def bench_glossary(reps: int) -> list[Metric]:
+@group("glossary", "glossary_match_chars_per_s", "glossary_scaling_ratio")
+def bench_glossary(ctx: Context) -> list[Metric]:
     """In-process: Matcher built first, only ``find`` over ~1 MB of Korean is timed."""
     from toolkit.terminology.glossary import Entry, Glossary, load_glossary
     from toolkit.terminology.matcher import Matcher
 
-    log("glossary: generating text and a 20,000-entry glossary")
+    reps = ctx.reps.glossary
+    log("glossary: generating text and a 20,000-entry glossary with realistic terms")
     real = list(load_glossary(ROOT / "glossary.csv").entries)
-    synthetic = synthetic_terms(GLOSSARY_SIZE - len(real), {e.ko for e in real})
+    synthetic = realistic_terms([e.ko for e in real], GLOSSARY_SIZE - len(real), {e.ko for e in real})
     first_line = max((e.line for e in real), default=1) + 1
     entries = real + [
         Entry(ko=ko, en=en, category="term", line=first_line + i) for i, (ko, en) in enumerate(synthetic)
@@ -215,7 +270,9 @@ def bench_glossary(reps: int) -> list[Metric]:
     chosen += [e for e in real if e not in chosen_set][: SMALL_GLOSSARY - len(chosen)]
     small = Matcher(Glossary(tuple(chosen)), "ko")
     used_in_small = sum(1 for e in chosen if e in used)
-    real_only = Matcher(Glossary(tuple(real)), "ko")  # diagnostic: same hits, 35x fewer entries
+    real_only = Matcher(Glossary(tuple(real)), "ko")  # diagnostic: real entries only
+    heads = Counter(e.ko[:2] for e in entries)
+    top_heads = ", ".join(f"{h} {n:,}" for h, n in heads.most_common(4))
 
     def timings(matcher: Matcher) -> tuple[list[float], int]:
         times: list[float] = []
@@ -239,8 +296,10 @@ def bench_glossary(reps: int) -> list[Metric]:
         (
             f"{chars:,} chars ({len(text.encode()):,} UTF-8 bytes) from {len(sentences)} sentences of "
             f"{len(sources)} files ({corpus} the shared news corpus), {inserted:,} synthetic-term "
-            f"insertions; {len(entries):,} entries; {big_found:,} matches; median find() "
-            f"{median(big_times) * 1000:.1f} ms (best {min(big_times) * 1000:.1f} ms, n={reps})"
+            f"insertions; {len(entries):,} entries, synthetic ones shaped like the real glossary "
+            f"({len(heads):,} distinct first-two-syllable heads; biggest: {top_heads}); "
+            f"{big_found:,} matches; median find() {median(big_times) * 1000:.1f} ms "
+            f"(best {min(big_times) * 1000:.1f} ms, n={reps})"
         ),
         big_times,
     )
@@ -285,21 +344,62 @@ def probe_samples(env: dict[str, str], work: Path) -> tuple[list[Path], list[str
     return usable, notes
 
 
-def bench_pack(env: dict[str, str], work: Path, sample: Path, reps: int) -> Metric:
+@group("first_run_fonts_s", "first_run_fonts_s", needs_samples=True)
+def bench_first_run(ctx: Context) -> list[Metric]:
+    """A new user's first `presspack build` of every sample: empty font cache, fonts made on the way."""
+    samples, _ = ctx.samples()
+    times: list[float] = []
+    same = True
+    for i in range(ctx.reps.first_run):
+        env = dict(ctx.env, PRESSPACK_CACHE_DIR=str(ctx.work / f"first-run-cache-{i}"))
+        out = ctx.work / f"first-run-out-{i}"
+        log(
+            f"first_run_fonts_s: presspack build of {len(samples)} samples with an empty font cache ({i + 1})"
+        )
+        result = run(build_cmd(*map(str, samples), "--out", str(out)), env, ctx.work)
+        if result.returncode != 0:
+            return [metric("first_run_fonts_s", None, f"first build failed: {result.tail()}")]
+        times.append(result.wall)
+        digest = {k: v for k, v in _tree_digest(out).items() if k.endswith((".pdf", ".docx"))}
+        probe = {k: v for k, v in _tree_digest(ctx.work / "probe-out").items() if k in digest}
+        same = same and digest == probe and bool(digest)
+    made = sorted(p.name for p in (ctx.work / "first-run-cache-0" / "fonts").glob("*.ttf"))
+    return [
+        metric(
+            "first_run_fonts_s",
+            median(times),
+            (
+                f"one 'presspack build' of {', '.join(s.name for s in samples)} (ko+en, DOCX+PDF) in a "
+                f"fresh process with an empty PRESSPACK_CACHE_DIR; median ({spread(times)}); font "
+                f"instances made: {', '.join(made)}; PDFs and DOCX byte-identical to those built "
+                f"with the warm cache in other processes: {'yes' if same else 'NO'}"
+            ),
+            times,
+        )
+    ]
+
+
+@group("pack_build_s", "pack_build_s", needs_samples=True)
+def bench_pack(ctx: Context) -> list[Metric]:
+    samples, _ = ctx.samples()
+    ko_first = sorted(samples, key=lambda s: "translation_of" in (s / "release.ko.md").read_text("utf-8"))
+    sample, reps = ko_first[0], ctx.reps.pack
     log(f"pack_build_s: presspack build {sample.name} x{reps} (cold process, fresh --out)")
     times: list[float] = []
     for i in range(reps):
-        result = run(build_cmd(str(sample), "--out", str(work / f"pack-out-{i}")), env, work)
+        result = run(build_cmd(str(sample), "--out", str(ctx.work / f"pack-out-{i}")), ctx.env, ctx.work)
         if result.returncode != 0:
-            return metric("pack_build_s", None, f"build failed: {result.tail()}")
+            return [metric("pack_build_s", None, f"build failed: {result.tail()}")]
         times.append(result.wall)
     langs = sorted(p.name.split(".")[1] for p in sample.glob("release.*.md"))
-    return metric(
-        "pack_build_s",
-        median(times),
-        f"{sample.name} ({'+'.join(langs)}, DOCX+PDF, no MT, font cache warm); median ({spread(times)})",
-        times,
-    )
+    return [
+        metric(
+            "pack_build_s",
+            median(times),
+            f"{sample.name} ({'+'.join(langs)}, DOCX+PDF, no MT, font cache warm); median ({spread(times)})",
+            times,
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -330,7 +430,10 @@ def _built_count(proc: Proc) -> tuple[int, int]:
     return len(data.get("built", [])), len(data.get("up_to_date", []))
 
 
-def bench_batch(env: dict[str, str], work: Path, samples: list[Path], reps: Reps) -> list[Metric]:
+@group("batch", "batch_build_per_release_s", "noop_rebuild_100_s", "peak_rss_mb", needs_samples=True)
+def bench_batch(ctx: Context) -> list[Metric]:
+    env, work, reps = ctx.env, ctx.work, ctx.reps
+    samples, _ = ctx.samples()
     runs: list[BatchRun] = []
     for r in range(reps.batch):
         for jobs in (1, 2):
@@ -347,14 +450,14 @@ def bench_batch(env: dict[str, str], work: Path, samples: list[Path], reps: Reps
     t1 = median([r.proc.wall for r in one])
     t2 = median([r.proc.wall for r in two])
     same = _tree_digest(one[0].out) == _tree_digest(two[0].out)
-    best_jobs, best = (1, t1) if t1 <= t2 or not same else (2, t2)
     names = sorted({s.name for s in samples})
     detail = (
-        f"{BATCH_SIZE} generated variants of {', '.join(names)}; one 'presspack build DIR' process; "
-        f"--jobs 1: {t1:.2f} s, --jobs 2: {t2:.2f} s total (median of {reps.batch}); reported --jobs "
-        f"{best_jobs}; outputs of --jobs 1 and 2 {'byte-identical' if same else 'DIFFER (jobs 2 not used)'}"
+        f"{BATCH_SIZE} generated variants of {', '.join(names)}; one 'presspack build DIR --jobs 1' "
+        f"process: {t1:.2f} s total (median of {reps.batch}), reported; for comparison --jobs 2: "
+        f"{t2:.2f} s ({t2 / BATCH_SIZE:.3f} s/release); outputs of --jobs 1 and 2 "
+        f"{'byte-identical' if same else 'DIFFER'}"
     )
-    batch = metric("batch_build_per_release_s", best / BATCH_SIZE, detail)
+    batch = metric("batch_build_per_release_s", t1 / BATCH_SIZE if same else None, detail)
 
     log(f"noop_rebuild_100_s: unchanged rebuild x{reps.noop}")
     noop_times: list[float] = []
@@ -435,74 +538,170 @@ def _plain_text(release_md: Path) -> str:
     return "\n\n".join(p for p in parts if p.strip()) + "\n"
 
 
-def _sentence_count(release_md: Path) -> int:
+_CT2_SIDE = '''\
+"""The floor for presspack translate: the same sentences through bare CTranslate2 (bench helper).
+
+Fresh process: import ctranslate2 + sentencepiece, load the package, encode,
+translate_batch with presspack's beam size and threads, decode, print.
+"""
+import json
+import sys
+
+import ctranslate2
+import sentencepiece
+
+package, sentences_file, threads, beam = sys.argv[1:5]
+with open(sentences_file, encoding="utf-8") as fh:
+    sentences = json.load(fh)
+sp = sentencepiece.SentencePieceProcessor(model_file=package + "/sentencepiece.model")
+model = ctranslate2.Translator(package + "/model", device="cpu", inter_threads=1, intra_threads=int(threads))
+results = model.translate_batch(sp.encode(sentences, out_type=str), beam_size=int(beam))
+sys.stdout.write("\\n".join(sp.decode(r.hypotheses[0]) for r in results) + "\\n")
+'''
+
+ARGOS_MISSING = (
+    "argostranslate is not installed in this venv (it is the optional extra presspack[argos], "
+    "which pulls torch). For this metric use a separate bench venv: python3 -m venv .venv-bench "
+    "&& . .venv-bench/bin/activate && pip install torch==2.13.0 && pip install -e '.[argos,test]' "
+    "&& python bench/run.py --only translate (an unpinned torch is a 5 GB CUDA build)"
+)
+
+
+def _bench_cache() -> Path:
+    """Where the realistic model is kept between runs (the real user's cache, not the sandbox's)."""
+    env = os.environ.get("PRESSPACK_BENCH_CACHE")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "presspack-bench"
+
+
+def _sentences(release_md: Path) -> list[str]:
+    """The Korean sentences presspack sends to the engine for this release."""
     from toolkit.sources import load_release
     from toolkit.translation.memory import segments_of, units_of
 
     release = load_release(release_md).release
-    return sum(len(segments_of(u.text, "ko")) for u in units_of(release))
+    return [seg for u in units_of(release) for seg in segments_of(u.text, "ko") if seg.strip()]
 
 
-def bench_translate(env: dict[str, str], work: Path, samples: list[Path], reps: int) -> Metric:
-    from toolkit.testing import build_copy_package
+def _timed_pairs(
+    cmds: dict[str, list[str]], env: dict[str, str], cwd: Path, reps: int
+) -> tuple[dict[str, list[float]], str]:
+    """Median-ready wall times of each command, interleaved, after one warm-up round each."""
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    for i in range(reps + 1):
+        for name, cmd in cmds.items():
+            proc = run(cmd, env, cwd)
+            if proc.returncode != 0 or not proc.stdout.strip():
+                return times, f"{name} failed: {proc.tail()}"
+            if i:  # the first round only warms the OS file cache
+                times[name].append(proc.wall)
+    return times, ""
 
+
+@group("translate", "translate_overhead_vs_ct2_ratio", "translate_vs_argos_ratio", needs_samples=True)
+def bench_translate(ctx: Context) -> list[Metric]:
+    import importlib.util
+
+    import bench_model
+
+    from toolkit.mt.engine import DEFAULT_BEAM_SIZE
+
+    names = ("translate_overhead_vs_ct2_ratio", "translate_vs_argos_ratio")
+    samples, _ = ctx.samples()
     ko_sources = [s for s in samples if "translation_of" not in (s / "release.ko.md").read_text("utf-8")]
     if not ko_sources:
-        return metric("translate_vs_argos_ratio", None, "no Korean-source sample release builds")
-    folder = work / "translate"
+        return [metric(n, None, "no Korean-source sample release builds") for n in names]
+    folder = ctx.work / "translate"
     folder.mkdir()
     source = folder / "release.ko.md"
     shutil.copyfile(ko_sources[0] / "release.ko.md", source)
     plain = folder / "release.ko.txt"
     plain.write_text(_plain_text(source), "utf-8")
+    sentences = _sentences(source)
+    (folder / "sentences.json").write_text(json.dumps(sentences, ensure_ascii=False), "utf-8")
     (folder / "argos_side.py").write_text(_ARGOS_SIDE, "utf-8")
+    (folder / "ct2_side.py").write_text(_CT2_SIDE, "utf-8")
 
-    log("translate: building the ko→en copy model and installing it into the isolated argos dir")
-    package = build_copy_package(work / "models", "ko", "en")
-    tenv = guarded_env(env, work)
+    corpus, _ = korean_sentences(ROOT)
+    package, shape = bench_model.cached_package(_bench_cache(), corpus, log)
+    tenv = guarded_env(ctx.env, ctx.work)
     installed = run([str(console_script()), "models", "install", str(package)], tenv, folder)
     if installed.returncode != 0:
-        return metric("translate_vs_argos_ratio", None, f"models install failed: {installed.tail()}")
-
-    pp_cmd = [
-        str(console_script()),
-        "translate",
-        str(source),
-        "--to",
-        "en",
-        "-o",
-        "-",
-        "--glossary",
-        str(ROOT / "glossary.csv"),
-    ]
-    argos_cmd = [sys.executable, str(folder / "argos_side.py"), str(plain)]
-    pp_times: list[float] = []
-    argos_times: list[float] = []
-    log(f"translate: presspack translate vs argostranslate translate() x{reps} (+1 warm-up each)")
-    for i in range(reps + 1):
-        pp = run(pp_cmd, tenv, folder)
-        ar = run(argos_cmd, tenv, folder)
-        for name, proc in (("presspack translate", pp), ("argostranslate", ar)):
-            if proc.returncode != 0 or not proc.stdout.strip():
-                return metric("translate_vs_argos_ratio", None, f"{name} failed: {proc.tail()}")
-        if i:  # the first round only warms the OS file cache
-            pp_times.append(pp.wall)
-            argos_times.append(ar.wall)
-    pp_med, ar_med = median(pp_times), median(argos_times)
-    return metric(
-        "translate_vs_argos_ratio",
-        pp_med / ar_med,
-        (
-            f"{ko_sources[0].name}/release.ko.md, {_sentence_count(source)} Korean sentences, ko→en copy "
-            f"model (toolkit.testing) in an isolated ARGOS_PACKAGES_DIR, sockets blocked in both processes; "
-            f"presspack translate FILE --to en -o - --glossary glossary.csv (project glossary, QA on): "
-            f"median {pp_med:.3f} s; argostranslate.translate.translate(text, 'ko', 'en') on the same "
-            f"title/subtitle/body as plain paragraphs, fresh process, MiniSBD splitter replaced by a "
-            f"regex split because argos 1.11 has no offline splitter for this package: median "
-            f"{ar_med:.3f} s (n={reps})"
-        ),
-        pp_times,
+        return [metric(n, None, f"models install failed: {installed.tail()}") for n in names]
+    pkg_dir = Path(tenv["ARGOS_PACKAGES_DIR"]) / "translate-ko_en-1_1"
+    threads = str(min(4, os.cpu_count() or 1))  # what presspack's engine uses
+    cmds = {
+        "presspack translate": [
+            str(console_script()),
+            "translate",
+            str(source),
+            "--to",
+            "en",
+            "-o",
+            "-",
+            "--glossary",
+            str(ROOT / "glossary.csv"),
+        ],
+        "bare ctranslate2": [
+            sys.executable,
+            str(folder / "ct2_side.py"),
+            str(pkg_dir),
+            str(folder / "sentences.json"),
+            threads,
+            str(DEFAULT_BEAM_SIZE),
+        ],
+    }
+    has_argos = importlib.util.find_spec("argostranslate") is not None
+    if has_argos:
+        cmds["argostranslate"] = [sys.executable, str(folder / "argos_side.py"), str(plain)]
+    reps = ctx.reps.translate
+    log(f"translate: {', '.join(cmds)} x{reps} (+1 warm-up each), fresh processes")
+    times, error = _timed_pairs(cmds, tenv, folder, reps)
+    if error:
+        return [metric(n, None, error) for n in names]
+    model = (
+        f"realistic-size ko→en model built by bench/bench_model.py ({shape['layers']}+{shape['layers']} "
+        f"layers, d{shape['d_model']}, {shape['heads']} heads, FFN {shape['ffn']}, "
+        f"{shape['vocab']:,}-piece SentencePiece, int8), whose output is its input so every tool "
+        f"decodes the same length; {ko_sources[0].name}/release.ko.md, {len(sentences)} sentences; "
+        f"sockets blocked"
     )
+    pp = median(times["presspack translate"])
+    ct2 = median(times["bare ctranslate2"])
+    out = [
+        metric(
+            "translate_overhead_vs_ct2_ratio",
+            pp / ct2,
+            (
+                f"{model}; presspack translate FILE --to en -o - --glossary glossary.csv (glossary "
+                f"enforcement with {DEFAULT_BEAM_SIZE} hypotheses checked, QA, Markdown out): median "
+                f"{pp:.3f} s; bare translate_batch of the same {len(sentences)} sentences, beam "
+                f"{DEFAULT_BEAM_SIZE}, {threads} threads, in a fresh process incl. imports and model "
+                f"load: median {ct2:.3f} s (n={reps})"
+            ),
+            times["presspack translate"],
+        )
+    ]
+    if not has_argos:
+        out.append(skipped("translate_vs_argos_ratio", ARGOS_MISSING))
+        return out
+    ar = median(times["argostranslate"])
+    out.append(
+        metric(
+            "translate_vs_argos_ratio",
+            pp / ar,
+            (
+                f"{model}; presspack translate: median {pp:.3f} s; argostranslate.translate."
+                f"translate(text, 'ko', 'en') on the same title/subtitle/body as plain paragraphs, "
+                f"fresh process, MiniSBD splitter replaced by a regex split because argos 1.11 has "
+                f"no offline splitter for this package: median {ar:.3f} s (n={reps})"
+            ),
+            times["presspack translate"],
+        )
+    )
+    return out
 
 
 # --------------------------------------------------------------------------- report
@@ -573,7 +772,7 @@ def write_benchmarks_md(metrics: Sequence[Metric], path: Path) -> None:
         "## Details",
         "",
     ]
-    lines += [f"- **{m.name}**: {m.detail}" for m in metrics if m.detail]
+    lines += [f"- **{m.name}**: {m.skipped or m.detail}" for m in metrics if m.detail or m.skipped]
     lines += ["", "## Machine", ""]
     lines += [f"- {k}: {v}" for k, v in machine().items()]
     lines += ["- packages: " + ", ".join(f"{k} {v}" for k, v in _versions().items())]
@@ -591,48 +790,36 @@ def write_benchmarks_md(metrics: Sequence[Metric], path: Path) -> None:
     path.write_text("\n".join(lines), "utf-8")
 
 
-# --------------------------------------------------------------------------- main
+@group("long_paragraph", "long_paragraph_100k_s", "long_paragraph_linearity")
+def bench_long_paragraph(ctx: Context) -> list[Metric]:
+    """One unpunctuated 100,000-character paragraph through the copy model (bench_long_paragraph.py)."""
+    import bench_long_paragraph
 
-ALL = (
-    "cli_start_s",
-    "glossary",
-    "pack_build_s",
-    "batch",
-    "translate_vs_argos_ratio",
-)
+    langs = ("ko",) if ctx.reps == QUICK else ("ko", "en")  # Korean is the slower direction
+    return bench_long_paragraph.measure(ctx.work / "long-paragraph", langs=langs)
+
+
+# --------------------------------------------------------------------------- main
 
 
 def measure(reps: Reps, only: set[str], work: Path) -> list[Metric]:
-    env = base_env(work)
+    ctx = Context(base_env(work), work, reps)
     metrics: list[Metric] = []
-    if "cli_start_s" in only:
-        metrics.append(bench_cli_start(env, work, reps.cli))
-    if "glossary" in only:
-        metrics.extend(bench_glossary(reps.glossary))
-    needs_samples = only & {"pack_build_s", "batch", "translate_vs_argos_ratio"}
-    samples: list[Path] = []
-    notes: list[str] = []
-    if needs_samples:
-        samples, notes = probe_samples(env, work)
-    note = ("; " + "; ".join(notes)) if notes else ""
-
-    def guarded(names: Sequence[str], fn: Callable[[], list[Metric]]) -> None:
-        if not samples:
-            metrics.extend(metric(n, None, "no sample release builds without MT" + note) for n in names)
-            return
-        for m in fn():
-            metrics.append(Metric(m.name, m.value, m.unit, m.budget, m.op, m.detail + note, m.samples))
-
-    if "pack_build_s" in only:
-        ko_first = sorted(samples, key=lambda s: "translation_of" in (s / "release.ko.md").read_text("utf-8"))
-        guarded(["pack_build_s"], lambda: [bench_pack(env, work, ko_first[0], reps.pack)])
-    if "batch" in only:
-        guarded(
-            ["batch_build_per_release_s", "noop_rebuild_100_s", "peak_rss_mb"],
-            lambda: bench_batch(env, work, samples, reps),
-        )
-    if "translate_vs_argos_ratio" in only:
-        guarded(["translate_vs_argos_ratio"], lambda: [bench_translate(env, work, samples, reps.translate)])
+    for g in GROUPS.values():
+        if g.name not in only:
+            continue
+        if g.needs_samples:
+            samples, notes = ctx.samples()
+            note = ("; " + "; ".join(notes)) if notes else ""
+            if not samples:
+                metrics.extend(
+                    metric(n, None, "no sample release builds without MT" + note) for n in g.metrics
+                )
+                continue
+        else:
+            note = ""
+        for m in g.run(ctx):
+            metrics.append(replace(m, detail=m.detail + note) if m.detail else m)
     return metrics
 
 
@@ -640,11 +827,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="presspack benchmarks with budgets")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (CI, < 3 min)")
     parser.add_argument("--json", action="store_true", help="print only a JSON list on stdout")
-    parser.add_argument("--only", default="", help=f"comma list of groups: {','.join(ALL)}")
+    parser.add_argument("--only", default="", help=f"comma list of groups: {','.join(GROUPS)}")
     parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
     args = parser.parse_args(argv)
-    only = {s.strip() for s in args.only.split(",") if s.strip()} or set(ALL)
-    unknown = only - set(ALL)
+    only = {s.strip() for s in args.only.split(",") if s.strip()} or set(GROUPS)
+    unknown = only - set(GROUPS)
     if unknown:
         parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
     reps = QUICK if args.quick else FULL
@@ -663,9 +850,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print(table(metrics), end="")
         for m in metrics:
-            if m.detail:
-                print(f"- {m.name}: {m.detail}")
-    if not args.quick and only == set(ALL):
+            if m.detail or m.skipped:
+                print(f"- {m.name}: {m.skipped or m.detail}")
+    if not args.quick and only == set(GROUPS):
         write_benchmarks_md(metrics, ROOT / "BENCHMARKS.md")
         log(f"wrote {ROOT / 'BENCHMARKS.md'}")
     return exit_code(metrics)

@@ -19,6 +19,7 @@ from toolkit.cli import main
 
 FORUM = "2026-11-05-k-defense-forum"
 MOU = "2026-10-20-defense-export-mou"
+RESULTS = "2026-11-06-k-defense-forum-results"  # the rich sample: photo, table, lists, links
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
@@ -67,8 +68,13 @@ class TestSamples:
         report = json.loads(stdout)
         files = sorted(Path(o["path"]).name for o in report["outputs"])
         assert files == sorted(
-            [f"{r}.{lang}.{fmt}" for r in (FORUM, MOU) for lang in ("en", "ko") for fmt in ("docx", "pdf")]
-            + ["manifest.json", "manifest.json"]
+            [
+                f"{r}.{lang}.{fmt}"
+                for r in (FORUM, MOU, RESULTS)
+                for lang in ("en", "ko")
+                for fmt in ("docx", "pdf", "hwpx")
+            ]
+            + ["manifest.json"] * 3
         )
         assert report["findings"] == []
         manifest = json.loads((out / FORUM / "manifest.json").read_text("utf-8"))
@@ -109,9 +115,9 @@ class TestSamples:
         text = pdftext(pdf)
         for needle in (
             "보도자료",
-            "보도일시",
+            "보도시점",
             "2026. 11. 5.(목)",
-            "담당부서",
+            "담당 부서",
             "방위산업과",
             "창원특례시, ‘K-방산 미래혁신 포럼’ 개최",
         ):
@@ -134,7 +140,7 @@ class TestSamples:
         assert run(["build", "releases/", "--out", str(b)])[0] == 0
         assert run(["build", "releases/", "--out", str(c), "--jobs", "2"])[0] == 0
         assert tree_bytes(a) == tree_bytes(b) == tree_bytes(c)
-        assert len(tree_bytes(a)) == 10
+        assert len(tree_bytes(a)) == 21  # 3 releases × 2 languages × docx/pdf/hwpx + 3 manifests
 
 
 @pytest.mark.usefixtures("project")
@@ -143,7 +149,7 @@ class TestIncremental:
         out = tmp_path / "out"
         assert run(["build", "releases/", "--out", str(out)])[0] == 0
         code, _, err = run(["build", "releases/", "--out", str(out)])
-        assert code == 0 and "built" not in err and "2 release(s) up to date" in err
+        assert code == 0 and "built" not in err and "3 release(s) up to date" in err
         code, _, err = run(["build", "releases/", "--out", str(out), "--check"])
         assert code == 0, err
 
@@ -201,7 +207,7 @@ class TestIncremental:
         assert run(["build", "releases/", "--out", str(out)])[0] == 0
         (out / ".presspack-cache.json").write_text("{not json", "utf-8")
         code, _, err = run(["build", "releases/", "--out", str(out)])
-        assert code == 0 and err.count("built ") == 2
+        assert code == 0 and err.count("built ") == 3
 
     def test_tampered_output_is_rebuilt(self, tmp_path: Path) -> None:
         out = tmp_path / "out"
@@ -266,7 +272,7 @@ class TestBadInput:
         assert code == 0, err
         text = pdftext(tmp_path / "out" / "x" / "x.en.pdf")
         assert "<font size=40>Big</font> & co" in text
-        # raw HTML is text; an entity is the character it names (CommonMark)
+        # raw HTML is text; "&amp;" is CommonMark's entity for "&"
         assert 'Look: <img src="/etc/passwd"/> and <b>bold</b> & ß Ångström.' in text
         assert "root:x:" not in text
         xml = docx_xml(tmp_path / "out" / "x" / "x.en.docx")

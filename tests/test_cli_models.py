@@ -70,19 +70,26 @@ def test_install_file_list_remove(argos_home: Path, copy_model_files: dict[str, 
 def test_bad_archives_leave_packages_dir_untouched(argos_home: Path, tmp_path: Path) -> None:
     from toolkit.mt.models import packages_dir
 
-    before = tree(packages_dir())
+    before = tree(argos_home)
     corrupt = tmp_path / "corrupt.argosmodel"
     corrupt.write_bytes(b"PK\x03\x04garbage")
+    # Packages are unpacked into <packages dir>/../.presspack-staging-*/new/ and that
+    # folder is deleted afterwards, so the member climbs out of all of it: from
+    # new/pkg/ back up to tmp_path, where an unchecked extraction would leave it.
+    climb = len(packages_dir().relative_to(tmp_path).parts) + 2
     escaping = tmp_path / "evil.argosmodel"
     with zipfile.ZipFile(escaping, "w") as zf:
-        zf.writestr("pkg/metadata.json", "{}")
-        zf.writestr("pkg/../../evil.txt", "owned")
+        # otherwise a valid package: only the escaping member may be what refuses it
+        zf.writestr("pkg/metadata.json", json.dumps({"from_code": "ko", "to_code": "en"}))
+        zf.writestr("pkg/model/model.bin", "x")
+        zf.writestr("pkg/sentencepiece.model", "y")
+        zf.writestr("pkg/" + "../" * climb + "evil.txt", "owned")
     for archive in (corrupt, escaping):
         code, _, err = run(["models", "install", str(archive)])
         assert code == 1
         assert err.startswith(f"Error: {archive}") and "Traceback" not in err
-    assert tree(packages_dir()) == before
-    assert not (tmp_path.parent / "evil.txt").exists()
+    assert tree(argos_home) == before
+    assert list(tmp_path.rglob("evil.txt")) == []
 
 
 def test_install_from_loopback_index(argos_home: Path, index_server: str) -> None:

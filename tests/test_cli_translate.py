@@ -79,11 +79,47 @@ class TestStdin:
         assert code == 0
         assert out == "창원특례시의 forum moved to 서울.\n"
 
+    def test_en_to_ko_fixes_korean_particles_after_injected_terms(
+        self, glossary_csv: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A real engine writes Korean around the injected terms and may pick the
+        # particle for the wrong ending: 서울으로 (서울 ends in ㄹ: 로), 창원특례시과
+        # (ends in a vowel: 와). The repair pass re-chooses them.
+        import toolkit.mt.engine as engine
+        from toolkit.testing import FakeTranslator
+
+        seen: list[str] = []
+
+        def engine_output(sentence: str) -> str:
+            seen.append(sentence)
+            return {
+                "The forum moved to 서울.": "포럼은 서울으로 옮겼다.",
+                "창원특례시 signed with DAPA.": "창원특례시과 방사청이 협약했다.",
+            }[sentence]
+
+        monkeypatch.setattr(engine, "load_translator", lambda src, tgt: FakeTranslator(engine_output))
+        code, out, err = run(
+            ["translate", "-", "--to", "ko", "--glossary", str(glossary_csv)],
+            stdin="The forum moved to Seoul. Changwon Special City signed with DAPA.\n",
+        )
+        assert code == 0, err
+        assert seen == ["The forum moved to 서울.", "창원특례시 signed with DAPA."]  # terms injected first
+        assert out == "포럼은 서울로 옮겼다. 창원특례시와 방사청이 협약했다.\n"
+
     def test_layout_is_kept_and_direction_detected(self, glossary_csv: Path) -> None:
+        # No --to: Korean input goes to English (the ko→en glossary applies) ...
         text = "창원시는 포럼을 열었다.  두 번째 문장이다.\n\n   들여쓴 줄\n"
-        code, out, _ = run(["translate", "-", "--glossary", str(glossary_csv)], stdin=text)
+        code, out, _ = run(["translate", "-", "--glossary", str(glossary_csv), "--json"], stdin=text)
         assert code == 0
-        assert out == text.replace("창원시", "Changwon Special City")
+        data = json.loads(out)
+        assert data["text"] == text.replace("창원시", "Changwon Special City")
+        # ... and English input goes to Korean (the en→ko glossary applies).
+        code, out, _ = run(
+            ["translate", "-", "--glossary", str(glossary_csv)],
+            stdin="The forum opened in Seoul.\n\n  Changwon Special City hosted it.\n",
+        )
+        assert code == 0
+        assert out == "The forum opened in 서울.\n\n  창원특례시 hosted it.\n"
 
     def test_json_has_findings_and_strict_fails(self, glossary_csv: Path) -> None:
         code, out, _ = run(

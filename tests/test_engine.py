@@ -20,7 +20,9 @@ from toolkit.mt.models import InstalledPackage, install_file
 from toolkit.mt.segmentation import split_sentences
 from toolkit.testing import FakeTranslator, build_copy_package, isolated_argos_env
 
-PARALLEL = Path("/work/shared/corpus/parallel_news/kepark_news_koen_sample173.tsv")
+# ../shared beside the project (CI lays it there too); tests using it skip without it
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+PARALLEL = SHARED / "corpus" / "parallel_news" / "kepark_news_koen_sample173.tsv"
 KO_PARAGRAPH = (
     "창원특례시는 25일 시청 대회의실에서 방위산업 육성 협약식을 열었다고 밝혔다. "
     "시장은 “방산 기업과 함께 세계 시장에 진출하겠다”고 말했다. "

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -84,7 +85,10 @@ def test_ensure_instance_caches_atomically(cache: Path, monkeypatch: pytest.Monk
     path = fonts.ensure_instance(SMALL, 400)
     assert path.parent == cache
     assert path.name.startswith("NotoSans-400-")
-    assert sorted(p.suffix for p in cache.iterdir() if p.suffix != ".lock") == [".ttf"]
+    # the instance, and which code points each part of the source holds
+    assert sorted(p.name for p in cache.iterdir() if p.suffix != ".lock") == sorted(
+        [path.name, fonts.coverage_path(SMALL).name]
+    )
     assert TTFont(str(path))["OS/2"].usWeightClass == 400
 
     def boom(*args: object, **kwargs: object) -> bytes:
@@ -137,27 +141,85 @@ def test_segment_raises_on_a_character_no_font_has() -> None:
 
 
 def test_real_fonts_cover_korean_and_latin_extended() -> None:
+    kr_source = fonts.SOURCES["noto-sans-kr"]
     kr = fonts.ensure_face("noto-sans-kr")
     sans = fonts.ensure_face("noto-sans")
     kr_cmap = set(TTFont(str(kr.regular), lazy=True).getBestCmap())
     sans_cmap = set(TTFont(str(sans.regular), lazy=True).getBestCmap())
-    assert set(range(0xAC00, 0xD7A4)) <= kr_cmap  # every Hangul syllable
-    assert {ord(c) for c in "ⓒ©—–“”•中韓"} <= kr_cmap
+    parts = fonts.coverage(kr_source)
+    # The main part (made on first use) is exactly what the coverage file says it is.
+    assert kr_cmap == set(parts[fonts.MAIN])
+    # Every Hangul syllable is in some part: KS X 1001's 2,350 in the main part,
+    # the other 8,822 in the lazily made "Hangul" part; Hanja in their own part.
+    hangul = set(range(0xAC00, 0xD7A4))
+    assert hangul & kr_cmap == fonts.ks_x_1001_hangul() and len(fonts.ks_x_1001_hangul()) == 2350
+    assert hangul - kr_cmap == set(parts["Hangul"])
+    assert {ord(c) for c in "똠쀍햏"} <= set(parts["Hangul"])  # not in KS X 1001
+    assert {ord(c) for c in "中韓國"} <= set(parts["Hanja"])
+    assert {ord(c) for c in "ⓒ©—–“”•가힝"} <= kr_cmap
+    assert not set(parts["Hangul"]) & set(parts["Hanja"])
     # Why the fallback exists: Noto Sans KR lacks these, Noto Sans has them.
     for ch in "Łźő":
-        assert ord(ch) not in kr_cmap
+        assert not any(ord(ch) in part for part in parts.values())
         assert ord(ch) in sans_cmap
     assert TTFont(str(kr.bold))["OS/2"].usWeightClass == 700
 
 
-def test_fonts_cached_reflects_the_cache(cache: Path) -> None:
+def test_fonts_cached_reflects_the_cache(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "SOURCES", {"noto-sans": SMALL})
     assert fonts.fonts_cached() is False  # empty cache dir
+    regular = fonts.ensure_instance(SMALL, 400)
+    assert fonts.fonts_cached() is False  # the bold one is still missing
+    fonts.ensure_instance(SMALL, 700)
+    assert fonts.fonts_cached() is True
+    regular.unlink()
+    assert fonts.fonts_cached() is False
 
 
-def test_fonts_fingerprint_is_stable_sha256() -> None:
-    first = fonts.fonts_fingerprint()
-    assert first == fonts.fonts_fingerprint()
-    assert len(first) == 64 and int(first, 16) >= 0
+def test_fonts_fingerprint_covers_everything_that_shapes_a_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build key includes this: any change to what an embedded font looks like
+    must change it, or packs built with the old fonts would stay "up to date"."""
+    base = fonts.fonts_fingerprint()
+    sans = fonts.SOURCES["noto-sans"]
+    kr = fonts.SOURCES["noto-sans-kr"]
+    variants = {
+        "pinned axis": {
+            **fonts.SOURCES,
+            "noto-sans": dataclasses.replace(sans, fixed_axes=(("wdth", 90.0),)),
+        },
+        "ranges": {**fonts.SOURCES, "noto-sans": dataclasses.replace(sans, ranges=((0x20, 0x7E),))},
+        "parts": {**fonts.SOURCES, "noto-sans-kr": dataclasses.replace(kr, parts=kr.parts[:1])},
+    }
+    seen = {base}
+    for why, sources in variants.items():
+        monkeypatch.setattr(fonts, "SOURCES", sources)
+        changed = fonts.fonts_fingerprint()
+        assert changed not in seen, why
+        seen.add(changed)
+    monkeypatch.undo()
+    monkeypatch.setattr(fonts, "RECIPE_VERSION", fonts.RECIPE_VERSION + "-next")
+    assert fonts.fonts_fingerprint() not in seen
+    monkeypatch.undo()
+    # the same in another process (no per-process hash seeds in it)
+    code = "from toolkit.render import fonts; print(fonts.fonts_fingerprint())"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert other.stdout.strip() == base == fonts.fonts_fingerprint()
+
+
+def test_partition_puts_each_code_point_in_one_part() -> None:
+    source = dataclasses.replace(
+        SMALL,
+        ranges=((0x20, 0x7E), (0x100, 0x17F), (0xAC00, 0xD7A3)),
+        parts=(fonts.Part("Ext", ((0x100, 0x17F),)), fonts.Part("Rare", ((0xAC00, 0xD7A3),), True)),
+    )
+    cmap = [ord(c) for c in "Aa~Łő가똠"] + [0x2603, 0x7F]  # ☃ and DEL are outside the ranges
+    parts = fonts.partition(source, cmap)
+    assert parts == {
+        fonts.MAIN: frozenset(map(ord, "Aa~가")),
+        "Ext": frozenset(map(ord, "Łő")),
+        "Rare": frozenset(map(ord, "똠")),
+    }
 
 
 def test_licences_are_shipped() -> None:
@@ -172,3 +234,53 @@ def test_licences_are_shipped() -> None:
         hashlib.sha256(kr_src).digest()
         == hashlib.sha256((licences / "NotoSansKR-OFL.txt").read_bytes()).digest()
     )
+
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
+    reason="poppler-utils (pdftotext, pdffonts) not installed: apt-get install poppler-utils",
+)
+
+
+def _pdf_fonts_and_text(data: bytes, tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "out.pdf"
+    path.write_bytes(data)
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    names = sorted(row.split()[0].split("+")[-1] for row in listing.splitlines()[2:] if row.strip())
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True)
+    return names, text.stdout
+
+
+@needs_poppler
+def test_a_lazy_part_is_made_and_embedded_only_when_a_document_uses_it(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small stand-in for Noto Sans KR's rare-Hangul/Hanja parts: Latin Extended-A
+    lives in a part of its own, so a document without it never waits for it."""
+    from toolkit.core.document import Block, Meta, Release
+    from toolkit.render import pdf
+    from toolkit.render.style import HouseStyle
+
+    sans = dataclasses.replace(
+        fonts.SOURCES["noto-sans"],
+        ps_base="PPTestSans",  # not the real font's names: reportlab's registry is global
+        ranges=((0x20, 0x7E), (0xA0, 0x17F), (0x2000, 0x206F)),
+        parts=(fonts.Part("Ext", ((0x100, 0x17F),)),),
+    )
+    monkeypatch.setattr(fonts, "SOURCES", {**fonts.SOURCES, "noto-sans": sans})
+    monkeypatch.setattr(pdf, "_FACES", {})
+    style = HouseStyle()
+
+    def release(text: str) -> Release:
+        meta = Meta(title="Forum", lang="en", organization="Changwon Special City")
+        return Release(meta=meta, body=(Block("paragraph", text, line=5),), source_path="x.en.md")
+
+    plain, _ = _pdf_fonts_and_text(pdf.render_pdf(release("Partners from Zürich joined."), style), tmp_path)
+    assert plain == ["PPTestSans-Bold", "PPTestSans-Regular"]
+    assert not fonts.instance_path(sans, 400, "Ext").exists()  # never made
+
+    names, text = _pdf_fonts_and_text(pdf.render_pdf(release("Partners from Łódź joined."), style), tmp_path)
+    assert names == ["PPTestSans-Bold", "PPTestSans-Regular", "PPTestSansExt-Regular"]
+    assert "Partners from Łódź joined." in text
+    assert fonts.instance_path(sans, 400, "Ext").exists()
+    assert not fonts.instance_path(sans, 700, "Ext").exists()  # no bold Ł in the document

@@ -182,7 +182,24 @@ def test_lint_never_crashes_on_arbitrary_bytes(tmp_path_factory: pytest.TempPath
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=200))
-def test_lint_never_crashes_on_arbitrary_text(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+def test_lint_and_load_agree_on_arbitrary_text(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    """Whatever the file holds: lint names real lines of it, and load fails exactly
+    when lint reports an error, with the same errors (a translator fixing what lint
+    says gets a glossary that loads)."""
     path = tmp_path_factory.mktemp("fuzz") / "g.csv"
-    path.write_bytes(text.encode("utf-8", "surrogatepass"))
-    lint_glossary(path)
+    data = text.encode("utf-8", "surrogatepass")
+    path.write_bytes(data)
+    problems = lint_glossary(path)
+    last_line = data.count(b"\n") + 1
+    for p in problems:
+        assert p.file == str(path)
+        assert p.severity in ("error", "warning")
+        assert p.line is None or 1 <= p.line <= last_line, p
+    errors = [p.format() for p in problems if p.severity == "error"]
+    try:
+        glossary = load_glossary(path)
+    except GlossaryError as exc:
+        assert [p.format() for p in exc.problems] == errors != []
+    else:
+        assert errors == []
+        assert all(2 <= e.line <= last_line and e.ko and e.en for e in glossary.entries)

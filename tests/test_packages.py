@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from toolkit.core.errors import ModelError
-from toolkit.mt import models as packages
 from toolkit.mt.models import (
     find_package,
     install_file,
@@ -142,19 +141,25 @@ def test_new_version_replaces_same_pair(env: Path, builds: dict[str, Path]) -> N
     assert sorted(p.name for p in env.iterdir()) == ["translate-ko_en-1_1"]
 
 
-def test_failed_extraction_keeps_old_package(
-    env: Path, builds: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_extraction_keeps_old_package(env: Path, builds: dict[str, Path]) -> None:
+    """A real write failure mid-extraction (file size rlimit: EFBIG, like a full disk)."""
     old = install_file(builds["ko-en-1.0"])
     before = snapshot(env.parent)
-
-    def boom(zf: zipfile.ZipFile, dest: Path) -> None:
-        (dest / "partial").mkdir(parents=True)
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(packages, "_extract", boom)
-    with pytest.raises(ModelError, match="No space left on device"):
-        install_file(builds["ko-en-1.1"])
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (500_000, 500_000))\n"
+        "from toolkit.core.errors import ModelError\n"
+        "from toolkit.mt.models import install_file\n"
+        "try:\n"
+        f"    install_file({str(builds['ko-en-1.1'])!r})\n"
+        "except ModelError as exc:\n"
+        "    print(exc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ), capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"{builds['ko-en-1.1']}: cannot unpack into ")
+    assert "(File too large) — check free disk space and permissions; nothing was installed" in out.stdout
     assert snapshot(env.parent) == before
     assert find_package("ko", "en") == old
 
@@ -209,11 +214,14 @@ def test_rejects_non_zip_and_truncated(env: Path, builds: dict[str, Path], tmp_p
 
 
 def test_rejects_path_escaping_members(env: Path, tmp_path: Path) -> None:
+    # Staging is <packages dir>/../.presspack-staging-*/new/ (deleted afterwards): climb
+    # from new/pkg/ all the way back to tmp_path, where an unchecked extraction would land.
+    climb = "../" * (len(env.relative_to(tmp_path).parts) + 2)
     members = good_members()
-    members["pkg/../../evil"] = b"owned"
+    members[f"pkg/{climb}evil"] = b"owned"
     err = _reject(make_zip(tmp_path / "escape.argosmodel", members), env)
-    assert [p.what for p in err.problems] == ["member 'pkg/../../evil' escapes the package folder"]
-    assert not (env.parent.parent / "evil").exists()
+    assert [p.what for p in err.problems] == [f"member 'pkg/{climb}evil' escapes the package folder"]
+    assert list(tmp_path.rglob("evil")) == []
 
     members = good_members()
     members["/etc/evil"] = b"owned"

@@ -1,7 +1,6 @@
-"""Property tests: rendering never drops a character.
+"""Property tests: rendering never drops a character; Markdown round-trips.
 
-(Markdown reading, writing and patching: tests/test_markdown_properties.py;
-segmentation, glossary protect/restore and lint-on-arbitrary-bytes have
+(Segmentation, glossary protect/restore and lint-on-arbitrary-bytes have
 their own property tests beside their unit tests.)
 """
 
@@ -40,7 +39,7 @@ WORDS = st.lists(st.text(ALPHABET, min_size=1, max_size=12), min_size=1, max_siz
 def release_with(text: str, lang: str) -> Release:
     return Release(
         meta=Meta(title="T", lang="ko" if lang == "ko" else "en"),
-        body=(Block(kind="paragraph", text=escape(text)),),  # a paragraph that displays ``text``
+        body=(Block(kind="paragraph", text=escape(text)),),  # block text is inline Markdown
     )
 
 

@@ -44,7 +44,7 @@ def test_term_missing_counts_per_occurrence() -> None:
 
 def test_near_miss() -> None:
     findings = near_miss("창원시장은 방문했다", "The mayor visited", KO_EN)
-    assert checks(findings) == [("near-miss", "warning")]
+    assert checks(findings) == [("near-miss", "info")]
     assert "'창원시장은' contains glossary term '창원시'" in findings[0].message
 
 
@@ -91,7 +91,7 @@ def test_run_checks_stable_order() -> None:
     target = "창원시장은 창원시에서 250명을 만났다"
     assert checks(run_checks(source, target, KO_EN)) == [
         ("term-missing", "error"),
-        ("near-miss", "warning"),
+        ("near-miss", "info"),
         ("hangul-in-english", "error"),
         ("untranslated", "warning"),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -104,28 +105,49 @@ def test_crash_mid_build_keeps_previous_outputs(
     before = outputs(out)
     src = project / "releases" / FORUM / "release.en.md"
     src.write_text(src.read_text("utf-8").replace("Some 250 people", "Some 260 people"), "utf-8")
+    reference = tmp_path / "reference"  # what a complete build of the new source writes
+    assert run(["build", "releases/", "--out", str(reference)])[0] == 0
+    after_ok = outputs(reference)
 
-    import toolkit.build.pack as pack
-
-    real = pack.write_bytes_atomic
+    # The disk fills up while the *real* atomic writer flushes the second output:
+    # only half of its bytes reach the disk. A writer that wrote in place would
+    # leave that half file behind as the pack's output.
+    real_fsync = os.fsync
     calls = {"n": 0}
 
-    def crash_after_first(path: Path, data: bytes) -> None:
+    def disk_full_on_second(fd: int) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
+            os.ftruncate(fd, os.fstat(fd).st_size // 2)
             raise OSError(28, "No space left on device")
-        real(path, data)
+        real_fsync(fd)
 
-    monkeypatch.setattr(pack, "write_bytes_atomic", crash_after_first)
+    monkeypatch.setattr(os, "fsync", disk_full_on_second)
     code, _, err = run(["build", "releases/", "--out", str(out)])
+    monkeypatch.setattr(os, "fsync", real_fsync)
     assert code == 1
-    assert "Error: No space left on device — check free disk space" in err
-    monkeypatch.setattr(pack, "write_bytes_atomic", real)
+    # the message names the file that could not be written
+    line = next(line for line in err.splitlines() if line.startswith("Error: "))
+    named = re.fullmatch(
+        r"Error: (.+): cannot write \(No space left on device\)"
+        r" — free some disk space and run again; files written so far are complete",
+        line,
+    )
+    assert named is not None, line
+    assert Path(named.group(1)).parent == out / FORUM
     after = outputs(out)
-    # every file is either the complete old one or the complete new one; no temp files left
+    # every file is byte for byte either the complete old one or the complete new
+    # one; the first output really was replaced, the one being written was not
     assert set(after) == set(before)
-    assert not [p for p in out.rglob("*.tmp")]
-    # the next build notices and finishes the job
+    changed = sorted(name for name in after if after[name] != before[name])
+    assert changed and all(after[name] == after_ok[name] for name in changed)
+    assert all(after[name] in (before[name], after_ok[name]) for name in after)
+    assert [name for name in after if before[name] != after_ok[name] and after[name] == before[name]]
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    # the cache does not claim the half-done pack is up to date; the next build finishes it
+    code, stdout, _ = run(["build", "releases/", "--out", str(out), "--check"])
+    assert code == 1 and FORUM in stdout
     code, _, err = run(["build", "releases/", "--out", str(out)])
     assert code == 0 and f"built {FORUM}" in err
+    assert outputs(out) == after_ok
     assert run(["build", "releases/", "--out", str(out), "--check"])[0] == 0

@@ -42,13 +42,13 @@ def english(**meta: object) -> Release:
     return Release(
         meta=Meta(**fields),  # type: ignore[arg-type]
         body=(
-            Block("heading", "Overview", level=2, line=7),
-            Block("paragraph", f"The city signed agreements with {ACCENTS}.", line=8),
-            Block("list_item", escape(MARKUP), line=9),  # displays MARKUP as typed
-            Block("quote", "“We are proud,” the mayor said.", line=10),
-            Block("paragraph", "More details follow.", line=11),
+            Block("heading", escape("Overview"), level=2, line=7),
+            Block("paragraph", escape(f"The city signed agreements with {ACCENTS}."), line=8),
+            Block("list_item", escape(MARKUP), line=9),
+            Block("quote", escape("“We are proud,” the mayor said."), line=10),
+            Block("paragraph", escape("More details follow."), line=11),
         ),
-        about=(Block("paragraph", "Changwon is the capital of South Gyeongsang Province."),),
+        about=(Block("paragraph", escape("Changwon is the capital of South Gyeongsang Province.")),),
         about_title="About Changwon Special City",
         source_path="releases/mou.en.md",
     )
@@ -67,12 +67,12 @@ def korean(**meta: object) -> Release:
     return Release(
         meta=Meta(**fields),  # type: ignore[arg-type]
         body=(
-            Block("paragraph", "창원특례시는 5일 업무협약을 체결했다고 밝혔다.", line=8),
-            Block("list_item", "K9 자주포 & <b>굵게</b> 수출", line=9),
+            Block("paragraph", escape("창원특례시는 5일 업무협약을 체결했다고 밝혔다."), line=8),
+            Block("list_item", escape("K9 자주포 & <b>굵게</b> 수출"), line=9),
         ),
         about=(
-            Block("heading", "창원특례시 소개", level=2),
-            Block("paragraph", "경남 도청 소재지."),
+            Block("heading", escape("창원특례시 소개"), level=2),
+            Block("paragraph", escape("경남 도청 소재지.")),
         ),
         about_title="창원특례시 소개",
         source_path="releases/mou.ko.md",
@@ -124,7 +124,7 @@ def test_styles_and_breaks_via_python_docx(style: HouseStyle) -> None:
     styles = [(p.style.name, p.text) for p in document.paragraphs]
     assert styles[1] == ("Title", "Changwon signs defense MOU with Łódź")
     assert styles[3] == ("Heading 2", "Overview")
-    assert styles[5] == ("List Bullet", MARKUP)
+    assert styles[5] == ("List Paragraph", MARKUP)
     assert styles[6][0] == "Quote"
     assert styles[11] == ("Normal", "Kim Min-ji\n+82-55-225-0000")
     dateline_para = document.paragraphs[4]
@@ -193,24 +193,35 @@ def test_east_asian_fonts_and_languages(style: HouseStyle) -> None:
 
 
 def test_korean_header_table(style: HouseStyle) -> None:
+    """보도자료 layout (press-release-conventions.md): cover row, 보도시점/배포 row, title,
+    body, boilerplate, then the contact table."""
     release = korean(embargo="2026-11-05T06:00:00+09:00")
     data = render_docx(release, style)
     document = docx.Document(io.BytesIO(data))
-    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
-    assert rows == [
-        ["보도자료", "창원특례시"],
-        ["보도일시", "2026. 11. 5.(목) 06:00 이후 보도"],
-        ["담당부서", "홍보담당관"],
-        ["담당자", "김민지 주무관\n055-225-0000"],
+    tables = [[[c.text for c in row.cells] for row in table.rows] for table in document.tables]
+    assert tables == [
+        [["보도자료", "창원특례시"]],
+        [["보도시점", "2026. 11. 5.(목) 06:00 이후 보도", "배포", "2026. 11. 5.(목)"]],
+        [["창원특례시, 방산 클러스터 업무협약 체결\n- 지역 기업 20곳 참여"]],  # the title box
+        [["담당 부서", "홍보담당관", "담당자", "김민지 주무관", "055-225-0000"]],
     ]
-    assert body_paragraphs(parts(data)["word/document.xml"]) == [
-        "창원특례시, 방산 클러스터 업무협약 체결",
-        "- 지역 기업 20곳 참여",
+    title_cell = document.tables[2].rows[0].cells[0]
+    assert [(p.style.name, p.alignment) for p in title_cell.paragraphs] == [("Title", 1), ("Subtitle", 1)]
+    assert [p for p in body_paragraphs(parts(data)["word/document.xml"]) if p] == [
         "창원특례시는 5일 업무협약을 체결했다고 밝혔다.",
         "K9 자주포 & <b>굵게</b> 수출",
         "창원특례시 소개",  # about_title, not repeated from about[0]
         "경남 도청 소재지.",
     ]
+    body = ET.fromstring(parts(data)["word/document.xml"]).find(f"{W}body")
+    assert body is not None
+    order = [
+        "tbl" if el.tag == f"{W}tbl" else "".join(t.text or "" for t in el.iter(f"{W}t"))
+        for el in body
+        if el.tag in (f"{W}p", f"{W}tbl")
+    ]
+    assert order[:3] == ["tbl", "tbl", "tbl"]
+    assert [x for x in order if x][-2:] == ["경남 도청 소재지.", "tbl"]  # the contact table closes the body
 
 
 def test_markup_is_escaped_text(style: HouseStyle) -> None:
@@ -223,7 +234,8 @@ def test_markup_is_escaped_text(style: HouseStyle) -> None:
 
 def test_control_character_is_an_error(style: HouseStyle) -> None:
     release = english()
-    release = dataclasses.replace(release, body=(*release.body, Block("paragraph", "bell\x07here", line=33)))
+    bell = Block("paragraph", escape("bell\x07here"), line=33)
+    release = dataclasses.replace(release, body=(*release.body, bell))
     with pytest.raises(RenderError) as info:
         render_docx(release, style)
     assert info.value.problems[0].file == "releases/mou.en.md"
@@ -292,7 +304,7 @@ def test_dateline_edge_cases(style: HouseStyle) -> None:
     items = layout(english(dateline=""), style)
     assert not any(item.lead for item in items)
     # No paragraph to carry the dateline: it stands alone before the body.
-    headings_only = dataclasses.replace(english(), body=(Block("heading", "Only", level=2),))
+    headings_only = dataclasses.replace(english(), body=(Block("heading", escape("Only"), level=2),))
     texts = body_paragraphs(parts(render_docx(headings_only, style))["word/document.xml"])
     assert texts[3:5] == ["CHANGWON, South Korea, Nov. 5, 2026 —", "Only"]
 

@@ -36,13 +36,15 @@ FILLER_KO = "창원특례시는 방위산업 육성을 위해 지역 기업과�
 
 def english(paragraphs: int = 3, **meta: object) -> Release:
     body = [
-        Block("paragraph", f"Changwon Special City signed agreements with {ACCENTS}.", line=8),
-        Block("heading", "Key points", level=2, line=10),
-        Block("list_item", escape(MARKUP), line=11),  # displays MARKUP as typed
-        Block("list_item", "Mayor Hong Nam-pyo (홍남표) attended.", line=12),
-        Block("quote", "“We are proud of this partnership,” the mayor said.", line=13),
+        Block("paragraph", escape(f"Changwon Special City signed agreements with {ACCENTS}."), line=8),
+        Block("heading", escape("Key points"), level=2, line=10),
+        Block("list_item", escape(MARKUP), line=11),
+        Block("list_item", escape("Mayor Hong Nam-pyo (홍남표) attended."), line=12),
+        Block("quote", escape("“We are proud of this partnership,” the mayor said."), line=13),
     ]
-    body += [Block("paragraph", f"Paragraph {i}. " + FILLER_EN * 7, line=20 + i) for i in range(paragraphs)]
+    body += [
+        Block("paragraph", escape(f"Paragraph {i}. " + FILLER_EN * 7), line=20 + i) for i in range(paragraphs)
+    ]
     fields: dict[str, object] = {
         "title": "Changwon signs defense MOU with Łódź",
         "lang": "en",
@@ -55,7 +57,7 @@ def english(paragraphs: int = 3, **meta: object) -> Release:
     return Release(
         meta=Meta(**fields),  # type: ignore[arg-type]
         body=tuple(body),
-        about=(Block("paragraph", "Changwon is the capital of South Gyeongsang Province."),),
+        about=(Block("paragraph", escape("Changwon is the capital of South Gyeongsang Province.")),),
         about_title="About Changwon Special City",
         source_path="releases/mou.en.md",
     )
@@ -63,12 +65,14 @@ def english(paragraphs: int = 3, **meta: object) -> Release:
 
 def korean(paragraphs: int = 3, **meta: object) -> Release:
     body = [
-        Block("paragraph", "창원특례시는 5일 방위산업 클러스터 업무협약을 체결했다고 밝혔다.", line=8),
-        Block("heading", "주요 내용", level=2, line=10),
-        Block("list_item", "K9 자주포 & <b>굵게</b> 수출 확대", line=11),
-        Block("paragraph", f"협력 도시: {ACCENTS}.", line=12),
+        Block("paragraph", escape("창원특례시는 5일 방위산업 클러스터 업무협약을 체결했다고 밝혔다."), 8),
+        Block("heading", escape("주요 내용"), level=2, line=10),
+        Block("list_item", escape("K9 자주포 & <b>굵게</b> 수출 확대"), line=11),
+        Block("paragraph", escape(f"협력 도시: {ACCENTS}."), line=12),
     ]
-    body += [Block("paragraph", f"문단 {i}. " + FILLER_KO * 7, line=20 + i) for i in range(paragraphs)]
+    body += [
+        Block("paragraph", escape(f"문단 {i}. " + FILLER_KO * 7), line=20 + i) for i in range(paragraphs)
+    ]
     fields: dict[str, object] = {
         "title": "창원특례시, 방산 클러스터 업무협약 체결",
         "lang": "ko",
@@ -82,7 +86,7 @@ def korean(paragraphs: int = 3, **meta: object) -> Release:
     return Release(
         meta=Meta(**fields),  # type: ignore[arg-type]
         body=tuple(body),
-        about=(Block("paragraph", "창원특례시는 경상남도의 도청 소재지이다."),),
+        about=(Block("paragraph", escape("창원특례시는 경상남도의 도청 소재지이다.")),),
         about_title="창원특례시 소개",
         source_path="releases/mou.ko.md",
     )
@@ -137,8 +141,12 @@ def flowing_text(path: Path, footer: str, number: str) -> str:
         text = text.replace(footer, " ")
         label = number.format(page=page, pages=pages)
         pattern = r"\s*".join(re.escape(ch) for ch in label.replace(" ", ""))
-        text, count = re.subn(pattern + r"\s*$", " ", text)
-        assert count == 1, f"page number {label!r} not at the end of page {page}"
+        # the footer's page number: last on the page, or just before a table that
+        # pdftotext reads after the footer (the contact table ending the body)
+        hits = list(re.finditer(r"(?<!\S)" + pattern + r"(?!\S)", text))
+        assert hits, f"page number {label!r} not on page {page}"
+        last = hits[-1]
+        text = text[: last.start()] + " " + text[last.end() :]
         parts.append(text)
     return norm(" ".join(parts))
 
@@ -171,20 +179,28 @@ def test_english_text_in_order(en_long: Path) -> None:
 def test_korean_header_and_body(ko_long: Path) -> None:
     text = flowing_text(ko_long, "ⓒ 창원특례시. 무단 전재 및 재배포 금지", "- {page} -")
     release = korean(paragraphs=24)
+    # the cover row as printed: the label and the issuer side by side
+    cover = subprocess.run(
+        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(ko_long), "-"], capture_output=True, text=True
+    ).stdout.strip().splitlines()[0]
+    assert cover.split() == ["보도자료", "창원특례시"]
     expected = [
         "보도자료",
-        "창원특례시",
-        "보도일시",
+        "보도시점",
         "2026. 11. 5.(목) 06:00 이후 보도",
-        "담당부서",
-        "홍보담당관",
-        "담당자",
-        "김민지 주무관 055-225-0000",
+        "배포",
+        "2026. 11. 5.(목)",
         release.meta.title,
         "- 지역 기업 20곳 참여",
-        *(norm(b.text) for b in release.body),
+        *(norm(plain(b.text)) for b in release.body),
         "창원특례시 소개",
         "창원특례시는 경상남도의 도청 소재지이다.",
+        # the contact table closes the body (press-release-conventions.md)
+        "담당 부서",
+        "홍보담당관",
+        "담당자",
+        "김민지 주무관",
+        "055-225-0000",
     ]
     position = 0
     for piece in expected:
@@ -253,7 +269,7 @@ def test_markup_is_printed_literally(en_long: Path, ko_long: Path) -> None:
 
 def test_character_without_font_is_an_error(style: HouseStyle) -> None:
     release = english(paragraphs=0)
-    bad = Block("paragraph", "Runes ᚠ and emoji 😀 here", line=42)
+    bad = Block("paragraph", escape("Runes ᚠ and emoji 😀 here"), line=42)
     release = dataclasses.replace(release, body=(*release.body, bad))
     with pytest.raises(RenderError) as info:
         render_pdf(release, style)
@@ -266,13 +282,13 @@ def test_character_without_font_is_an_error(style: HouseStyle) -> None:
 @needs_poppler
 def test_korean_words_never_split(ko_long: Path) -> None:
     release = korean(paragraphs=24)
-    sources = [release.meta.title, release.meta.subtitle, *(b.text for b in release.body)]
-    sources += [b.text for b in release.about] + [
+    sources = [release.meta.title, release.meta.subtitle, *(plain(b.text) for b in release.body)]
+    sources += [plain(b.text) for b in release.about] + [
         release.about_title,
         "ⓒ 창원특례시. 무단 전재 및 재배포 금지",
     ]
-    sources += ["보도자료 창원특례시 보도일시 2026. 11. 5.(목) 06:00 이후 보도 담당부서 홍보담당관"]
-    sources += ["담당자 김민지 주무관 055-225-0000"]
+    sources += ["보도자료 창원특례시 보도시점 2026. 11. 5.(목) 06:00 이후 보도 배포 2026. 11. 5.(목)"]
+    sources += ["담당 부서 홍보담당관 담당자 김민지 주무관 055-225-0000"]
     words = {w for s in sources for w in s.split()}
     hangul = re.compile("[\uac00-\ud7a3]")
     checked = 0

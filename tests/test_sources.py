@@ -209,7 +209,8 @@ class TestBadInput:
         assert [w.format() for w in lr.warnings] == [
             f"{path}:4: unknown front matter key 'authr' (ignored) — known keys: "
             "title, subtitle, date, dateline, lang, organization, copyright, contact, embargo, "
-            "department, translation_of"
+            "department, manager, manager_phone, contact_person, contact_phone, contact_email, "
+            "release_time, distribution, translation_of"
         ]
 
     def test_typo_key_gets_a_suggestion(self, tmp_path: Path) -> None:

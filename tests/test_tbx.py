@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -12,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.core.errors import GlossaryError
-from toolkit.terminology import glossary as glossary_module
-from toolkit.terminology.glossary import Entry, Glossary
+from toolkit.terminology.glossary import Entry, Glossary, load_glossary
 from toolkit.terminology.tbx import (
     Conflict,
     MergeReport,
@@ -41,13 +38,6 @@ def line_of(text: str, needle: str) -> int:
     return hit
 
 
-def read_csv_simple(path: Path) -> list[Entry]:
-    """Tiny stand-in for glossary.load_glossary (developed in parallel)."""
-    text = path.read_bytes().decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    return [E(r["ko"], r["en"], r["category"], r.get("note") or "", line=i + 2) for i, r in enumerate(rows)]
-
-
 SAMPLE = Glossary(
     entries=(
         E("창원특례시", "Changwon Special City", "place", "official name since 2022", 2),
@@ -66,7 +56,7 @@ SAMPLE = Glossary(
 def test_round_trip_csv_tbx_entries(tmp_path: Path) -> None:
     src = tmp_path / "glossary.csv"
     write_glossary_csv(SAMPLE, src)
-    loaded = Glossary(entries=tuple(read_csv_simple(src)), path=str(src))
+    loaded = load_glossary(src)
     assert key(loaded.entries) == key(SAMPLE.entries)
     tbx = tmp_path / "glossary.tbx"
     tbx.write_bytes(export_tbx(loaded))
@@ -323,8 +313,6 @@ def test_undeclared_entity_under_external_dtd_is_refused(tmp_path: Path) -> None
 
 
 def test_csv_is_delegated_to_glossary_loader(tmp_path: Path) -> None:
-    if not hasattr(glossary_module, "load_glossary"):
-        pytest.skip("glossary.load_glossary not available yet")
     path = tmp_path / "incoming.csv"
     write_glossary_csv(SAMPLE, path, bom=True, newline="\r\n")
     assert key(read_terms(path)) == key(SAMPLE.entries)
@@ -461,13 +449,12 @@ def test_merge_then_write_round_trip(tmp_path: Path) -> None:
     write_glossary_csv(merged, path)
     assert path.read_bytes().startswith(b"\xef\xbb\xbfko,en,category,note\r\n")
     assert [e.ko for e in report.added] == ["창원시", "K9 자주포", "진해 군항제"]
-    assert key(read_csv_simple(path)) == key(merged.entries)
-    assert [e.line for e in read_csv_simple(path)] == [e.line for e in merged.entries]
+    reloaded = load_glossary(path).entries
+    assert key(reloaded) == key(merged.entries)
+    assert [e.line for e in reloaded] == [e.line for e in merged.entries]
 
 
 def test_writer_output_loads_back_with_case_and_extras(tmp_path: Path) -> None:
-    if not hasattr(glossary_module, "load_glossary"):
-        pytest.skip("glossary.load_glossary not available yet")
     g = Glossary(
         entries=(
             Entry("창원", "Changwon", "place", 'a, "b"', 2, extra=(("source", "city"),)),
@@ -476,5 +463,5 @@ def test_writer_output_loads_back_with_case_and_extras(tmp_path: Path) -> None:
     )
     path = tmp_path / "glossary.csv"
     write_glossary_csv(g, path, bom=True, newline="\r\n")
-    loaded = glossary_module.load_glossary(path)
+    loaded = load_glossary(path)
     assert loaded.entries == g.entries

@@ -57,7 +57,8 @@ def found(matcher: Matcher, text: str) -> list[tuple[str, str]]:
         ("양산 계획", []),
         ("신창원", []),
         ("창원시청", []),
-        ("K9  자주포", []),  # internal spaces must match exactly
+        ("K9  자주포", [("K9  자주포", "")]),  # spacing inside a term is free
+        ("K9자주포는", [("K9자주포", "는")]),
         ("창원시2", []),
     ],
 )
@@ -158,3 +159,12 @@ def test_single_character_terms() -> None:
 def test_unsupported_language() -> None:
     with pytest.raises(ValueError):
         Matcher(GLOSSARY, "ja")
+
+
+def test_a_term_at_the_very_end_is_not_read_as_a_longer_one() -> None:
+    """The window for a longer key is cut at the end of the text; it must not match."""
+    glossary = Glossary(
+        (Entry("창원특례시", "Changwon Special City", "place"), Entry("창원특례시의회", "Council", "org"))
+    )
+    matches = Matcher(glossary, "ko").find("창원특례시와 창원특례시")
+    assert [(m.start, m.end, m.particle_end) for m in matches] == [(0, 5, 6), (7, 12, 12)]

@@ -15,20 +15,21 @@ from toolkit.sources import load_release
 from toolkit.sources.markdown import dump_markdown
 from toolkit.terminology.glossary import Entry, Glossary
 from toolkit.terminology.matcher import Matcher
+from toolkit.testing import FakeTranslator
 from toolkit.translation.memory import Memory, units_of
 from toolkit.translation.sync import sync_translation
 
 
-class Recorder:
-    """A fake engine: 'MT(<source>)', and a log of what it was asked."""
+class Recorder(FakeTranslator):
+    """The public fake engine (toolkit.testing) tagging its output 'MT(<source>)',
+    with a log of what it was asked."""
 
     def __init__(self) -> None:
-        self.calls: list[list[str]] = []
+        super().__init__(lambda sentence: f"MT({sentence})")
 
     def factory(self) -> TranslateFn:
         def run(batch: list[str], n: int) -> list[list[str]]:
-            self.calls.append(list(batch))
-            return [[f"MT({s})"] * n for s in batch]
+            return self.translate_batch(batch, num_hypotheses=n)
 
         return run
 

@@ -6,10 +6,13 @@ commands so ``presspack --help`` starts instantly.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -38,24 +41,64 @@ def fail(problems: Sequence[Problem]) -> NoReturn:
     raise SystemExit(1)
 
 
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+_DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)
+INTERRUPTED = "Error: interrupted — nothing half-written was left behind"
+
+
+def _os_error_line(exc: OSError) -> str:
+    """``Error: <file>: <what> — <fix>`` for disk full, permissions and other OS failures."""
+    from toolkit.core.atomic import WriteError
+
+    where = f"{exc.filename}: " if exc.filename else ""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    what = f"cannot write ({reason})" if isinstance(exc, WriteError) else reason
+    if exc.errno in _FULL:
+        fix = "free some disk space and run again; files written so far are complete"
+    elif exc.errno in _DENIED:
+        fix = "check the permissions of the file and its folder"
+    else:
+        fix = "check free disk space and permissions; outputs written so far are complete"
+    return f"Error: {where}{what} — {fix}"
+
+
+def interrupted(code: int = 130) -> NoReturn:
+    """Ctrl-C (or SIGTERM): one line, the conventional exit code, no traceback."""
+    with suppress(Exception):
+        click.echo(INTERRUPTED, err=True)
+    raise SystemExit(code)
+
+
 @contextmanager
 def reported() -> Iterator[None]:
-    """Turn library errors into ``Error: file:line: what — fix`` and exit 1."""
+    """Turn library errors into ``Error: file:line: what — fix`` and exit 1; never a traceback."""
     try:
         yield
     except PresspackError as exc:
         fail(exc.problems)
-    except OSError as exc:  # disk full, permissions…: say what and where, never a traceback
-        where = f"{exc.filename}: " if exc.filename else ""
+    except OSError as exc:  # disk full, permissions…: say what and where
+        click.echo(_os_error_line(exc), err=True)
+        raise SystemExit(1) from None
+    except KeyboardInterrupt as exc:
+        interrupted(143 if isinstance(exc, _Terminated) else 130)
+    except MemoryError as exc:
+        exc.__traceback__ = None  # drop the frames holding whatever filled memory, then report
+        del exc
         click.echo(
-            f"Error: {where}{exc.strerror or exc} — check free disk space and permissions; "
-            "outputs written so far are complete, the next build finishes the job",
+            "Error: out of memory — close other programs or build fewer releases at once (--jobs 1)",
             err=True,
         )
         raise SystemExit(1) from None
-    except KeyboardInterrupt:
-        click.echo("Error: interrupted — nothing half-written was left behind", err=True)
-        raise SystemExit(130) from None
+    except Exception as exc:  # a bug: still one clear line (PRESSPACK_DEBUG=1 shows the traceback)
+        if os.environ.get("PRESSPACK_DEBUG"):
+            raise
+        detail = " ".join(str(exc).split())[:200]
+        click.echo(
+            f"Error: internal error ({type(exc).__name__}: {detail}) — this is a bug in presspack: please "
+            "report it with the file that caused it (PRESSPACK_DEBUG=1 shows the details)",
+            err=True,
+        )
+        raise SystemExit(1) from None
 
 
 def _finding_line(f: Finding) -> str:
@@ -78,6 +121,15 @@ def report_findings(
         parts = [f"{len(serious)} finding(s)"] + ([f"{warnings} warning(s)"] if warnings else [])
         click.echo(f"Error: aborted with {' and '.join(parts)} in strict mode", err=True)
         raise SystemExit(1)
+
+
+def _parse_formats(value: str | None) -> tuple[str, ...] | None:
+    from toolkit.commands.build import parse_formats
+
+    try:
+        return parse_formats(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--formats") from None
 
 
 def _parse_langs(value: str | None) -> tuple[str, ...] | None:
@@ -121,10 +173,44 @@ class _Progress:
 # --------------------------------------------------------------------------- root
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class _Main(click.Group):
+    """The root group: Ctrl-C anywhere (parsing, imports, any command) exits 130, not
+    Click's "Aborted!" with 1; SIGTERM (a cancelled CI job) unwinds the same way."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            interrupted()
+
+    def invoke(self, ctx: click.Context) -> Any:
+        previous = None
+        with suppress(ValueError, OSError):  # not the main thread: leave SIGTERM alone
+            previous = signal.signal(signal.SIGTERM, _terminate)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            interrupted(143 if isinstance(exc, _Terminated) else 130)
+        finally:
+            if previous is not None:
+                with suppress(ValueError, OSError):
+                    signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, unwound like Ctrl-C so atomic writes clean up their temporary files."""
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    raise _Terminated
+
+
+@click.group(cls=_Main, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="presspack")
 def main() -> None:
-    """presspack — offline Korean/English press releases to DOCX and PDF.
+    """presspack — offline Korean/English press releases to DOCX, PDF and HWPX.
 
     \b
     Build the bundled samples:
@@ -167,6 +253,12 @@ def main() -> None:
     show_default=True,
     help="House style name inside the templates folder.",
 )
+@click.option(
+    "--formats",
+    "formats",
+    metavar="docx,pdf,hwpx",
+    help="Formats each pack holds (default: the house style's, normally docx,pdf,hwpx).",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list what is stale (for CI).")
 @click.option(
     "--dry-run", is_flag=True, help="Write nothing; show the diff of every translation file change."
@@ -188,26 +280,29 @@ def build(
     glossary: Path | None,
     templates: Path | None,
     style: str,
+    formats: str | None,
     check: bool,
     dry_run: bool,
     jobs: int,
     strict: bool,
     as_json: bool,
 ) -> None:
-    """Build release packs (DOCX + PDF + manifest.json) from release sources.
+    """Build release packs (DOCX + PDF + HWPX + manifest.json) from release sources.
 
-    PATHS are release folders (holding release.ko.md and/or release.en.md),
-    folders of release folders, or single .md/.txt/.docx files. Unchanged
-    releases are skipped; a missing language asked for with --lang is
-    translated offline first.
+    PATHS are release folders (holding release.ko.md and/or release.en.md, or
+    release.ko.hwpx with an optional release.yaml), folders of release folders,
+    or single .md/.txt/.docx/.hwpx files. Unchanged releases are skipped; a
+    missing language asked for with --lang is translated offline first.
 
     \b
-    Example:
+    Examples:
       presspack build releases/ --out out/ --lang ko,en --jobs 2
+      presspack build 보도자료.hwpx --formats hwpx,pdf
     """
     from toolkit.commands import build as commands
 
     lang_tuple = _parse_langs(langs)
+    format_tuple = _parse_formats(formats)
     if not (check or dry_run) and commands.fonts_need_building():
         click.echo("Preparing fonts (first run only, about 30 s)…", err=True)
     bar = _Progress("Building") if sys.stderr.isatty() and not as_json else None
@@ -223,6 +318,7 @@ def build(
                 check=check,
                 dry_run=dry_run,
                 jobs=jobs,
+                formats=format_tuple,
                 progress=bar.update if bar else None,
             )
         finally:
@@ -376,8 +472,8 @@ def glossary_lint(csv: Path | None) -> None:
     click.echo(f"{path}: ok ({len(problems)} warning(s))", err=True)
 
 
-@glossary.command("find")
-@click.argument("text")
+@glossary.command("find", context_settings={"ignore_unknown_options": True})
+@click.argument("text", nargs=-1, required=True, type=click.UNPROCESSED)
 @glossary_option
 @click.option(
     "--lang",
@@ -386,28 +482,50 @@ def glossary_lint(csv: Path | None) -> None:
     help="Language of TEXT (default: detected).",
 )
 @json_option
-def glossary_find(text: str, glossary: Path | None, lang: str | None, as_json: bool) -> None:
-    """Show the approved terms found in TEXT (and near-misses).
+def glossary_find(text: tuple[str, ...], glossary: Path | None, lang: str | None, as_json: bool) -> None:
+    """Show the approved terms found in TEXT, a FILE, or standard input (-).
+
+    TEXT may start with '-' (a list item). Each match shows where it is, what
+    it will be translated to and its glossary row; near-misses show words that
+    contain a term but are not it (창원시장 is not 창원시).
 
     \b
-    Example:
+    Examples:
       presspack glossary find '창원시는 방위사업청과 협약을 맺었다'
+      presspack glossary find releases/x/release.ko.md
+      pbpaste | presspack glossary find -
     """
     from toolkit.commands import glossary as commands
 
     with reported():
-        found = commands.find(text, glossary=glossary, lang=lang)
+        body, source = commands.read_input(" ".join(text), sys.stdin)
+        found = commands.find(body, glossary=glossary, lang=lang, source=source)
     if as_json:
         click.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
         return
     path, matches, near = found.glossary, found.matches, found.near_misses
     if not matches and not near:
         click.echo("no glossary terms found")
+
+    def where(offset: int) -> str:
+        if not source:
+            return ""
+        line, column = found.position(offset)
+        return f"{source}:{line}:{column}: "
+
+    from toolkit.terminology.glossary import visible
+
     for m in matches:
+        written = visible(body[m.start : m.end])
+        shown = m.source_term if written == m.source_term else f"{written} (= {m.source_term})"
         extra = f" (+{m.particle})" if m.particle else ""
-        click.echo(f"{m.source_term}{extra} → {m.target_term}  [{m.entry.category}, {path}:{m.entry.line}]")
+        click.echo(
+            f"{where(m.start)}{shown}{extra} → {m.target_term}  [{m.entry.category}, {path}:{m.entry.line}]"
+        )
     for n in near:
-        click.echo(f"near-miss: {text[n.start : n.end]!r} is not '{n.source_term}': {n.reason}")
+        click.echo(
+            f"{where(n.start)}near-miss: '{n.word}' contains '{n.source_term}' but is not it: {n.reason}"
+        )
 
 
 @glossary.command("export")
@@ -432,10 +550,11 @@ def glossary_export(fmt: str, glossary: Path | None, output: Path | None) -> Non
 
     with reported():
         data = commands.export(glossary=glossary, fmt=fmt)
+        if output is not None and str(output) != "-":
+            write_bytes_atomic(output, data)
     if output is None or str(output) == "-":
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        write_bytes_atomic(output, data)
         click.echo(f"wrote {output}", err=True)
 
 
@@ -458,6 +577,8 @@ def glossary_import(file: Path, glossary: Path | None, dry_run: bool) -> None:
     with reported():
         imported = commands.import_terms(file, glossary=glossary, dry_run=dry_run)
     path, report = imported.glossary, imported.report
+    for warning in report.warnings:
+        _echo_problem(warning)
     for e in report.added:
         click.echo(f"added: {e.ko} → {e.en} ({file}:{e.line})")
     for c in report.conflicts:
@@ -488,18 +609,27 @@ def models() -> None:
 def models_list(as_json: bool) -> None:
     """List installed translation models.
 
+    Package folders that cannot be used (broken metadata, missing model
+    files, other package types) are reported as warnings and ignored; they
+    never hide the working models.
+
     \b
     Example:
       presspack models list
     """
     from toolkit.commands import models as commands
 
-    pkgs = commands.installed()
+    with reported():
+        pkgs = commands.installed()
+        broken = commands.broken()
+    for problem in broken:
+        _echo_problem(problem)
     if as_json:
         click.echo(json.dumps(commands.to_json(pkgs), indent=2))
         return
     if not pkgs:
-        click.echo(f"no models installed in {commands.packages_dir()}")
+        working = "working " if broken else ""
+        click.echo(f"no {working}models installed in {commands.packages_dir()}")
     for p in pkgs:
         click.echo(f"{p.from_code}→{p.to_code}  {p.name} {p.package_version}  {p.path}")
 
@@ -515,6 +645,9 @@ def models_list(as_json: bool) -> None:
 )
 def models_install(args: tuple[str, ...], timeout: float) -> None:
     """Install a model from a file (air-gapped) or from the argos index (online).
+
+    The package is validated before anything changes and swapped in as one
+    step: on any failure the installed models stay exactly as they were.
 
     \b
     Examples:

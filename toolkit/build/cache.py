@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.core.atomic import write_bytes_atomic
+from toolkit.core.limits import loads_json
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def read_cache(out: Path) -> dict[str, Any]:
     """A corrupt or foreign cache is ignored (rebuilt), never trusted."""
     path = out / CACHE_NAME
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = loads_json(path.read_text("utf-8"), subject=CACHE_NAME)  # never a RecursionError
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("format") != 1 or not isinstance(data.get("releases"), dict):

@@ -27,6 +27,7 @@ class BuildInputs:
     glossary: Glossary | None
     style_fp: str
     fonts_fp: str
+    abbreviations: str = "first-mention"  # house style [terminology] abbreviations
     _matchers: dict[str, Matcher] = field(default_factory=dict)
     _translators: dict[tuple[str, str], Translator] = field(default_factory=dict)
 
@@ -48,6 +49,7 @@ class BuildInputs:
             glossary=glossary,
             style_fp=style_fingerprint(house),
             fonts_fp=fonts_fingerprint(),
+            abbreviations=house.terminology.abbreviations,
         )
 
     def matcher(self, src_lang: str) -> Matcher | None:

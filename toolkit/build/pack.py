@@ -1,4 +1,4 @@
-"""Release packs: sources → validated releases → DOCX + PDF + manifest.json.
+"""Release packs: sources → validated releases → DOCX + PDF + HWPX + manifest.json.
 
 Like ``mkdocs build``: read everything, validate all, then write. A release
 is rebuilt only when one of its inputs changed (a content-hash key, never
@@ -8,10 +8,10 @@ leaves the previous pack intact and the next build redoes the work.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ LOCK_NAME = ".presspack.lock"
 MANIFEST_NAME = "manifest.json"
 
 
-FORMATS = ("docx", "pdf")
+FORMATS = ("docx", "pdf", "hwpx")  # every format a pack can hold, in manifest order
 
 
 @dataclass
@@ -57,18 +57,55 @@ class BuildResult:
         }
 
 
-def render_release(release: Release, templates: Path, style_name: str) -> dict[str, bytes]:
-    from toolkit.render.docx import render_docx
-    from toolkit.render.pdf import render_pdf
+def render_release(
+    release: Release, templates: Path, style_name: str, formats: Sequence[str] = FORMATS
+) -> dict[str, bytes]:
+    """The release in each of ``formats`` (renderers imported only when asked for)."""
     from toolkit.render.style import load_style
 
     style = load_style(templates, style_name)
-    return {"docx": render_docx(release, style), "pdf": render_pdf(release, style)}
+    out: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "docx":
+            from toolkit.render.docx import render_docx
+
+            out[fmt] = render_docx(release, style)
+        elif fmt == "pdf":
+            from toolkit.render.pdf import render_pdf
+
+            out[fmt] = render_pdf(release, style)
+        elif fmt == "hwpx":
+            from toolkit.render.hwpx import render_hwpx
+
+            out[fmt] = render_hwpx(release, style)
+    return out
 
 
-def _render_job(args: tuple[ReleaseJob, Path, str]) -> dict[str, dict[str, bytes]]:
-    job, templates, style_name = args
-    return {r.lang: render_release(r, templates, style_name) for r in job.releases}
+def _render_job(args: tuple[ReleaseJob, Path, str, tuple[str, ...]]) -> dict[str, dict[str, bytes]]:
+    job, templates, style_name, formats = args
+    return {r.lang: render_release(r, templates, style_name, formats) for r in job.releases}
+
+
+def parse_formats(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """``"docx,hwpx"`` → ``("docx", "hwpx")`` in manifest order; None/empty → the style's default."""
+    if value is None:
+        return None
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    wanted = [p.strip().lower() for p in parts if p.strip()]
+    if not wanted:
+        return None
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad:
+        raise ValueError(f"unknown format '{bad[0]}'; use any of {','.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def _worker_init() -> None:
+    """Render workers leave Ctrl-C to the parent (which reports it once), instead of each
+    printing a KeyboardInterrupt traceback; they only render, the parent writes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def output_path(out: Path, name: str, lang: str, fmt: str) -> Path:
@@ -79,8 +116,13 @@ def write_pack(job: ReleaseJob, rendered: dict[str, dict[str, bytes]], out: Path
     outputs: list[Output] = []
     for lang in sorted(rendered):
         for fmt in FORMATS:
-            data = rendered[lang][fmt]
             path = output_path(out, job.name, lang, fmt)
+            if fmt not in rendered[lang]:
+                # a format no longer asked for: an old file would be stale output
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                continue
+            data = rendered[lang][fmt]
             write_bytes_atomic(path, data)
             outputs.append(Output(job.name, lang, fmt, path, sha256_bytes(data)))
     manifest = {
@@ -132,6 +174,11 @@ def build(
             raise PresspackError(f"unknown language {bad[0]!r}; use ko, en or ko,en")
 
     inputs = BuildInputs.create(options.templates, options.style, options.glossary)
+    if options.formats is None:
+        from toolkit.render.style import load_style
+
+        options = replace(options, formats=load_style(options.templates, options.style).output.formats)
+    formats: tuple[str, ...] = options.formats or FORMATS
 
     # 1. read and validate everything before writing anything
     problems: list[Problem] = []
@@ -182,16 +229,22 @@ def build(
         for plan in plans:
             plan.apply()  # translation files and their memories, atomically
         rendered_all: list[dict[str, dict[str, bytes]]]
-        work = [(job, options.templates, options.style) for job in todo]
+        work = [(job, options.templates, options.style, formats) for job in todo]
         if options.jobs > 1 and len(todo) > 1:
-            with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+            from concurrent.futures import ProcessPoolExecutor  # 25 ms of imports: only when used
+
+            with ProcessPoolExecutor(max_workers=options.jobs, initializer=_worker_init) as pool:
                 rendered_all = []
-                for done, (job, rendered) in enumerate(
-                    zip(todo, pool.map(_render_job, work), strict=True), 1
-                ):
-                    rendered_all.append(rendered)
-                    if progress:
-                        progress(done, len(todo), job.name)
+                try:
+                    for done, (job, rendered) in enumerate(
+                        zip(todo, pool.map(_render_job, work), strict=True), 1
+                    ):
+                        rendered_all.append(rendered)
+                        if progress:
+                            progress(done, len(todo), job.name)
+                except BaseException:  # Ctrl-C: drop queued renders instead of waiting for them
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
         else:
             rendered_all = []
             for done, item in enumerate(work, 1):

@@ -34,6 +34,7 @@ class BuildOptions:
     dry_run: bool = False  # like check, but also show translation-file diffs
     jobs: int = 1
     allow_mt: bool = True  # fill in missing languages with the engine when asked
+    formats: tuple[str, ...] | None = None  # None: the house style's output.formats
 
 
 @dataclass(frozen=True)
@@ -98,24 +99,6 @@ class ReleasePlan:
             write_bytes_atomic(path, data)
 
 
-def _block_key(block: Block) -> list[object]:
-    """Everything of a block a renderer prints (old releases keep their old digest)."""
-    key: list[object] = [block.kind, block.level, block.text]
-    rich = [block.ordered, block.number, block.rows, block.align, block.src, block.title]
-    if any(rich):
-        key.append(
-            [
-                block.ordered,
-                block.number,
-                [list(r) for r in block.rows],
-                list(block.align),
-                block.src,
-                block.title,
-            ]
-        )
-    return key
-
-
 def release_digest(release: Release) -> str:
     """Content hash of everything a renderer sees (not the file path)."""
     m = release.meta
@@ -131,20 +114,26 @@ def release_digest(release: Release) -> str:
             m.contact,
             m.embargo,
             m.department,
+            m.manager,
+            m.manager_phone,
+            m.contact_person,
+            m.contact_phone,
+            m.contact_email,
+            m.release_time,
+            m.distribution,
         ],
-        "body": [_block_key(b) for b in release.body],
+        "body": [_block_digest(b) for b in release.body],
         "about_title": release.about_title,
-        "about": [_block_key(b) for b in release.about],
-        **(
-            {
-                "attachments_title": release.attachments_title,
-                "attachments": [_block_key(b) for b in release.attachments],
-            }
-            if release.attachments_title or release.attachments
-            else {}
-        ),
+        "about": [_block_digest(b) for b in release.about],
+        "attachments_title": release.attachments_title,
+        "attachments": [_block_digest(b) for b in release.attachments],
     }
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _block_digest(b: Block) -> list[object]:
+    rows = [list(r) for r in b.rows]
+    return [b.kind, b.level, b.text, b.ordered, b.number, rows, list(b.align), b.src, b.title]
 
 
 def _read(path: Path) -> bytes | None:
@@ -241,6 +230,7 @@ def plan_release(
                 translate=translate_factory,
                 target_path=str(target_path),
                 model_id=model_id,
+                abbreviations=inputs.abbreviations,
             )
         except ModelError:
             if not (options.check or options.dry_run):
@@ -272,7 +262,12 @@ def plan_release(
                 writes.append((tm_path, new_tm))
             input_hashes[tm_path.name] = hashlib.sha256(new_tm).hexdigest()
 
+    # photos are inputs too: a replaced photo rebuilds the pack (and is named in the manifest)
+    for lang in sorted(releases):
+        for name, digest in _photo_hashes(releases[lang]):
+            input_hashes[name] = digest
     key_h = hashlib.sha256(inputs.base_key().encode())
+    key_h.update(("formats:" + ",".join(options.formats or ()) + "\0").encode())
     for lang in sorted(releases):
         key_h.update(f"{lang}:{release_digest(releases[lang])}\0".encode())
     if inputs.glossary_path is not None and inputs.glossary is not None:
@@ -293,20 +288,39 @@ def plan_release(
     )
 
 
+def _photo_hashes(release: Release) -> list[tuple[str, str]]:
+    """(path relative to the release folder, sha256) of every photo file the release shows."""
+    from toolkit.sources.images import ImageError, image_blocks, resolve
+
+    folder = Path(release.source_path).parent if release.source_path else Path(".")
+    out = []
+    for block in image_blocks(release):
+        name = block.src.partition("#")[0]
+        try:
+            path = resolve(folder, name)
+            out.append((name, hashlib.sha256(path.read_bytes()).hexdigest()))
+        except (ImageError, OSError):
+            continue  # reported when the release was read
+    return out
+
+
 def _content_changed(old: Release, new: Release) -> bool:
     return release_digest(old) != release_digest(new)
 
 
 def _glossary_used_fp(inputs: BuildInputs, source: Release) -> str:
-    """Fingerprint of the glossary entries this release's source uses."""
+    """Fingerprint of the glossary entries this release's source uses.
+
+    Only those entries count, and only what changes a translation (see
+    :func:`toolkit.terminology.glossary.fingerprint`): editing a note or
+    another release's term rebuilds nothing.
+    """
     from toolkit.core.inline import plain
-    from toolkit.translation.units import units_of
+    from toolkit.terminology.glossary import fingerprint
+    from toolkit.translation.memory import units_of
 
     matcher = inputs.matcher(source.lang)
     if matcher is None:
         return ""
-    used: dict[tuple[str, str], None] = {}
-    for unit in units_of(source):
-        for m in matcher.find(plain(unit.text)):
-            used[(m.source_term, m.target_term)] = None
-    return hashlib.sha256(json.dumps(sorted(used), ensure_ascii=False).encode()).hexdigest()
+    # units are inline Markdown: terms are matched in the visible text
+    return fingerprint(m.entry for unit in units_of(source) for m in matcher.find(plain(unit.text)))

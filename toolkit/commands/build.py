@@ -11,7 +11,7 @@ from toolkit.core.config import default_glossary, default_templates
 from toolkit.core.document import LANGS
 from toolkit.core.errors import PresspackError
 
-__all__ = ["BuildOptions", "BuildResult", "build", "fonts_need_building", "parse_langs"]
+__all__ = ["BuildOptions", "BuildResult", "build", "fonts_need_building", "parse_formats", "parse_langs"]
 
 
 def parse_langs(value: str | None) -> tuple[str, ...] | None:
@@ -25,6 +25,13 @@ def parse_langs(value: str | None) -> tuple[str, ...] | None:
     return langs
 
 
+def parse_formats(value: str | None) -> tuple[str, ...] | None:
+    """``"docx,hwpx"`` → ``("docx", "hwpx")``; ``None``/empty → the house style's default."""
+    from toolkit.build.pack import parse_formats as parse
+
+    return parse(value)
+
+
 def build(
     paths: Sequence[Path],
     *,
@@ -36,6 +43,7 @@ def build(
     check: bool = False,
     dry_run: bool = False,
     jobs: int = 1,
+    formats: tuple[str, ...] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> BuildResult:
     """Build (or, with ``check``/``dry_run``, only plan) the packs of ``paths``."""
@@ -52,6 +60,7 @@ def build(
         check=check,
         dry_run=dry_run,
         jobs=jobs,
+        formats=formats,
     )
     return run_build(list(paths), options, progress=progress)
 

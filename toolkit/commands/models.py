@@ -5,21 +5,46 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from toolkit.core.errors import Problem
 from toolkit.mt.models import (
+    BrokenPackage,
     InstalledPackage,
     Progress,
     install_file,
     install_from_index,
+    list_broken,
     list_installed,
     packages_dir,
     remove,
 )
 
-__all__ = ["InstalledPackage", "install", "installed", "packages_dir", "remove", "to_json"]
+__all__ = [
+    "BrokenPackage",
+    "InstalledPackage",
+    "broken",
+    "install",
+    "installed",
+    "packages_dir",
+    "remove",
+    "to_json",
+]
 
 
 def installed() -> list[InstalledPackage]:
     return list_installed()
+
+
+def broken() -> list[Problem]:
+    """Warnings for package folders that cannot be used (never fatal: the rest still work)."""
+    problems = []
+    for pkg in list_broken():
+        if pkg.other_type:
+            what, fix = f"not a translation package, ignored ({pkg.reason})", ""
+        else:
+            what = f"broken package, ignored ({pkg.reason})"
+            fix = "delete the folder, or reinstall the model with 'presspack models install'"
+        problems.append(Problem(file=str(pkg.path), line=None, what=what, fix=fix, severity="warning"))
+    return problems
 
 
 def to_json(packages: list[InstalledPackage]) -> list[dict[str, Any]]:

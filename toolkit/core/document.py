@@ -71,7 +71,15 @@ class Meta:
     copyright: str = ""  # footer text; house default when empty
     contact: str = ""  # may hold several lines separated by "\n"
     embargo: str = ""  # free text or ISO datetime; empty = immediate release
-    department: str = ""  # 담당부서 (Korean header block)
+    department: str = ""  # 담당 부서 (Korean contact table) / the English contact's division
+    # structured contact (the 보도자료 contact table; the English media contact):
+    manager: str = ""  # 책임자, e.g. "과장 김철수"
+    manager_phone: str = ""
+    contact_person: str = ""  # 담당자, e.g. "주무관 이영희"
+    contact_phone: str = ""
+    contact_email: str = ""
+    release_time: str = ""  # 보도시점 cell as written, e.g. "2026. 11. 5.(목) 조간"
+    distribution: str = ""  # 배포 cell as written, e.g. "배포 즉시"
     extra: tuple[tuple[str, str], ...] = ()  # unknown keys kept (warned about)
 
 

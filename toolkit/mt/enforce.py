@@ -17,6 +17,11 @@ Strategy, in three steps:
    * en→ko: a possessive after the term becomes 의
      ("Changwon Special City's forum" → "창원시의 forum"), the natural Korean
      genitive; a hyphen suffix ("-based") stays for the model to render.
+   * Abbreviations (:mod:`toolkit.terminology.abbrev`): an entry with ``abbr``
+     is injected as "full (ABBR)" at its first mention in the release and as
+     "ABBR" after it (house style; ``abbreviations = "off"`` writes the full
+     name every time). When the source already gives it — 방위사업청(DAPA),
+     사드(THAAD) — the bracket is consumed, so nothing is doubled.
 
 2. **n-best selection** (:func:`select`). The engine returns several
    hypotheses; the first that keeps every injected term exactly (the right
@@ -41,6 +46,9 @@ from functools import lru_cache
 
 from toolkit.core.document import Finding
 from toolkit.core.errors import ModelError, Problem
+from toolkit.core.normalize import for_matching
+from toolkit.terminology.abbrev import FIRST_MENTION, Mentions, target_forms
+from toolkit.terminology.glossary import Glossary
 from toolkit.terminology.josa import fix_particle
 from toolkit.terminology.matcher import PARTICLES, Matcher, TermMatch, check_at, is_delimiter
 
@@ -57,31 +65,66 @@ class Protected:
     source: str
     text: str  # to send to the engine
     terms: tuple[TermMatch, ...]
-    targets: tuple[str, ...]  # the approved target term of each match, in order
+    targets: tuple[str, ...]  # the form injected for each match, in order ("DAPA" or the full name)
 
 
-def protect(segment: str, matcher: Matcher, tgt_lang: str) -> Protected:
-    """Inject the approved target term of every match into ``segment``."""
+_BRACKET = re.compile(r"\s?[(（]([^()（）]{1,80})[)）]")
+
+
+def _given_in_brackets(segment: str, match: TermMatch, glossary: Glossary) -> int:
+    """End of a bracket right after the term that names it again, else 0.
+
+    사드(THAAD), 방위사업청(DAPA) and 방위사업청(방사청) give the abbreviation or a
+    short form of the same name: the injected form already says it.
+    """
+    bracket = _BRACKET.match(segment, match.end)
+    if bracket is None:
+        return 0
+    inside = " ".join(for_matching(bracket.group(1))[0].split()).casefold()
+    forms = {f.casefold() for f in target_forms(match.entry)}
+    forms |= {e.ko.casefold() for e in glossary.entries if e.en == match.entry.en}
+    return bracket.end() if inside in forms else 0
+
+
+def protect(segment: str, matcher: Matcher, tgt_lang: str, mentions: Mentions | None = None) -> Protected:
+    """Inject the approved target term of every match into ``segment``.
+
+    ``mentions`` (English targets) decides "full (ABBR)" or "ABBR" for entries
+    with an abbreviation and records each mention; without it every mention is
+    a first mention.
+    """
     if tgt_lang == matcher.src_lang:
         raise ValueError(f"target language {tgt_lang!r} equals the matcher's source language")
     matches = tuple(matcher.find(segment))
     parts: list[str] = []
+    targets: list[str] = []
+    skipped: set[TermMatch] = set()  # inside a consumed bracket
     position = 0
     for match in matches:
+        if match in skipped:
+            targets.append("")
+            continue
         parts.append(segment[position : match.start])
+        target = match.target_term
+        if tgt_lang == "en":
+            target = (mentions or Mentions()).next_form(match.entry)
+        targets.append(target)
         if tgt_lang == "ko" and match.particle in ("'s", "’s"):
-            parts.append(match.target_term + "의")
+            parts.append(target + "의")
             position = match.particle_end
-        else:
-            parts.append(match.target_term)
-            position = match.end
+            continue
+        parts.append(target)
+        position = match.end
+        given = 0
+        if tgt_lang == "en" and match.particle == "":
+            given = _given_in_brackets(segment, match, matcher.glossary)
+        if given:
+            position = given  # the source's own "(DAPA)": the injected form already says it
+            skipped.update(m for m in matches if match.end <= m.start < given)
     parts.append(segment[position:])
-    return Protected(
-        source=segment,
-        text="".join(parts),
-        terms=matches,
-        targets=tuple(m.target_term for m in matches),
-    )
+    kept = tuple(m for m in matches if m not in skipped)
+    kept_targets = tuple(t for m, t in zip(matches, targets, strict=True) if m not in skipped)
+    return Protected(source=segment, text="".join(parts), terms=kept, targets=kept_targets)
 
 
 # --------------------------------------------------------------------------- counting
@@ -120,19 +163,27 @@ def count_targets(text: str, targets: Sequence[str]) -> Counter[str]:
     return Counter({t: len(s) for t, s in locate(text, targets).items()})
 
 
-def select(hypotheses: Sequence[str], protected: Protected) -> str:
-    """First hypothesis keeping every target the right number of times, else the best."""
+def select(
+    hypotheses: Sequence[str], protected: Protected, accept: Callable[[str], bool] | None = None
+) -> str:
+    """First hypothesis keeping every target the right number of times, else the best.
+
+    ``accept`` (the markup check of :mod:`toolkit.mt.markup`) breaks ties:
+    terms come first (approved names are the promise), then a hypothesis
+    whose tags survived, then the earliest.
+    """
     if not hypotheses:
         raise ValueError("no hypotheses to select from")
-    if not protected.targets:
+    if not protected.targets and accept is None:
         return hypotheses[0]
     required = count_targets(protected.text, protected.targets)
-    best, best_score = hypotheses[0], -1
+    best, best_score = hypotheses[0], (-1, False)
     for hypothesis in hypotheses:
         found = count_targets(hypothesis, protected.targets)
-        if found == required:
+        ok = accept(hypothesis) if accept is not None else True
+        if found == required and ok:
             return hypothesis
-        score = sum(min(found[t], n) for t, n in required.items())
+        score = (sum(min(found[t], n) for t, n in required.items()), ok)
         if score > best_score:
             best, best_score = hypothesis, score
     return best
@@ -214,7 +265,8 @@ def repair(output: str, protected: Protected, tgt_lang: str) -> tuple[str, list[
     required = count_targets(protected.text, protected.targets)
     order = list(dict.fromkeys(protected.targets))
     for target in order:
-        sources = [m.source_term for m in protected.terms if m.target_term == target]
+        pairs = zip(protected.terms, protected.targets, strict=True)
+        sources = [m.source_term for m, injected in pairs if injected == target]
         missing = required[target] - count_targets(output, protected.targets)[target]
         while missing > 0:
             taken = [span for spans in locate(output, protected.targets).values() for span in spans]
@@ -268,9 +320,23 @@ def enforce(
     tgt_lang: str,
     *,
     num_hypotheses: int = 4,
+    abbreviations: str = FIRST_MENTION,
+    before: Sequence[Sequence[str]] | None = None,
+    accept: Sequence[Callable[[str], bool] | None] | None = None,
 ) -> tuple[list[str], list[Finding]]:
-    """Protect, translate (one call for the batch), select and repair every segment."""
-    protected = [protect(segment, matcher, tgt_lang) for segment in segments]
+    """Protect, translate (one call for the batch), select and repair every segment.
+
+    ``segments`` are in document order; ``before[i]`` holds the target texts
+    kept as written (human sentences) that come right before ``segments[i]``
+    in the document, so abbreviations follow what the reader has already seen.
+    ``accept[i]`` optionally vets hypotheses of segment ``i`` (markup kept).
+    """
+    mentions = Mentions(tuple(e for e in matcher.glossary.entries if e.abbr), abbreviations)
+    protected: list[Protected] = []
+    for index, segment in enumerate(segments):
+        if before is not None and index < len(before):
+            mentions.read(before[index])
+        protected.append(protect(segment, matcher, tgt_lang, mentions))
     results = translate([p.text for p in protected], num_hypotheses) if protected else []
     if len(results) != len(protected):
         raise ModelError(
@@ -293,7 +359,8 @@ def enforce(
                     "check the model package (presspack models verify)",
                 )
             )
-        text, found = repair(select(hypotheses, prot), prot, tgt_lang)
+        vet = accept[number - 1] if accept is not None else None
+        text, found = repair(select(hypotheses, prot, vet), prot, tgt_lang)
         outputs.append(text)
         findings.extend(found)
     return outputs, findings
@@ -306,35 +373,91 @@ def machine_translate(
     tgt: str,
     *,
     num_hypotheses: int = 4,
-    markup: bool = True,
+    abbreviations: str = FIRST_MENTION,
+    before: Sequence[Sequence[str]] | None = None,
+    markup: bool = False,
 ) -> tuple[list[str], list[Finding]]:
     """Translate a batch of segments in one engine call, enforcing the glossary.
 
-    ``markup``: the segments are canonical inline Markdown (release units). The
-    engine then gets their visible text, line by line, and the output is
-    escaped back into inline Markdown; bold, italics and links are not carried
-    through the engine yet. ``markup=False``: plain text in and out (stdin).
+    For the sync: pass the segments to translate in document order and, in
+    ``before[i]``, the kept target texts between ``segments[i-1]`` and
+    ``segments[i]`` (``before[0]``: everything kept before the first one), so
+    "full name (ABBR)" is written exactly once per release — at the first
+    mention, whoever wrote it.
+
+    ``markup=True``: the segments are inline Markdown; the engine sees their
+    visible text with tags (:mod:`toolkit.mt.markup`) and the results are
+    inline Markdown again — URLs and code never translated, formatting kept
+    when any hypothesis keeps it, else dropped with a ``markup-lost`` warning.
     """
     if not segments:
         return [], []
-    if not markup:
-        return _machine_translate(segments, translate, matcher, tgt, num_hypotheses)
-    from toolkit.core.inline import escape, plain
-
-    lines = [plain(segment).split("\n") for segment in segments]
-    flat = [line.strip() for parts in lines for line in parts if line.strip()]
-    outs, findings = _machine_translate(flat, translate, matcher, tgt, num_hypotheses)
-    it = iter(outs)
-    results = ["\n".join(next(it) if line.strip() else "" for line in parts) for parts in lines]
-    return [escape(text) for text in results], findings
-
-
-def _machine_translate(
-    segments: Sequence[str], translate: TranslateFn, matcher: Matcher | None, tgt: str, num_hypotheses: int
-) -> tuple[list[str], list[Finding]]:
-    if not segments:
-        return [], []
+    if markup:
+        return _translate_marked(segments, translate, matcher, tgt, num_hypotheses, abbreviations, before)
     if matcher is None:
         outs = translate(list(segments), 1)
         return [hyps[0] if hyps else "" for hyps in outs], []
-    return enforce(segments, translate, matcher, tgt, num_hypotheses=num_hypotheses)
+    return enforce(
+        segments,
+        translate,
+        matcher,
+        tgt,
+        num_hypotheses=num_hypotheses,
+        abbreviations=abbreviations,
+        before=before,
+    )
+
+
+def _translate_marked(
+    segments: Sequence[str],
+    translate: TranslateFn,
+    matcher: Matcher | None,
+    tgt: str,
+    num_hypotheses: int,
+    abbreviations: str,
+    before: Sequence[Sequence[str]] | None,
+) -> tuple[list[str], list[Finding]]:
+    from toolkit.core.inline import escape, plain
+    from toolkit.mt.markup import Tagged, decode, encode, lost_markup, strip
+    from toolkit.terminology.glossary import Glossary
+
+    tagged = [encode(segment) for segment in segments]
+    def keeps(t: Tagged) -> Callable[[str], bool]:
+        return lambda hyp: decode(hyp, t) is not None
+
+    accept: list[Callable[[str], bool] | None] = [keeps(t) if t.has_markup else None for t in tagged]
+    wide = num_hypotheses if (matcher is not None or any(a is not None for a in accept)) else 1
+    active = matcher if matcher is not None else Matcher(Glossary(entries=()), "en" if tgt == "ko" else "ko")
+    texts = [t.text for t in tagged]
+    seen = [[plain(text) for text in kept] for kept in before] if before is not None else None
+    outs, findings = enforce(
+        texts,
+        translate,
+        active,
+        tgt,
+        num_hypotheses=wide,
+        abbreviations=abbreviations,
+        before=seen,
+        accept=accept,
+    )
+    results: list[str] = []
+    for t, out in zip(tagged, outs, strict=True):
+        if not t.has_markup:
+            results.append(escape(out))
+            continue
+        decoded = decode(out, t)
+        if decoded is None:
+            decoded = strip(out, t)
+            findings.append(
+                Finding(
+                    check="markup-lost",
+                    severity="warning",
+                    message=(
+                        f"the translation engine did not keep the formatting ({lost_markup(t)}); "
+                        "the words are kept without it — restore it by hand"
+                    ),
+                    segment=t.source,
+                )
+            )
+        results.append(decoded)
+    return results, findings

@@ -9,7 +9,6 @@ lazily and never opens a socket.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from toolkit.core.errors import ModelError, Problem
+from toolkit.core.limits import METADATA_BYTES, loads_json, read_bounded
 from toolkit.mt.models import InstalledPackage, find_package
 from toolkit.mt.segmentation import split_overlong
 
@@ -27,7 +27,7 @@ __all__ = [
     "load_translator",
 ]
 
-DEFAULT_MAX_SEGMENT_TOKENS = 400  # longer segments are split at clause boundaries first
+DEFAULT_MAX_SEGMENT_TOKENS = 100  # longer segments are split at clause boundaries first
 DEFAULT_BEAM_SIZE = 4
 MIN_DECODING_LENGTH = 256
 
@@ -94,9 +94,12 @@ class CTranslate2Translator:
         self.beam_size = beam_size
         self.max_segment_tokens = max_segment_tokens
         try:
-            meta = json.loads((package.path / "metadata.json").read_text("utf-8"))
-        except (OSError, ValueError) as exc:
+            raw = read_bounded(package.path / "metadata.json", METADATA_BYTES)
+            meta = loads_json(raw, subject="metadata.json")
+        except (OSError, ValueError) as exc:  # LimitExceeded is a ValueError
             raise _model_error(package, f"cannot read metadata.json ({exc})") from exc
+        if not isinstance(meta, dict):
+            raise _model_error(package, "metadata.json must hold a JSON object")
         self.target_prefix = str(meta.get("target_prefix") or "")
         self.source_prefix = str(meta.get("source_prefix") or "")
         sp_path = package.path / "sentencepiece.model"

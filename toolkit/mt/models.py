@@ -1,4 +1,4 @@
-"""Argos model packages: find, validate, install (atomically), download, remove.
+"""Argos model packages: find, validate, install (as one transaction), download, remove.
 
 Re-implemented instead of calling ``argostranslate.package``: importing it creates
 directories as a side effect, its install extracts unvalidated zips straight
@@ -6,37 +6,70 @@ into the packages dir, and its index functions have no timeouts. The on-disk
 layout is argos's own (same packages dir, one folder per package holding
 ``metadata.json``), so ``argospm``-installed packages are found and ours are
 visible to argos.
+
+Installing is a transaction: everything is validated from the zip directory
+and metadata first (type, language codes, version, folder name, sizes, free
+space), the package is unpacked into a staging folder beside the packages
+dir (CRCs checked while streaming), and only then swapped in with renames
+(an atomic exchange where the kernel offers one), with Ctrl-C held back for
+the swap. On any failure the packages dir is exactly what it was.
+
+A package folder that is broken (unreadable metadata, a version no one can
+compare, missing model files) is listed as broken and never used; it never
+hides the working packages or crashes a listing.
+
+The index is trusted only as far as needed: it must be an ``http(s)://`` URL,
+its links must be ``https://`` (or ``http://`` when the index itself is),
+redirects may not change that, and index and package sizes are capped.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
-import json
 import os
 import re
 import shutil
 import socket
-import stat
+import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 import uuid
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Any
+from http.client import HTTPMessage
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urljoin, urlsplit
 
 from toolkit.core.errors import ModelError, Problem
+from toolkit.core.interrupts import deferred_interrupts
+from toolkit.core.limits import (
+    INDEX_BYTES,
+    METADATA_BYTES,
+    PACKAGE_BYTES,
+    PACKAGE_MEMBERS,
+    PACKAGE_UNPACKED_BYTES,
+    VERSION_CHARS,
+    Limit,
+    LimitExceeded,
+    human_size,
+    loads_json,
+    read_bounded,
+)
+from toolkit.core.safezip import ArchiveError, SafeZip, free_bytes
 
 __all__ = [
     "DEFAULT_INDEX",
+    "BrokenPackage",
     "InstalledPackage",
     "find_package",
     "install_file",
     "install_from_index",
+    "list_broken",
     "list_installed",
     "missing_model_error",
     "packages_dir",
@@ -48,11 +81,17 @@ __all__ = [
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 _OFFLINE_HINT = "install offline with 'presspack models install FILE.argosmodel'"
 _CODE_RE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{1,8})*$")
+# "1.1", "1.0.2", "2.0-beta1", "1_9": short, dotted, comparable.
+_VERSION_RE = re.compile(r"^[0-9A-Za-z]{1,12}(?:[._+\-][0-9A-Za-z]{1,12}){0,5}$")
+# A folder name argos and every file system accept, not hidden (we ignore dot folders).
+_FOLDER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$")
 _CHUNK = 64 * 1024
+_SPACE_RESERVE = 64 * 1024 * 1024  # never unpack into the last 64 MiB of a disk
+_FIX_DOWNLOAD = "download the .argosmodel file again (it is damaged or not a model package)"
+_FIX_PACKAGE = "use a translate-*.argosmodel package built for argos-translate"
 
 
 def _err(what: str, fix: str = "", file: str = "") -> ModelError:
-    # file="" until Problem grows a file-less mode: messages must start with `what`.
     return ModelError(Problem(file=file, line=None, what=what, fix=fix))
 
 
@@ -72,11 +111,12 @@ def _argos_setting(key: str) -> str | None:
         return value
     config = Path(os.environ.get("XDG_CONFIG_HOME") or _home() / ".config")
     try:
-        data = json.loads((config / "argos-translate" / "settings.json").read_text("utf-8"))
+        raw = read_bounded(config / "argos-translate" / "settings.json", METADATA_BYTES)
+        data = loads_json(raw, subject="settings.json")
     except (OSError, ValueError):
         return None
     found = data.get(key) if isinstance(data, dict) else None
-    return str(found) if found is not None else None
+    return str(found) if isinstance(found, str | int | float) else None
 
 
 def packages_dir() -> Path:
@@ -94,6 +134,69 @@ def resolve_index_url(base: str | None = None) -> str:
     if base.endswith(".json"):
         return base
     return base.rstrip("/") + "/index.json"
+
+
+# --------------------------------------------------------------------------- metadata rules
+
+
+def _version_problem(value: object) -> str | None:
+    """Why ``value`` is not a usable package_version, or None."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return f'package_version must be a version string such as "1.1", not {type(value).__name__}'
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > VERSION_CHARS.value:
+        return VERSION_CHARS.message(f"package_version ({len(text):,} characters)")
+    if not _VERSION_RE.match(text):
+        return f'package_version {text!r} is not a version such as "1.1"'
+    return None
+
+
+def _version_text(meta: dict[str, Any]) -> str:
+    value = meta.get("package_version", "")
+    return value if isinstance(value, str) else repr(value)
+
+
+def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """Comparable key of a version already checked by :func:`_version_problem` (short parts)."""
+    parts = re.split(r"[._+\-]", version[: VERSION_CHARS.default]) if version else []
+    return tuple((int(p), "") if p.isdigit() and len(p) <= 12 else (-1, p) for p in parts)
+
+
+def _metadata_problems(meta: object, where: str) -> tuple[list[str], bool]:
+    """(problems, is_translation) for a parsed metadata.json.
+
+    ``is_translation`` is False for other argos package types (``sbd``): those
+    are not broken, just not ours.
+    """
+    if not isinstance(meta, dict):
+        return [f"{where} must hold a JSON object"], True
+    kind = meta.get("type", "translate")
+    if kind != "translate":
+        shown = kind if isinstance(kind, str) and len(kind) <= 40 else type(kind).__name__
+        if kind == "sbd":
+            return [f"{where} says type 'sbd': a sentence-boundary package, not a translation model"], False
+        return [f"{where} says type {shown!r}, not 'translate'"], False
+    problems = [
+        f"{where} lacks a valid {key}"
+        for key in ("from_code", "to_code")
+        if not isinstance(meta.get(key), str) or not _CODE_RE.match(meta[key])
+    ]
+    if len(problems) == 2:
+        problems = [f"{where} lacks a valid from_code and to_code"]
+    if not problems and meta["from_code"] == meta["to_code"]:
+        problems.append(f"{where} translates {meta['from_code']} into itself")
+    if "package_version" in meta:
+        why = _version_problem(meta["package_version"])
+        if why is not None:
+            problems.append(f"{where}: {why}")
+    return problems, True
+
+
+def _folder_problem(name: str) -> str | None:
+    if not _FOLDER_RE.match(name):
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        return f"package folder name {shown!r} is not a plain name (letters, digits, '.', '_', '-')"
+    return None
 
 
 # --------------------------------------------------------------------------- installed
@@ -114,52 +217,79 @@ class InstalledPackage:
         """Stable cache key: changes when the package is replaced by a different build."""
         digest = hashlib.sha256()
         for rel in ("metadata.json", "model/config.json"):
-            with contextlib.suppress(OSError):
-                digest.update(rel.encode() + b"\0" + (self.path / rel).read_bytes())
+            with contextlib.suppress(OSError, ValueError):
+                digest.update(rel.encode() + b"\0" + read_bounded(self.path / rel, METADATA_BYTES))
         for rel in ("model/model.bin", "sentencepiece.model", "bpe.model"):
             with contextlib.suppress(OSError):
                 digest.update(f"{rel}:{(self.path / rel).stat().st_size}".encode())
         return f"{self.name}@{self.package_version}#{digest.hexdigest()[:12]}"
 
 
-def _version_key(version: str) -> tuple[tuple[int, str], ...]:
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"[.\-_]", version))
+@dataclass(frozen=True)
+class BrokenPackage:
+    """A folder in the packages dir that presspack cannot use, and why."""
+
+    name: str
+    path: Path
+    reason: str
+    other_type: bool = False  # a valid argos package of another type (sbd): not broken, not ours
 
 
-def _read_installed(folder: Path) -> InstalledPackage | None:
+def _inspect(folder: Path) -> InstalledPackage | BrokenPackage:
+    """Read one package folder; never raises for anything inside it."""
+    name = folder.name
+    meta_path = folder / "metadata.json"
     try:
-        meta = json.loads((folder / "metadata.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(meta, dict) or meta.get("type", "translate") != "translate":
-        return None
-    src, dst = meta.get("from_code"), meta.get("to_code")
-    if not isinstance(src, str) or not isinstance(dst, str):
-        return None
+        meta = loads_json(read_bounded(meta_path, METADATA_BYTES), subject="metadata.json")
+    except FileNotFoundError:
+        return BrokenPackage(name, folder, "no metadata.json")
+    except LimitExceeded as exc:
+        return BrokenPackage(name, folder, exc.what)
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+        return BrokenPackage(name, folder, f"metadata.json is unreadable ({_short(exc)})")
+    problems, translation = _metadata_problems(meta, "metadata.json")
+    if problems:
+        return BrokenPackage(name, folder, "; ".join(problems), other_type=not translation)
+    missing = [rel for rel in ("model/model.bin",) if not (folder / rel).is_file()]
+    if not any((folder / rel).is_file() for rel in ("sentencepiece.model", "bpe.model")):
+        missing.append("sentencepiece.model")
+    if missing:
+        return BrokenPackage(name, folder, f"missing {', '.join(missing)}")
     return InstalledPackage(
-        from_code=src,
-        to_code=dst,
-        package_version=str(meta.get("package_version", "")),
-        name=folder.name,
+        from_code=meta["from_code"],
+        to_code=meta["to_code"],
+        package_version=_version_text(meta),
+        name=name,
         path=folder,
     )
 
 
-def list_installed() -> list[InstalledPackage]:
-    """Installed translation packages, sorted by pair, then newest version first."""
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _scan() -> list[InstalledPackage | BrokenPackage]:
     root = packages_dir()
-    if not root.is_dir():
+    try:
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
         return []
-    found = [
-        pkg
-        for folder in root.iterdir()
-        if folder.is_dir() and not folder.name.startswith(".")
-        if (pkg := _read_installed(folder)) is not None
-    ]
+    return [_inspect(folder) for folder in folders]
+
+
+def list_installed() -> list[InstalledPackage]:
+    """Usable translation packages, sorted by pair, then newest version first."""
+    found = [p for p in _scan() if isinstance(p, InstalledPackage)]
     return sorted(
         found,
         key=lambda p: (p.from_code, p.to_code, _neg(_version_key(p.package_version)), p.name),
     )
+
+
+def list_broken() -> list[BrokenPackage]:
+    """Folders in the packages dir that are not usable translation packages, by name."""
+    return [p for p in _scan() if isinstance(p, BrokenPackage)]
 
 
 def _neg(key: tuple[tuple[int, str], ...]) -> tuple[tuple[int, str], ...]:
@@ -176,95 +306,125 @@ def missing_model_error(from_code: str, to_code: str) -> ModelError:
 
 def find_package(from_code: str, to_code: str) -> InstalledPackage:
     """The newest installed package for the pair, or ModelError saying how to install one."""
-    for pkg in list_installed():
+    scanned = _scan()
+    usable = sorted(
+        (p for p in scanned if isinstance(p, InstalledPackage)),
+        key=lambda p: (_neg(_version_key(p.package_version)), p.name),
+    )
+    for pkg in usable:
         if pkg.from_code == from_code and pkg.to_code == to_code:
             return pkg
-    raise missing_model_error(from_code, to_code)
+    error = missing_model_error(from_code, to_code)
+    broken = [p for p in scanned if isinstance(p, BrokenPackage) and not p.other_type]
+    if broken:
+        names = ", ".join(p.name for p in broken[:3]) + (" …" if len(broken) > 3 else "")
+        first = error.problems[0]
+        error = _err(f"{first.what} ({len(broken)} broken package folder(s) ignored: {names})", first.fix)
+    raise error
 
 
 # --------------------------------------------------------------------------- validation
 
 
-def _member_problems(info: zipfile.ZipInfo) -> str | None:
-    name = info.filename
-    if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return f"member {name!r} has an absolute or Windows path"
-    if any(part in ("..", "") for part in PurePosixPath(name.rstrip("/")).parts) or ".." in (name.split("/")):
-        return f"member {name!r} escapes the package folder"
-    if stat.S_ISLNK(info.external_attr >> 16):
-        return f"member {name!r} is a symbolic link"
-    return None
-
-
-def _validate(path: Path) -> tuple[dict[str, Any], str]:
-    """Check a .argosmodel without extracting it; return (metadata, top-level folder)."""
+def _open_package(path: Path) -> SafeZip:
     where = str(path)
-    fix_download = "download the .argosmodel file again (it is damaged or not a model package)"
     if not path.is_file():
         raise _err(f"{path} does not exist or is not a file", "check the path", file=where)
-    if not zipfile.is_zipfile(path):
-        raise _err("not a zip archive, so not an argos model package", fix_download, file=where)
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            bad = zf.testzip()
-            if bad is not None:
-                raise _err(f"corrupt archive (bad CRC in {bad!r})", fix_download, file=where)
-            problems = [p for info in infos if (p := _member_problems(info)) is not None]
-            if problems:
-                raise ModelError(
-                    [Problem(where, None, what, "refusing to install an unsafe archive") for what in problems]
-                )
-            names = [i.filename for i in infos]
-            tops = sorted({n.split("/", 1)[0] for n in names})
-            if len(tops) != 1 or not any("/" in n for n in names):
-                listing = ", ".join(tops[:5]) + (" …" if len(tops) > 5 else "")
-                raise _err(
-                    f"a package must hold exactly one top-level folder, found: {listing}",
-                    fix_download,
-                    file=where,
-                )
-            top = tops[0]
-            present = {n.rstrip("/") for n in names}
-            missing = []
-            if f"{top}/metadata.json" not in present:
-                missing.append("metadata.json")
-            if f"{top}/model/model.bin" not in present:
-                missing.append("model/model.bin")
-            if not {f"{top}/sentencepiece.model", f"{top}/bpe.model"} & present:
-                missing.append("sentencepiece.model (or bpe.model)")
-            if missing:
-                raise _err(
-                    f"not an argos model package: missing {', '.join(missing)} in {top}/",
-                    fix_download,
-                    file=where,
-                )
-            raw = zf.read(f"{top}/metadata.json")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise _err(f"corrupt archive ({exc})", fix_download, file=where) from exc
-    try:
-        meta = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise _err(f"{top}/metadata.json is not valid JSON ({exc})", fix_download, file=where) from exc
-    if not isinstance(meta, dict):
-        raise _err(f"{top}/metadata.json must hold a JSON object", fix_download, file=where)
-    bad_fields = [
-        key
-        for key in ("from_code", "to_code")
-        if not isinstance(meta.get(key), str) or not _CODE_RE.match(meta[key])
-    ]
-    if bad_fields:
-        raise _err(
-            f"{top}/metadata.json lacks a valid {' and '.join(bad_fields)}",
-            "use a package built for argos-translate (it names its languages)",
-            file=where,
+        return SafeZip(
+            path,
+            members=PACKAGE_MEMBERS,
+            member_bytes=PACKAGE_UNPACKED_BYTES,
+            total_bytes=PACKAGE_UNPACKED_BYTES,
         )
+    except ArchiveError:
+        raise _err("not a zip archive, so not an argos model package", _FIX_DOWNLOAD, file=where) from None
+    except LimitExceeded as exc:
+        raise _err(exc.what, _FIX_DOWNLOAD, file=where) from None
+    except OSError as exc:
+        raise _err(f"cannot read the package ({exc.strerror or exc})", "check the path", file=where) from None
+
+
+def _validate(zf: SafeZip, path: Path) -> tuple[dict[str, Any], str]:
+    """Everything that can be checked without unpacking; return (metadata, top folder).
+
+    All problems found are reported together.
+    """
+    where = str(path)
+    unsafe = zf.check_names()
+    if unsafe:
+        raise ModelError(
+            [Problem(where, None, what, "refusing to install an unsafe archive") for what in unsafe]
+        )
+    names = zf.names()
+    tops = sorted({n.split("/", 1)[0] for n in names})
+    if len(tops) != 1 or not any("/" in n for n in names):
+        listing = ", ".join(tops[:5]) + (" …" if len(tops) > 5 else "")
+        raise _err(
+            f"a package must hold exactly one top-level folder, found: {listing}", _FIX_DOWNLOAD, file=where
+        )
+    top = tops[0]
+    present = {n.rstrip("/") for n in names}
+    missing = []
+    if f"{top}/metadata.json" not in present:
+        missing.append("metadata.json")
+    if f"{top}/model/model.bin" not in present:
+        missing.append("model/model.bin")
+    if not {f"{top}/sentencepiece.model", f"{top}/bpe.model"} & present:
+        missing.append("sentencepiece.model (or bpe.model)")
+    if missing:
+        raise _err(
+            f"not an argos model package: missing {', '.join(missing)} in {top}/", _FIX_DOWNLOAD, file=where
+        )
+    problems: list[Problem] = []
+    folder_why = _folder_problem(top)
+    if folder_why:
+        problems.append(Problem(where, None, folder_why, _FIX_PACKAGE))
+    total = zf.declared_total()
+    if total > PACKAGE_UNPACKED_BYTES.value:
+        problems.append(
+            Problem(
+                where,
+                None,
+                PACKAGE_UNPACKED_BYTES.message(f"the package ({human_size(total)} unpacked)"),
+                _FIX_DOWNLOAD,
+            )
+        )
+    meta_name = f"{top}/metadata.json"
+    try:
+        info = next(i for i in zf.infolist() if i.filename == meta_name)
+        if info.file_size > METADATA_BYTES.value:
+            raise LimitExceeded(METADATA_BYTES, f"{meta_name} ({human_size(info.file_size)})")
+        meta = loads_json(zf.read(meta_name), subject=meta_name)
+    except LimitExceeded as exc:
+        raise ModelError([*problems, Problem(where, None, exc.what, _FIX_PACKAGE)]) from None
+    except ArchiveError as exc:
+        raise _err(f"corrupt archive ({exc.what})", _FIX_DOWNLOAD, file=where) from None
+    except ValueError as exc:
+        raise ModelError(
+            [*problems, Problem(where, None, f"{meta_name} is not valid JSON ({_short(exc)})", _FIX_DOWNLOAD)]
+        ) from None
+    meta_problems, translation = _metadata_problems(meta, meta_name)
+    fix = "install a translate-*.argosmodel package (presspack only uses translation models)"
+    problems += [Problem(where, None, what, _FIX_PACKAGE if translation else fix) for what in meta_problems]
+    if problems:
+        raise ModelError(problems)
+    assert isinstance(meta, dict)
     return meta, top
 
 
 def validate_package_file(path: Path | str) -> dict[str, Any]:
-    """Validate a .argosmodel (zip sanity, safe paths, layout, metadata); return its metadata."""
-    return _validate(Path(path))[0]
+    """Validate a .argosmodel (zip sanity, safe paths, layout, metadata, CRCs); return its metadata."""
+    path = Path(path)
+    with _open_package(path) as zf:
+        meta, _ = _validate(zf, path)
+        try:
+            for info in zf.infolist():
+                if not info.is_dir():
+                    zf.read(info.filename)
+        except ArchiveError as exc:
+            raise _err(f"corrupt archive ({exc.what})", _FIX_DOWNLOAD, file=str(path)) from None
+    return meta
 
 
 # --------------------------------------------------------------------------- install
@@ -274,66 +434,118 @@ def _staging_parent(root: Path) -> Path:
     """Where to stage: next to the packages dir (argos crashes on stray folders inside it)."""
     parent = root.parent
     try:
-        if os.stat(parent).st_dev == os.stat(root).st_dev and os.access(parent, os.W_OK):
+        parent.mkdir(parents=True, exist_ok=True)
+        same = not root.exists() or os.stat(parent).st_dev == os.stat(root).st_dev
+        if same and os.access(parent, os.W_OK):
             return parent
     except OSError:
         pass
+    root.mkdir(parents=True, exist_ok=True)
     return root
 
 
-def _extract(zf: zipfile.ZipFile, dest: Path) -> None:
-    """Extract validated members ourselves: regular files and folders only, no modes kept."""
-    for info in zf.infolist():
-        target = dest.joinpath(*PurePosixPath(info.filename).parts)
-        if info.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with zf.open(info) as src, open(target, "wb") as out:
-            shutil.copyfileobj(src, out, _CHUNK)
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(result == 0)
+
+
+def _swap_in(staged: Path, final: Path, olds: list[InstalledPackage], trash: Path) -> None:
+    """Put ``staged`` at ``final`` and retire ``olds``; the working model is never absent.
+
+    A new folder name is renamed in before the old versions leave; the same
+    folder name is exchanged atomically (or, without kernel support, renamed
+    away and back on failure).
+    """
+    same = [old for old in olds if old.path == final]
+    if same:
+        if not _exchange(staged, final):
+            aside = trash / "replaced"
+            final.rename(aside)
+            try:
+                staged.rename(final)
+            except OSError:
+                aside.rename(final)
+                raise
+    else:
+        staged.rename(final)
+    for i, old in enumerate(o for o in olds if o.path != final):
+        with contextlib.suppress(OSError):  # still installed, just older: harmless
+            old.path.rename(trash / f"old-{i}")
 
 
 def install_file(path: Path | str) -> InstalledPackage:
-    """Validate, then install a .argosmodel atomically, replacing any package for the same pair.
+    """Validate, then install a .argosmodel as one transaction, replacing the pair's package.
 
-    On any failure the packages dir is left exactly as it was.
+    On any failure (bad package, full disk, Ctrl-C) the packages dir is left
+    exactly as it was.
     """
     path = Path(path)
-    meta, top = _validate(path)
+    where = str(path)
     root = packages_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".presspack-staging-", dir=_staging_parent(root)))
-    try:
-        try:
-            with zipfile.ZipFile(path) as zf:
-                _extract(zf, staging / "new")
-        except (OSError, zipfile.BadZipFile) as exc:
-            raise _err(f"cannot extract {path}: {exc}", "check free disk space") from exc
-        new_folder = staging / "new" / top
+    with _open_package(path) as zf:
+        meta, top = _validate(zf, path)
         final = root / top
         olds = [
             p for p in list_installed() if p.from_code == meta["from_code"] and p.to_code == meta["to_code"]
         ]
         if final.exists() and final not in {p.path for p in olds}:
             raise _err(
-                f"{final} already exists and is not a {meta['from_code']}→{meta['to_code']} package",
+                f"{final} already exists and is not a working {meta['from_code']}→{meta['to_code']} package",
                 "remove or rename that folder, then install again",
+                file=where,
             )
-        moved: list[tuple[Path, Path]] = []
         try:
-            for i, old in enumerate(olds):
-                trash = staging / f"old-{i}"
-                old.path.rename(trash)
-                moved.append((trash, old.path))
-            new_folder.rename(final)
+            parent = _staging_parent(root)
         except OSError as exc:
-            for trash, original in reversed(moved):
-                trash.rename(original)
-            raise _err(f"cannot install into {root}: {exc}", "check permissions") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    installed = _read_installed(final)
-    assert installed is not None  # validated above
+            raise _err(f"cannot create {root} ({exc.strerror or exc})", "check permissions") from None
+        needed = zf.declared_total()
+        free = free_bytes(parent)
+        if free is not None and free < needed + _SPACE_RESERVE:
+            raise _err(
+                f"not enough free disk space in {parent}: the package unpacks to {human_size(needed)}, "
+                f"{human_size(free)} is free",
+                "free some disk space (or set ARGOS_PACKAGES_DIR to a larger disk), then install again",
+                file=where,
+            )
+        staging = Path(tempfile.mkdtemp(prefix=".presspack-staging-", dir=parent))
+        try:
+            try:
+                zf.extract_all(staging / "new")
+            except ArchiveError as exc:
+                raise _err(f"corrupt archive ({exc.what})", _FIX_DOWNLOAD, file=where) from None
+            except LimitExceeded as exc:
+                raise _err(exc.what, _FIX_DOWNLOAD, file=where) from None
+            except OSError as exc:
+                raise _err(
+                    f"cannot unpack into {staging} ({exc.strerror or exc})",
+                    "check free disk space and permissions; nothing was installed",
+                    file=where,
+                ) from None
+            staged = staging / "new" / top
+            checked = _inspect(staged)
+            if not isinstance(checked, InstalledPackage):  # pragma: no cover - validated above
+                raise _err(checked.reason, _FIX_PACKAGE, file=where)
+            try:
+                with deferred_interrupts():
+                    root.mkdir(parents=True, exist_ok=True)
+                    _swap_in(staged, final, olds, staging)
+            except OSError as exc:
+                raise _err(
+                    f"cannot install into {root} ({exc.strerror or exc})", "check permissions"
+                ) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    installed = _inspect(final)
+    if not isinstance(installed, InstalledPackage):  # pragma: no cover - someone raced us
+        raise _err(f"{final} changed during installation ({installed.reason})", "install again")
     return installed
 
 
@@ -345,8 +557,9 @@ def remove(from_code: str, to_code: str) -> InstalledPackage:
     root = packages_dir()
     staging = Path(tempfile.mkdtemp(prefix=".presspack-remove-", dir=_staging_parent(root)))
     try:
-        for i, pkg in enumerate(matching):
-            pkg.path.rename(staging / str(i))  # atomic disappearance, then slow delete
+        with deferred_interrupts():
+            for i, pkg in enumerate(matching):
+                pkg.path.rename(staging / str(i))  # atomic disappearance, then slow delete
     except OSError as exc:
         raise _err(f"cannot remove {from_code}→{to_code}: {exc}", "check permissions") from exc
     finally:
@@ -370,18 +583,90 @@ class _Deadline:
         return remaining
 
 
+class _Refused(OSError):
+    """A URL presspack will not fetch (scheme, redirect, size)."""
+
+
+def _allowed_schemes(index_url: str) -> frozenset[str]:
+    """Links may use https, or http as well when the index itself came over http."""
+    return (
+        frozenset({"https", "http"}) if urlsplit(index_url).scheme.lower() == "http" else frozenset({"https"})
+    )
+
+
+def _scheme_names(allowed: frozenset[str]) -> str:
+    return " or ".join(f"{s}://" for s in sorted(allowed, reverse=True))
+
+
+def _url_problem(url: str, allowed: frozenset[str]) -> str | None:
+    parts = urlsplit(url)
+    shown = url if len(url) <= 120 else url[:117] + "..."
+    if parts.scheme.lower() not in allowed or not parts.netloc:
+        return f"{shown} is not an absolute {_scheme_names(allowed)} URL"
+    return None
+
+
+class _RedirectPolicy(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to the allowed schemes (no file://, ftp://, data:, no downgrade)."""
+
+    def __init__(self, allowed: frozenset[str]) -> None:
+        super().__init__()
+        self.allowed = allowed
+
+    def http_error_302(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
+    ) -> Any:
+        target = headers.get("location") or headers.get("uri")
+        if target:
+            why = _url_problem(urljoin(req.full_url, target), self.allowed)
+            if why is not None:
+                raise _Refused(f"redirected to {why}")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def _opener(allowed: frozenset[str]) -> urllib.request.OpenerDirector:
+    """http(s) only: no file://, ftp:// or data: handlers at all."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        _RedirectPolicy(allowed),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
 def _response_socket(resp: Any) -> socket.socket | None:
     # http.client keeps the socket at resp.fp.raw._sock; used only to shrink its timeout.
     sock = getattr(getattr(getattr(resp, "fp", None), "raw", None), "_sock", None)
     return sock if isinstance(sock, socket.socket) else None
 
 
-def _stream(url: str, deadline: _Deadline, progress: Progress | None) -> Iterator[bytes]:
-    """Yield the body of ``url`` in chunks; every socket wait is bounded by the deadline."""
+def _stream(
+    url: str,
+    deadline: _Deadline,
+    progress: Progress | None,
+    *,
+    allowed: frozenset[str],
+    limit: Limit,
+    what: str,
+) -> Iterator[bytes]:
+    """Yield the body of ``url`` in chunks; every wait bounded by the deadline, size by ``limit``."""
+    why = _url_problem(url, allowed)
+    if why is not None:
+        raise _Refused(why)
+    cap = limit.value
     request = urllib.request.Request(url, headers={"User-Agent": "presspack"})
-    with urllib.request.urlopen(request, timeout=deadline.left()) as resp:
+    with _opener(allowed).open(request, timeout=deadline.left()) as resp:
         length = resp.headers.get("Content-Length")
-        total = int(length) if length and length.isdigit() else None
+        total = int(length) if length and length.isdigit() and len(length) < 20 else None
+        if total is not None and total > cap:
+            raise _Refused(limit.message(f"{what} ({human_size(total)})"))
         sock = _response_socket(resp)
         done = 0
         if progress is not None:
@@ -394,11 +679,25 @@ def _stream(url: str, deadline: _Deadline, progress: Progress | None) -> Iterato
             if not chunk:
                 break
             done += len(chunk)
+            if done > cap:
+                raise _Refused(limit.message(f"{what} (more than {human_size(cap)})"))
             if progress is not None:
                 progress(done, total)
             yield chunk
         if total is not None and done != total:
             raise OSError(f"connection closed after {done} of {total} bytes")
+
+
+class _DiskError(OSError):
+    """Writing the download failed: a local problem, not the network's."""
+
+
+def _write_download(out: IO[bytes], chunk: bytes, folder: Path) -> None:
+    try:
+        out.write(chunk)
+        out.flush()  # a full disk shows here, not later in close()
+    except OSError as exc:
+        raise _DiskError(exc.errno or 0, exc.strerror or str(exc), str(folder)) from exc
 
 
 def _reason(exc: BaseException) -> str:
@@ -415,21 +714,27 @@ _NET_ERRORS = (OSError, urllib.error.URLError, ValueError, TimeoutError)
 
 
 def _pick(index: Any, from_code: str, to_code: str) -> dict[str, Any] | None:
+    """The newest well-formed translate entry for the pair; malformed entries are skipped."""
     if not isinstance(index, list):
         return None
-    candidates = [
-        entry
-        for entry in index
-        if isinstance(entry, dict)
-        and entry.get("type", "translate") == "translate"
-        and entry.get("from_code") == from_code
-        and entry.get("to_code") == to_code
-        and isinstance(entry.get("links"), list)
-        and entry["links"]
-    ]
+    candidates = []
+    for entry in index:
+        if (
+            not isinstance(entry, dict)
+            or entry.get("from_code") != from_code
+            or entry.get("to_code") != to_code
+        ):
+            continue
+        if entry.get("type", "translate") != "translate":
+            continue
+        if _version_problem(entry.get("package_version", "0")) is not None:
+            continue
+        links = entry.get("links")
+        if isinstance(links, list) and links:
+            candidates.append(entry)
     if not candidates:
         return None
-    return max(candidates, key=lambda e: _version_key(str(e.get("package_version", ""))))
+    return max(candidates, key=lambda e: _version_key(_version_text(e)))
 
 
 def install_from_index(
@@ -446,37 +751,74 @@ def install_from_index(
     so a dead, unreachable or trickling server fails in bounded time.
     """
     url = resolve_index_url(index_url)
+    index_allowed = frozenset({"https", "http"})
+    why = _url_problem(url, index_allowed)
+    if why is not None:
+        raise _err(
+            f"the package index must be an http:// or https:// URL: {why}",
+            f"set ARGOS_PACKAGE_INDEX to a web address, or {_OFFLINE_HINT}",
+        )
     try:
-        raw = b"".join(_stream(url, _Deadline(timeout), None))
+        raw = b"".join(
+            _stream(url, _Deadline(timeout), None, allowed=index_allowed, limit=INDEX_BYTES, what="the index")
+        )
+    except _Refused as exc:
+        raise _err(
+            f"refusing the package index at {url}: {exc}", f"check ARGOS_PACKAGE_INDEX or {_OFFLINE_HINT}"
+        ) from None
     except _NET_ERRORS as exc:
         raise _err(
             f"cannot reach the package index at {url} ({_reason(exc)}); check the network or {_OFFLINE_HINT}"
         ) from exc
     try:
-        index = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        index = loads_json(raw, subject=f"the package index at {url}")
+    except LimitExceeded as exc:
+        raise _err(exc.what, f"check ARGOS_PACKAGE_INDEX or {_OFFLINE_HINT}") from None
+    except ValueError as exc:  # UnicodeDecodeError included
         raise _err(
-            f"the package index at {url} is not valid JSON ({exc})",
+            f"the package index at {url} is not valid JSON ({_short(exc)})",
             f"check ARGOS_PACKAGE_INDEX or {_OFFLINE_HINT}",
-        ) from exc
+        ) from None
     entry = _pick(index, from_code, to_code)
     if entry is None:
         raise _err(
             f"the package index at {url} offers no {from_code}→{to_code} package",
             f"check the language codes or {_OFFLINE_HINT}",
         )
+    allowed = _allowed_schemes(url)
     failures: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="presspack-download-") as tmp:
+    root = packages_dir()
+    try:
+        parent = _staging_parent(root)
+    except OSError as exc:
+        raise _err(f"cannot create {root} ({exc.strerror or exc})", "check permissions") from None
+    with tempfile.TemporaryDirectory(prefix=".presspack-download-", dir=parent) as tmp:
         target = Path(tmp) / f"{uuid.uuid4().hex}.argosmodel"
         for link in entry["links"]:
             if not isinstance(link, str):
                 continue
             try:
                 with open(target, "wb") as out:
-                    for chunk in _stream(link, _Deadline(timeout), progress):
-                        out.write(chunk)
+                    for chunk in _stream(
+                        link,
+                        _Deadline(timeout),
+                        progress,
+                        allowed=allowed,
+                        limit=PACKAGE_BYTES,
+                        what="the package",
+                    ):
+                        _write_download(out, chunk, parent)
+            except _DiskError as exc:
+                raise _err(
+                    f"cannot store the download in {parent} ({exc.strerror or exc})",
+                    "free some disk space (or set ARGOS_PACKAGES_DIR to a larger disk), then install again",
+                ) from None
+            except _Refused as exc:
+                failures.append(f"refused {exc}")
+                continue
             except _NET_ERRORS as exc:
-                failures.append(f"{link} ({_reason(exc)})")
+                shown = link if len(link) <= 120 else link[:117] + "..."
+                failures.append(f"{shown} ({_reason(exc)})")
                 continue
             return install_file(target)
     raise _err(

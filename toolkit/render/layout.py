@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from toolkit.core.document import Block, Lang, Release
-from toolkit.core.inline import plain
+from toolkit.core.inline import escape
 from toolkit.render.style import HouseStyle
 
 # --------------------------------------------------------------------------
@@ -39,6 +39,7 @@ KO_WEEKDAYS = "월화수목금토일"
 
 Role = Literal[
     "ko_header",
+    "release_time",
     "release_line",
     "title",
     "subtitle",
@@ -50,20 +51,45 @@ Role = Literal[
     "image",
     "contact_label",
     "contact",
+    "contact_table",
     "end_mark",
 ]
+
+# Roles whose ``text`` is inline Markdown (the body blocks, see core/document.py);
+# every other role carries plain text (front matter and house wording).
+INLINE_ROLES: frozenset[str] = frozenset({"heading", "paragraph", "list_item", "quote", "table", "image"})
 
 
 @dataclass(frozen=True)
 class Item:
-    """One laid-out element; renderers map ``role`` to their own styles."""
+    """One laid-out element; renderers map ``role`` to their own styles.
+
+    * ``ko_header``: the 보도자료 cover row, ``rows`` = ((label, issuer),).
+    * ``release_time``: the 보도시점 | … | 배포 | … row, ``rows`` = ((label, value), (label, value)).
+    * ``contact_table``: the 보도자료 contact table; ``text`` is the department
+      (담당 부서), ``rows`` are (role label, person, phone) per person
+      (책임자 / 담당자), ``lead`` the department label. Placed after the body and
+      the boilerplate, before 붙임 (press-release-conventions.md).
+    * ``heading`` … ``image``: a body block (``block``); ``text`` is inline Markdown.
+    * ``release_line``, ``title``, ``subtitle``, ``contact_label``, ``contact``
+      (one item, lines separated by ``\n``), ``end_mark``: plain text.
+    """
 
     role: Role
     text: str
     lead: str = ""  # bold lead-in printed before text (the English dateline)
     level: int = 0  # heading level 1..3
     line: int = 0  # source line, for messages
-    rows: tuple[tuple[str, str], ...] = ()  # ko_header: (label, value) rows
+    rows: tuple[tuple[str, ...], ...] = ()  # ko_header / release_time / contact_table rows
+    # the body block behind a heading/paragraph/list_item/quote/table/image item:
+    # list level and number, table rows, image src for renderers that draw them
+    block: Block | None = None
+    attachment: bool = False  # part of the 붙임 / Attachments list
+
+    @property
+    def inline(self) -> bool:
+        """True when ``text`` is inline Markdown (else plain text)."""
+        return self.role in INLINE_ROLES
 
 
 def ap_date(day: _dt.date) -> str:
@@ -178,8 +204,10 @@ def release_line_text(release: Release, style: HouseStyle) -> str:
 
 
 def ko_release_time(release: Release, style: HouseStyle) -> str:
-    """보도일시 value: the embargo (``… 06:00 이후 보도``) or the date."""
+    """보도시점 value: ``release_time`` as written, the embargo (``… 06:00 이후 보도``) or the date."""
     meta = release.meta
+    if meta.release_time.strip():
+        return meta.release_time.strip()
     if meta.embargo.strip():
         if parse_embargo(meta.embargo) is None:
             return meta.embargo.strip()
@@ -187,39 +215,118 @@ def ko_release_time(release: Release, style: HouseStyle) -> str:
     return ko_date(meta.date) if meta.date else ""
 
 
-def _block_items(block: Block) -> list[Item]:
-    """The items of one block, printing its visible text.
+def ko_distribution(release: Release) -> str:
+    """배포 value: ``distribution`` as written, else the release date."""
+    meta = release.meta
+    if meta.distribution.strip():
+        return meta.distribution.strip()
+    return ko_date(meta.date) if meta.date else ""
 
-    Minimal for now: inline formatting is not printed, a table is one
-    paragraph per row (cells joined by " | ", caption first), a photo is its
-    caption.
+
+_PERSON_LABEL_RE = re.compile(r"^(책임자|담당자)\s*[:：]?\s*(.*)$")
+_PHONE_LABEL_RE = re.compile(r"^(?:전화|연락처|tel\.?|phone|☎)\s*[:：]?\s*$", re.IGNORECASE)
+_PHONE_TAIL_RE = re.compile(r"(\(?\+?\d[\d\-\s().]{6,}\d\)?)\s*$")
+
+
+def contact_rows(release: Release) -> tuple[tuple[str, str, str], ...]:
+    """(책임자|담당자, person, phone) rows of the 보도자료 contact table.
+
+    From the structured keys (manager, contact_person, …) when given; else the
+    free-text ``contact`` lines: a line may start with 책임자/담당자, a phone
+    number at its end goes to the phone cell, an unlabeled line is a 담당자.
     """
-    if block.kind == "table":
-        rows = [" | ".join(plain(cell) for cell in row) for row in block.rows]
-        texts = ([plain(block.text)] if block.text else []) + rows
-        return [Item(role="paragraph", text=text, line=block.line) for text in texts]
-    if block.kind == "image":
-        caption = plain(block.text)
-        return [Item(role="paragraph", text=caption, line=block.line)] if caption else []
+    meta = release.meta
+    rows: list[tuple[str, str, str]] = []
+    email = meta.contact_email.strip()
+    if meta.manager.strip():
+        rows.append(("책임자", meta.manager.strip(), meta.manager_phone.strip()))
+    if meta.contact_person.strip():
+        phone = "\n".join(v for v in (meta.contact_phone.strip(), email) if v)
+        rows.append(("담당자", meta.contact_person.strip(), phone))
+    elif email and rows:
+        label, person, phone = rows[-1]
+        rows[-1] = (label, person, "\n".join(v for v in (phone, email) if v))
+    if rows:
+        return tuple(rows)
+    for raw in meta.contact.split("\n"):
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        label = "담당자"
+        m = _PERSON_LABEL_RE.match(line)
+        if m:
+            label, line = m.group(1), m.group(2)
+        phone = ""
+        pm = _PHONE_TAIL_RE.search(line)
+        if pm:
+            phone = pm.group(1).strip()
+            line = line[: pm.start()].strip().rstrip(",;")
+        line = _PHONE_LABEL_RE.sub("", line)
+        if not line and phone and not m and rows and not rows[-1][2]:
+            rows[-1] = (rows[-1][0], rows[-1][1], phone)  # "김민지 주무관" then "055-…" on its own line
+            continue
+        rows.append((label, line, phone))
+    return tuple(rows)
+
+
+def contact_lines(release: Release, style: HouseStyle) -> tuple[str, ...]:
+    """The English media contact: ``contact`` as written, else the structured keys
+    (person, division and organization, phone, e-mail)."""
+    meta = release.meta
+    if meta.contact.strip():
+        return tuple(line.strip() for line in meta.contact.strip().split("\n"))
+    lines: list[str] = []
+    person = meta.contact_person.strip() or meta.manager.strip()
+    phone = meta.contact_phone.strip() or meta.manager_phone.strip()
+    if person:
+        lines.append(person)
+    if meta.department.strip():
+        lines.append(f"{meta.department.strip()}, {organization(release, style)}")
+    if phone:
+        lines.append(phone)
+    if meta.contact_email.strip():
+        lines.append(meta.contact_email.strip())
+    if not person and not phone and not meta.contact_email.strip():
+        return ()  # a department alone is no contact
+    return tuple(lines)
+
+
+def _block_item(block: Block, *, attachment: bool = False) -> Item:
     level = min(max(block.level, 1), 3) if block.kind == "heading" else 0
-    return [Item(role=block.kind, text=plain(block.text), level=level, line=block.line)]
+    return Item(
+        role=block.kind, text=block.text, level=level, line=block.line, block=block, attachment=attachment
+    )
 
 
 def layout(release: Release, style: HouseStyle) -> tuple[Item, ...]:
-    """The release as an ordered list of items, identical for DOCX and PDF."""
+    """The release as an ordered list of items, identical for DOCX, PDF and HWPX.
+
+    Korean: the 보도자료 order of press-release-conventions.md — cover row,
+    보도시점/배포 row, title and ``- … -`` subtitle, body, boilerplate, contact
+    table, 붙임. English: the newswire order — release line, headline, subhead,
+    dateline lead, body, About, attachments, media contact, ``###``.
+    """
     meta = release.meta
     lang_style = style.for_lang(release.lang)
     items: list[Item] = []
     if release.lang == "ko":
-        rows = [(lang_style.header_label, organization(release, style))]
-        for label, value in (
-            (lang_style.label_date, ko_release_time(release, style)),
-            (lang_style.label_department, meta.department.strip()),
-            (lang_style.label_contact, meta.contact.strip()),
-        ):
-            if value:
-                rows.append((label, value))
-        items.append(Item(role="ko_header", text=lang_style.header_label, rows=tuple(rows)))
+        items.append(
+            Item(
+                role="ko_header",
+                text=lang_style.header_label,
+                rows=((lang_style.header_label, organization(release, style)),),
+            )
+        )
+        items.append(
+            Item(
+                role="release_time",
+                text=lang_style.label_date,
+                rows=(
+                    (lang_style.label_date, ko_release_time(release, style)),
+                    (lang_style.label_distribution, ko_distribution(release)),
+                ),
+            )
+        )
     else:
         line_text = release_line_text(release, style)
         if line_text:
@@ -231,31 +338,89 @@ def layout(release: Release, style: HouseStyle) -> tuple[Item, ...]:
             subtitle = "- " + subtitle
         items.append(Item(role="subtitle", text=subtitle))
     dateline = dateline_text(release, style)
-    body_start = len(items)
     for block in release.body:
-        for item in _block_items(block):
-            if dateline and block.kind == "paragraph":
-                item = dataclasses.replace(item, lead=dateline)
-                dateline = ""
-            items.append(item)
+        item = _block_item(block)
+        if dateline and block.kind == "paragraph":
+            item = dataclasses.replace(item, lead=dateline)
+            dateline = ""
+        items.append(item)
     if dateline:  # no paragraph to carry it: print it alone
-        items.insert(body_start, Item("paragraph", "", lead=dateline.strip()))
-    for title_text, blocks in (
-        (release.about_title, release.about),
-        (release.attachments_title, release.attachments),
-    ):
-        section = list(blocks)
-        title = plain(title_text).strip()
-        if title:
-            if section and section[0].kind == "heading" and plain(section[0].text).strip() == title:
-                section = section[1:]
-            items.append(Item(role="heading", text=title, level=2))
-        for block in section:
-            items.extend(_block_items(block))
+        items.insert(len(items) - len(release.body), Item("paragraph", "", lead=dateline.strip()))
+    about = list(release.about)
+    title = release.about_title.strip()
+    if title:
+        if about and about[0].kind == "heading" and about[0].text.strip() == title:
+            about = about[1:]
+        items.append(Item(role="heading", text=title, level=2))
+    items.extend(_block_item(b) for b in about)
+    if release.lang == "ko":
+        people = contact_rows(release)
+        if people or meta.department.strip():
+            items.append(
+                Item(
+                    role="contact_table",
+                    text=meta.department.strip(),
+                    lead=lang_style.label_department,
+                    rows=people,
+                )
+            )
+    if release.attachments:  # 붙임: after the body, boilerplate and contacts, as in a 보도자료
+        label = release.attachments_title.strip() or escape(lang_style.attachments_label)
+        items.append(Item(role="heading", text=label, level=2, attachment=True))
+        items.extend(_block_item(b, attachment=True) for b in release.attachments)
     if release.lang == "en":
-        if meta.contact.strip():
+        lines = contact_lines(release, style)
+        if lines:
             items.append(Item(role="contact_label", text=lang_style.contact_label))
-            items.append(Item(role="contact", text=meta.contact.strip()))
+            items.append(Item(role="contact", text="\n".join(lines)))
         if lang_style.end_mark:
             items.append(Item(role="end_mark", text=lang_style.end_mark))
     return tuple(items)
+
+
+def list_marker(block: Block, style: HouseStyle, lang: Lang) -> str:
+    """What a list item is printed with: its number (``3.``) or the level's bullet."""
+    if block.ordered:
+        return f"{block.number or 1}."
+    bullets = style.for_lang(lang).bullets or ("•",)
+    return bullets[max(block.level, 0) % len(bullets)]
+
+
+def caption_template(style: HouseStyle, lang: Lang, kind: str) -> tuple[str, str]:
+    """(text before, text after) the caption: ``< {caption} >`` → ``("< ", " >")``."""
+    lang_style = style.for_lang(lang)
+    template = lang_style.table_caption if kind == "table" else lang_style.photo_caption
+    before, _, after = template.partition("{caption}")
+    return before, after
+
+
+def column_widths(rows: tuple[tuple[str, ...], ...], total: float) -> list[float]:
+    """Widths of a body table's columns: shared by the renderers so a table looks
+    the same in every format.
+
+    Proportional to each column's longest cell (visible characters, Hangul
+    counted double as it is about twice as wide), each column at least half
+    an equal share so a short column (a time, an amount) never collapses.
+    """
+    from toolkit.core.inline import plain
+
+    n_cols = max((len(r) for r in rows), default=0)
+    if not n_cols:
+        return []
+
+    def width(text: str) -> float:
+        visible = plain(text)
+        return sum(2.0 if "\u1100" <= ch <= "\uffdc" else 1.0 for ch in visible) + 2.0
+
+    need = [max((width(r[c]) for r in rows if c < len(r)), default=2.0) for c in range(n_cols)]
+    floor = 0.5 / n_cols
+    fixed: set[int] = set()
+    while True:  # columns below the floor get it; the rest share what is left by need
+        free = [c for c in range(n_cols) if c not in fixed]
+        left = 1.0 - floor * len(fixed)
+        shares = {c: left * need[c] / sum(need[f] for f in free) for c in free}
+        low = {c for c, share in shares.items() if share < floor}
+        if not low:
+            break
+        fixed |= low
+    return [total * (floor if c in fixed else shares[c]) for c in range(n_cols)]

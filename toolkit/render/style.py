@@ -23,6 +23,7 @@ from toolkit.core.errors import PresspackError, Problem, problem
 STYLE_FILE = "style.toml"
 PAGE_SIZES_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 FONT_KEYS: frozenset[str] = frozenset({"noto-sans", "noto-sans-kr"})
+OUTPUT_FORMATS: tuple[str, ...] = ("docx", "pdf", "hwpx")  # every format a pack can hold
 _COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 T = TypeVar("T")
 
@@ -66,6 +67,29 @@ class ColorStyle:
     header_fill: str = "#E8EEF5"
 
 
+ABBREVIATION_STYLES: tuple[str, ...] = ("first-mention", "off")
+
+
+@dataclass(frozen=True)
+class TerminologyStyle:
+    """How glossary names are written in translations.
+
+    ``abbreviations``: "first-mention" writes a name with an abbreviation (the
+    glossary's ``abbr`` column) as "full name (ABBR)" at its first mention in a
+    release and "ABBR" after it — newswire house style; "off" writes the full
+    name at every mention.
+    """
+
+    abbreviations: str = "first-mention"
+
+
+@dataclass(frozen=True)
+class OutputStyle:
+    """What a pack holds by default (``--formats`` overrides it per build)."""
+
+    formats: tuple[str, ...] = OUTPUT_FORMATS
+
+
 @dataclass(frozen=True)
 class LangStyle:
     """Wording and fonts for one language."""
@@ -81,8 +105,13 @@ class LangStyle:
     contact_label: str = ""
     header_label: str = ""
     label_date: str = ""
+    label_distribution: str = ""
     label_department: str = ""
     label_contact: str = ""
+    attachments_label: str = ""
+    table_caption: str = "{caption}"  # how a table caption is printed above its table
+    photo_caption: str = "{caption}"  # how a photo caption is printed below its photo
+    bullets: tuple[str, ...] = ("•", "◦", "▪")  # list markers by nesting level (repeating)
 
 
 EN_DEFAULT = LangStyle(
@@ -95,6 +124,10 @@ EN_DEFAULT = LangStyle(
     country="South Korea",
     end_mark="###",
     contact_label="Media contact",
+    attachments_label="Attachments",
+    table_caption="{caption}",
+    photo_caption="{caption}",
+    bullets=("•", "◦", "▪"),
 )
 
 KO_DEFAULT = LangStyle(
@@ -104,9 +137,14 @@ KO_DEFAULT = LangStyle(
     page_number="- {page} -",
     embargo_line="{embargo} 이후 보도",
     header_label="보도자료",
-    label_date="보도일시",
-    label_department="담당부서",
+    label_date="보도시점",
+    label_distribution="배포",
+    label_department="담당 부서",
     label_contact="담당자",
+    attachments_label="붙임",
+    table_caption="< {caption} >",
+    photo_caption="{caption}",
+    bullets=("□", "○", "-", "·"),  # 개조식 markers (press-release-conventions.md)
 )
 
 
@@ -120,8 +158,10 @@ class HouseStyle:
     page: PageStyle = field(default_factory=PageStyle)
     type: TypeStyle = field(default_factory=TypeStyle)
     colors: ColorStyle = field(default_factory=ColorStyle)
+    output: OutputStyle = field(default_factory=OutputStyle)
     en: LangStyle = EN_DEFAULT
     ko: LangStyle = KO_DEFAULT
+    terminology: TerminologyStyle = field(default_factory=TerminologyStyle)
 
     def for_lang(self, lang: Lang) -> LangStyle:
         return self.ko if lang == "ko" else self.en
@@ -153,6 +193,10 @@ def load_style(templates_dir: Path, name: str = "default") -> HouseStyle:
         raise PresspackError(problem(path, line, "style file is not UTF-8", "save it as UTF-8")) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses into nested arrays/inline tables
+        raise PresspackError(
+            problem(path, None, "style file is nested too deeply", "a style holds [tables] of key = value")
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"at line (\d+)", str(exc))
         raise PresspackError(
@@ -196,7 +240,7 @@ class _Locator:
 
 
 def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Problem]) -> HouseStyle:
-    known = {"page", "type", "colors", "lang"}
+    known = {"page", "type", "colors", "lang", "output", "terminology"}
     for key in sorted(set(data) - known):
         problems.append(
             problem(
@@ -229,6 +273,17 @@ def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Pr
                     'write it like "#003A70"',
                 )
             )
+    output = _section(OutputStyle(), data.get("output"), "output", path, locate, problems)
+    bad_formats = [f for f in output.formats if f not in OUTPUT_FORMATS]
+    if bad_formats or not output.formats:
+        problems.append(
+            problem(
+                path,
+                locate.line("output", "formats"),
+                f"output.formats {list(output.formats)!r} is invalid",
+                f"list formats from: {', '.join(OUTPUT_FORMATS)}",
+            )
+        )
     langs = data.get("lang", {})
     if not isinstance(langs, dict):
         problems.append(problem(path, locate.line("", "lang"), "lang must be a table"))
@@ -240,6 +295,25 @@ def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Pr
     en = _section(EN_DEFAULT, langs.get("en"), "lang.en", path, locate, problems)
     ko = _section(KO_DEFAULT, langs.get("ko"), "lang.ko", path, locate, problems)
     for table, lang_style in (("lang.en", en), ("lang.ko", ko)):
+        if not lang_style.bullets or any(len(b.strip()) != 1 for b in lang_style.bullets):
+            problems.append(
+                problem(
+                    path,
+                    locate.line(table, "bullets"),
+                    f"bullets {list(lang_style.bullets)!r} must be single characters",
+                    'list one marker per level, e.g. ["•", "◦", "▪"]',
+                )
+            )
+        for key in ("table_caption", "photo_caption"):
+            if "{caption}" not in getattr(lang_style, key):
+                problems.append(
+                    problem(
+                        path,
+                        locate.line(table, key),
+                        f"{key} has no {{caption}}",
+                        f'e.g. {key} = "{{caption}}"',
+                    )
+                )
         bad = [k for k in lang_style.font_chain if k not in FONT_KEYS]
         if bad or not lang_style.font_chain:
             problems.append(
@@ -250,7 +324,19 @@ def _build(data: dict[str, Any], path: Path, locate: _Locator, problems: list[Pr
                     f"list fonts from: {', '.join(sorted(FONT_KEYS))}",
                 )
             )
-    return HouseStyle(page=page, type=type_, colors=colors, en=en, ko=ko)
+    terminology = _section(TerminologyStyle(), data.get("terminology"), "terminology", path, locate, problems)
+    if terminology.abbreviations not in ABBREVIATION_STYLES:
+        problems.append(
+            problem(
+                path,
+                locate.line("terminology", "abbreviations"),
+                f"unknown abbreviations style {terminology.abbreviations!r}",
+                "use " + " or ".join(f'"{v}"' for v in ABBREVIATION_STYLES),
+            )
+        )
+    return HouseStyle(
+        page=page, type=type_, colors=colors, output=output, en=en, ko=ko, terminology=terminology
+    )
 
 
 def _section(

@@ -28,6 +28,10 @@ __all__ = [
 def load_release(path: Path, *, expected_lang: str | None = None) -> LoadedRelease:
     """Read one source file of any supported kind, validating everything at once."""
     suffix = path.suffix.lower()
+    if suffix in (".hwpx", ".hwp"):
+        from toolkit.sources.hwpx import _load_hwpx
+
+        return _load_hwpx(path, expected_lang)
     if suffix == ".docx":
         from toolkit.sources.docx import _load_docx
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from toolkit.core.document import Lang
 from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.core.limits import SOURCE_BYTES, LimitExceeded, read_bounded
+from toolkit.core.normalize import nfc, suspicious
 
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
@@ -39,7 +41,9 @@ def decode_source(path: Path, data: bytes | None = None) -> SourceFile:
     """
     if data is None:
         try:
-            data = path.read_bytes()
+            data = read_bounded(path, SOURCE_BYTES, subject="the file")
+        except LimitExceeded as exc:
+            raise SourceError(problem(path, None, exc.what, exc.limit.fix)) from None
         except OSError as exc:
             raise SourceError(
                 problem(
@@ -90,7 +94,64 @@ def decode_source(path: Path, data: bytes | None = None) -> SourceFile:
         )
     if bad:
         text = "".join(ch for ch in text if not (unicodedata.category(ch) == "Cc" and ch not in "\n\t"))
-    return SourceFile(path=path, text=text, encoding=encoding, warnings=tuple(warnings))
+    markdown = path.suffix.lower() in (".md", ".markdown")  # Markdown decodes &amp; itself
+    warnings.extend(suspicious_problems(str(path), text, entities=not markdown))
+    return SourceFile(path=path, text=nfc(text), encoding=encoding, warnings=tuple(warnings))
+
+
+_SUSPICIOUS_FIXES = {
+    "mojibake": "the text was decoded with the wrong encoding before it was saved; copy it again from "
+    "the original, or re-save the original as UTF-8",
+    "entity": "replace the entity with the character it stands for (&#8212; is —, &amp; is &)",
+    "replacement": "copy the text again from the original: characters were lost in a conversion",
+    "jamo": "retype the word: its Hangul letters do not form syllables",
+}
+_MAX_SUSPICIOUS = 10
+
+
+def suspicious_problems(name: str, text: str, *, entities: bool = True) -> list[Problem]:
+    """Warnings, with file:line, for text that decoded but reads wrong (see core.normalize).
+
+    Decomposed Hangul (NFD) is read as NFC and reported once; each other kind
+    on at most ten lines, then counted.
+    """
+    found = suspicious(text, entities=entities)
+    problems: list[Problem] = []
+    nfd = [line for line, what in found if "NFD" in what]
+    if nfd:
+        more = f" (and {len(nfd) - 1} more lines)" if len(nfd) > 1 else ""
+        problems.append(
+            Problem(
+                name,
+                nfd[0],
+                f"Hangul is decomposed (NFD, as macOS writes it){more}; read as NFC",
+                "nothing is lost; save the file as NFC (most editors do) to silence this warning",
+                severity="warning",
+            )
+        )
+    others = [(line, what) for line, what in found if "NFD" not in what]
+    for line, what in others[:_MAX_SUSPICIOUS]:
+        kind = (
+            "replacement"
+            if "U+FFFD" in what
+            else "entity"
+            if "entity" in what
+            else "jamo"
+            if "jamo" in what
+            else "mojibake"
+        )
+        problems.append(Problem(name, line, what, _SUSPICIOUS_FIXES[kind], severity="warning"))
+    if len(others) > _MAX_SUSPICIOUS:
+        problems.append(
+            Problem(
+                name,
+                others[_MAX_SUSPICIOUS][0],
+                f"{len(others) - _MAX_SUSPICIOUS} more lines look garbled",
+                "fix the lines above first",
+                severity="warning",
+            )
+        )
+    return problems
 
 
 def _decode_legacy(path: Path, data: bytes, exc: UnicodeDecodeError) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from toolkit.core.errors import Problem, SourceError, problem
 
-SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".docx")
+SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".docx", ".hwpx", ".hwp")
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class ReleaseSet:
         return self.files.get(lang)
 
 
-_RELEASE_FILE_RE = re.compile(r"^release\.(ko|en)\.(md|markdown|txt|docx)$", re.IGNORECASE)
+_RELEASE_FILE_RE = re.compile(r"^release\.(ko|en)\.(md|markdown|txt|docx|hwpx|hwp)$", re.IGNORECASE)
 
 
 def discover(paths: Iterable[Path]) -> list[ReleaseSet]:
@@ -52,7 +52,7 @@ def discover(paths: Iterable[Path]) -> list[ReleaseSet]:
                         path,
                         None,
                         f"unsupported file type '{path.suffix}'",
-                        "give a .md, .txt or .docx release",
+                        "give a .md, .txt, .docx or .hwpx release",
                     )
                 )
                 continue

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.core.limits import FRONT_MATTER_BYTES, YAML_DEPTH
 from toolkit.sources.decode import SourceFile
+
+_FLAT_FIX = "front matter holds one 'key: value' per line (a list at most); remove the nesting"
 
 
 def _split_front_matter(src: SourceFile) -> tuple[str | None, int, str, int]:
@@ -38,6 +41,12 @@ def _parse_front_matter(
     import yaml
 
     problems: list[Problem] = []
+    size = len(yaml_text.encode("utf-8"))
+    if size > FRONT_MATTER_BYTES.value:
+        raise SourceError(
+            problem(path, first_line, FRONT_MATTER_BYTES.message(f"front matter ({size:,} bytes)"), _FLAT_FIX)
+        )
+    _check_depth(path, yaml_text, first_line)
     try:
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -90,3 +99,23 @@ def _parse_front_matter(
             problems.append(problem(path, line, f"duplicate front matter key '{key}'", "keep only one"))
         values[key] = (value.strip("\n").rstrip(), line)
     return values, problems
+
+
+def _check_depth(path: Path, yaml_text: str, first_line: int) -> None:
+    """Refuse deep nesting before composing: PyYAML's composer recurses (RecursionError),
+    its event parser does not, so the events are counted first."""
+    import yaml
+
+    depth = 0
+    try:
+        for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+                if depth > YAML_DEPTH.value:
+                    mark = event.start_mark
+                    line = first_line + (mark.line if mark is not None else 0)
+                    raise SourceError(problem(path, line, YAML_DEPTH.message("front matter"), _FLAT_FIX))
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # yaml.compose reports syntax errors with their line

@@ -72,9 +72,7 @@ def front_matter(lines: list[str], *, keys_too: bool = True) -> FrontMatter | No
     return FrontMatter(close, keys, titled)
 
 
-def read_document(
-    text: str, path: Path | str, *, folder: Path | None = None, title_from_h1: bool | None = None
-) -> Document:
+def read_document(text: str, path: Path | str, *, title_from_h1: bool | None = None) -> Document:
     """Parse a release Markdown text (LF line endings, no BOM).
 
     ``title_from_h1``: take a leading ``# Headline`` as the title (default: when
@@ -83,7 +81,7 @@ def read_document(
     lines = text.split("\n")
     front = front_matter(lines, keys_too=title_from_h1 is None)
     body_start = front.close + 1 if front is not None else 0
-    body = read_body(lines, body_start, path, folder=folder)
+    body = read_body(lines, body_start, path)
     if title_from_h1 is None:
         title_from_h1 = front is None or not front.titled
     title = None
@@ -107,10 +105,7 @@ def _load_markdown(src: SourceFile, expected_lang: str | None, *, check_photos: 
     if yaml_text is not None:
         values, fm_problems = _parse_front_matter(src.path, yaml_text, yaml_line)
         problems.extend(fm_problems)
-    folder = src.path.parent if check_photos else None
-    doc = read_document(
-        src.text, src.path, folder=folder, title_from_h1=not values.get("title", ("", 0))[0].strip()
-    )
+    doc = read_document(src.text, src.path, title_from_h1=not values.get("title", ("", 0))[0].strip())
     problems.extend(doc.body.problems)
     warnings.extend(doc.body.warnings)
     if doc.title is not None:
@@ -131,7 +126,9 @@ def _load_markdown(src: SourceFile, expected_lang: str | None, *, check_photos: 
         attachments=blocks["attachments"],
         attachments_title=doc.body.heads["attachments"].block.text if "attachments" in doc.body.heads else "",
     )
-    return _finish(src.path, meta, [], translation_of, problems, warnings, sections=sections)
+    return _finish(
+        src.path, meta, [], translation_of, problems, warnings, sections=sections, check_photos=check_photos
+    )
 
 
 def read_markdown_text(text: str, path: Path | str = "<markdown>") -> LoadedRelease:

@@ -57,7 +57,14 @@ PATCHED_KEYS = (
     "organization",
     "department",
     "contact",
+    "manager",
+    "manager_phone",
+    "contact_person",
+    "contact_phone",
+    "contact_email",
     "embargo",
+    "release_time",
+    "distribution",
     "copyright",
 )
 
@@ -88,10 +95,15 @@ def patch_markdown_verbose(old_text: str, old: Release, new: Release) -> tuple[s
 # --------------------------------------------------------------------------- checking
 
 
+_ONE_LINE = frozenset({"title", "subtitle", "manager", "contact_person", "release_time", "distribution"})
+
+
 def _meta_key(meta: Meta) -> tuple[str, ...]:
-    values = [_value(meta, key) for key in PATCHED_KEYS]
-    values[0], values[1] = " ".join(values[0].split()), " ".join(values[1].split())
-    return tuple(v.strip() for v in values)
+    """Meta as the reader normalizes it (one-line fields' spaces collapsed, all stripped)."""
+    return tuple(
+        " ".join(_value(meta, key).split()) if key in _ONE_LINE else _value(meta, key).strip()
+        for key in PATCHED_KEYS
+    )
 
 
 def _sections_key(release: Release) -> tuple[object, ...]:

@@ -5,8 +5,9 @@ what a block is, and which lines of the file it occupies, are decided once.
 
 Conventions on top of CommonMark + GFM tables (documented in ``releases/README.md``):
 
-* A paragraph holding only ``![caption](photo.jpg "title")`` is a photo; the
-  file must lie inside the release folder.
+* A paragraph holding only ``![caption](photo.jpg "title")`` is a photo (the
+  file is checked by :mod:`toolkit.sources.images`: inside the release folder,
+  a readable PNG, JPEG or WebP).
 * A paragraph ``Table: …`` / ``표: …`` or a Korean ``< 제목 >`` line right before a
   table (or ``Table: …`` right after it) is the table's caption.
 * The first heading ``About …`` / ``… 소개`` / ``… 개요`` starts the About
@@ -24,14 +25,13 @@ Conventions on top of CommonMark + GFM tables (documented in ``releases/README.m
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from toolkit.core.document import Align, Block
-from toolkit.core.errors import Problem, problem
+from toolkit.core.errors import Problem
 from toolkit.core.inline import (
     BREAK,
     Span,
@@ -79,14 +79,15 @@ class Body:
     warnings: tuple[Problem, ...] = ()
 
 
-def read_body(lines: list[str], first: int, path: Path | str, *, folder: Path | None = None) -> Body:
+def read_body(lines: list[str], first: int, path: Path | str) -> Body:
     """Parse ``lines[first:]`` (the text after the front matter) into sections of blocks.
 
-    ``folder`` is the release folder photos must exist in (``None``: not checked).
+    Photos are checked (inside the release folder, readable) by the shared
+    :func:`toolkit.sources.images.check_images` when the release is finished.
     """
     md = markdown_parser()
     tokens = md.parse("\n".join(lines[first:]))
-    walker = _Walker(lines, first, str(path), folder)
+    walker = _Walker(lines, first, str(path))
     walker.walk(tokens)
     located = _flat_levels(_captions(walker.out))
     sections: dict[SectionName, list[Located]] = {name: [] for name in SECTIONS}
@@ -131,11 +132,10 @@ class _Container:
 
 
 class _Walker:
-    def __init__(self, lines: list[str], first: int, path: str, folder: Path | None) -> None:
+    def __init__(self, lines: list[str], first: int, path: str) -> None:
         self.lines = lines
         self.first = first
         self.path = path
-        self.folder = folder
         self.out: list[Located] = []
         self.stack: list[_Container] = []
         self.problems: list[Problem] = []
@@ -327,36 +327,8 @@ class _Walker:
         src = str(token.attrGet("src") or "")
         title = " ".join(str(token.attrGet("title") or "").split())
         caption = to_inline(spans_of_tokens(token.children or []))
-        self.check_photo(src, start)
         block = Block(kind="image", text=caption, line=start + 1, src=src, title=title)
         self.add(Located(block, "image", (start, end), ((start, end),), prefix, top=True))
-
-    def check_photo(self, src: str, line: int) -> None:
-        fix = "put the photo in the release folder and write ![caption](photo.jpg)"
-        if not src:
-            self.problems.append(problem(self.path, line + 1, "photo without a file name", fix))
-            return
-        normalized = posixpath.normpath(src)
-        if (
-            re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:", src)
-            or src.startswith(("/", "\\", "~"))
-            or "\\" in src
-            or normalized == ".."
-            or normalized.startswith("../")
-        ):
-            self.problems.append(
-                problem(self.path, line + 1, f"photo '{src}' is outside the release folder", fix)
-            )
-            return
-        if self.folder is not None and not (self.folder / normalized).is_file():
-            self.problems.append(
-                problem(
-                    self.path,
-                    line + 1,
-                    f"photo '{src}' not found in {self.folder}",
-                    "copy the photo into the release folder or fix its file name",
-                )
-            )
 
     def heading(self, token: Token, inline: Token) -> None:
         start, end = self.span(token)

@@ -20,7 +20,7 @@ from toolkit.sources.release import _END_MARK_RE, _is_about_heading, _is_attachm
 
 _PLAIN_RE = re.compile(r"^[^\s\"'#&*!|>%@`{}\[\],?:\-][^\n]*$")
 
-# Meta keys in the order the writer puts them (after title, subtitle, date, dateline, lang).
+# Front matter keys in the order the writer puts them.
 FRONT_MATTER_ORDER = (
     "title",
     "subtitle",
@@ -31,7 +31,14 @@ FRONT_MATTER_ORDER = (
     "organization",
     "department",
     "contact",
+    "manager",
+    "manager_phone",
+    "contact_person",
+    "contact_phone",
+    "contact_email",
     "embargo",
+    "release_time",
+    "distribution",
     "copyright",
 )
 
@@ -65,7 +72,14 @@ def meta_fields(release: Release, translation_of: str | None = None) -> list[tup
         "organization": meta.organization,
         "department": meta.department,
         "contact": meta.contact,
+        "manager": meta.manager,
+        "manager_phone": meta.manager_phone,
+        "contact_person": meta.contact_person,
+        "contact_phone": meta.contact_phone,
+        "contact_email": meta.contact_email,
         "embargo": meta.embargo,
+        "release_time": meta.release_time,
+        "distribution": meta.distribution,
         "copyright": meta.copyright,
     }
     return [(key, values[key]) for key in FRONT_MATTER_ORDER if values[key] or key == "title"]

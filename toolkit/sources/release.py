@@ -17,6 +17,7 @@ from toolkit.core.document import LANGS, Block, Lang, Meta, Release
 from toolkit.core.errors import Problem, SourceError, problem
 from toolkit.core.inline import plain
 from toolkit.sources.decode import detect_lang
+from toolkit.sources.images import check_images
 
 KNOWN_KEYS = (
     "title",
@@ -29,8 +30,20 @@ KNOWN_KEYS = (
     "contact",
     "embargo",
     "department",
+    "manager",
+    "manager_phone",
+    "contact_person",
+    "contact_phone",
+    "contact_email",
+    "release_time",
+    "distribution",
     "translation_of",
 )
+
+# the structured contact (보도자료 contact table / English media contact)
+CONTACT_KEYS = ("manager", "manager_phone", "contact_person", "contact_phone", "contact_email")
+_PHONE_RE = re.compile(r"^\+?[\d()][\d\s().\-]{5,}\d(?:\s*(?:ext\.?|내선|~)\s*\d{1,6})?$", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z]{2,}$")
 
 
 _COPYRIGHT_RE = re.compile(r"^\s*(?:©|ⓒ|\(c\)|Copyright\b)", re.IGNORECASE)
@@ -215,6 +228,7 @@ def _meta_from_values(
     embargo = ""
     if "embargo" in values:
         embargo = _validate_embargo(path, values["embargo"][0], values["embargo"][1], problems)
+    _validate_contact(path, values, problems)
     meta = Meta(
         title=" ".join(title.split()),
         lang=lang,
@@ -226,9 +240,77 @@ def _meta_from_values(
         contact=values.get("contact", ("", 0))[0].strip(),
         embargo=embargo,
         department=get("department"),
+        manager=" ".join(get("manager").split()),
+        manager_phone=get("manager_phone"),
+        contact_person=" ".join(get("contact_person").split()),
+        contact_phone=get("contact_phone"),
+        contact_email=get("contact_email"),
+        release_time=" ".join(get("release_time").split()),
+        distribution=" ".join(get("distribution").split()),
         extra=tuple(sorted((k, v) for k, (v, _) in values.items() if k not in KNOWN_KEYS)),
     )
     return meta, translation_of
+
+
+def _validate_contact(path: Path, values: dict[str, tuple[str, int]], problems: list[Problem]) -> None:
+    """Phones and e-mail must be what they claim; one contact style per file."""
+    for key in ("manager_phone", "contact_phone"):
+        value, line = values.get(key, ("", 0))
+        if value.strip() and not _PHONE_RE.match(value.strip()):
+            problems.append(
+                problem(
+                    path,
+                    line,
+                    f"{key} '{value.strip()}' is not a phone number",
+                    f"write digits with - or spaces, e.g. {key}: 055-225-2000 (or +82-55-225-2000)",
+                )
+            )
+    value, line = values.get("contact_email", ("", 0))
+    if value.strip() and not _EMAIL_RE.match(value.strip()):
+        problems.append(
+            problem(
+                path, line, f"contact_email '{value.strip()}' is not an e-mail address", "write name@host.kr"
+            )
+        )
+    for key in ("manager", "contact_person", "release_time", "distribution"):
+        value, line = values.get(key, ("", 0))
+        if "\n" in value.strip():
+            problems.append(problem(path, line, f"'{key}' must be one line", f"write '{key}: …' on one line"))
+    for person, phone in (("manager", "manager_phone"), ("contact_person", "contact_phone")):
+        if values.get(phone, ("", 0))[0].strip() and not values.get(person, ("", 0))[0].strip():
+            problems.append(
+                problem(
+                    path,
+                    values[phone][1],
+                    f"{phone} without {person}",
+                    f"add '{person}: <title and name>' (e.g. {person}: 주무관 이영희)",
+                )
+            )
+    structured = [k for k in CONTACT_KEYS if values.get(k, ("", 0))[0].strip()]
+    if structured and values.get("contact", ("", 0))[0].strip():
+        problems.append(
+            problem(
+                path,
+                values["contact"][1],
+                f"both 'contact' and {', '.join(structured)} are given",
+                "keep one: the free-text 'contact' or the structured keys (manager, contact_person, …)",
+            )
+        )
+
+
+def _embedded_pictures_checked(path: Path, blocks: list[Block], warnings: list[Problem]) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "image" and "#" in block.src:
+            found = check_images(path, [block])
+            if found:
+                left_out = [replace(p, what=p.what + "; it was left out", severity="warning") for p in found]
+                warnings.extend(left_out)
+                if block.text:
+                    out.append(Block("paragraph", block.text, line=block.line))
+                continue
+        out.append(block)
+    return out
 
 
 def _finish(
@@ -242,12 +324,15 @@ def _finish(
     *,
     trailing_copyright: bool = False,
     sections: Sections | None = None,
+    check_photos: bool = True,
 ) -> LoadedRelease:
     """Split sections (unless the reader did), validate, raise every problem at once.
 
     ``trailing_copyright``: a last paragraph starting with ©/ⓒ/Copyright is the
     page footer — the plain-text convention (the seed's shape). Markdown has
     the ``copyright:`` key for that, so there such a paragraph stays text.
+    ``check_photos=False``: text held in memory (the patcher reading its own
+    output), with no release folder to find photos in.
     """
     parts = sections if sections is not None else _split_sections(blocks, meta.lang)
     footer = copyright_from_body
@@ -273,6 +358,18 @@ def _finish(
                 "add paragraphs after the front matter/headline",
             )
         )
+    # photos named in the release must be right (an error); a picture inside a Word or
+    # Hancom source that cannot be embedded (an EMF logo, a damaged file) is left out with
+    # a warning — its caption stays — as the writer of that document did not choose it
+    if check_photos:
+        parts = replace(
+            parts,
+            body=tuple(_embedded_pictures_checked(path, list(parts.body), warnings)),
+            about=tuple(_embedded_pictures_checked(path, list(parts.about), warnings)),
+            attachments=tuple(_embedded_pictures_checked(path, list(parts.attachments), warnings)),
+        )
+        named = [b for b in (*parts.body, *parts.about, *parts.attachments) if "#" not in b.src]
+        problems.extend(check_images(path, named))
     if problems:
         raise SourceError(sorted(problems, key=lambda p: p.line or 0) + warnings)
     release = Release(

@@ -12,8 +12,21 @@ error naming the line.
 
 Whitespace policy: leading/trailing spaces are stripped with a warning (Excel
 users add them by accident and they carry no meaning); NBSP, zero-width
-characters, tabs and double spaces *inside* a term are errors, because the term
-would then silently never match running text.
+characters, tabs and double spaces *inside* a term are errors: they would be
+written into translations as they are. Every cell is read as NFC (a macOS
+export in NFD is normalised, with a warning).
+
+Optional columns (order free, all may be empty):
+
+* ``note`` — why, and the source of the row;
+* ``case`` — ``insensitive`` to match the English term in any case;
+* ``abbr`` — the English abbreviation (``DAPA``): translations write
+  ``en (abbr)`` at the first mention in a release and ``abbr`` after it;
+* ``en_variants`` — other English renderings QA accepts in a human translation
+  (``Defense Ministry; the ministry``), separated by ``;``; presspack never
+  writes them;
+* ``not_near`` / ``only_near`` — context rules for homographs, phrases with
+  ``~`` for the term separated by ``;`` (see :mod:`toolkit.terminology.context`).
 """
 
 from __future__ import annotations
@@ -23,6 +36,7 @@ import difflib
 import hashlib
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,12 +44,18 @@ from functools import cached_property
 from pathlib import Path
 
 from toolkit.core.errors import GlossaryError, Problem
+from toolkit.core.limits import CSV_CELL_CHARS, GLOSSARY_BYTES, GLOSSARY_ROWS, LimitExceeded, read_bounded
+from toolkit.core.normalize import nfc
+from toolkit.terminology.context import rule_problems
+from toolkit.terminology.csvsafe import formula_like
 
 CATEGORIES: frozenset[str] = frozenset(
     {"place", "defense", "org", "person", "title", "term", "event", "venue", "product", "policy"}
 )
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("ko", "en", "category")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("note", "case", "abbr", "en_variants", "not_near", "only_near")
+LIST_COLUMNS: frozenset[str] = frozenset({"en_variants", "not_near", "only_near"})  # ';'-separated
 HEADER_EXAMPLE = "ko,en,category,note"
 _HEADER_FIX = f"the first row must be the header {HEADER_EXAMPLE}"
 _CASE_VALUES = frozenset({"", "insensitive", "sensitive"})
@@ -53,6 +73,14 @@ class Entry:
     line: int = 0  # 1-based CSV line (header = line 1)
     case_insensitive: bool = False  # English matching opt-in (column "case" = "insensitive")
     extra: tuple[tuple[str, str], ...] = ()  # extra CSV columns kept for round-trips
+    abbr: str = ""  # English abbreviation: "DAPA" (first mention "en (abbr)", then "abbr")
+    en_variants: tuple[str, ...] = ()  # other English renderings QA accepts (never written)
+    not_near: tuple[str, ...] = ()  # context phrases where the term is not the term
+    only_near: tuple[str, ...] = ()  # context phrases the term needs (if any)
+
+    @property
+    def has_rules(self) -> bool:
+        return bool(self.not_near or self.only_near)
 
 
 @dataclass(frozen=True)
@@ -81,33 +109,39 @@ class Glossary:
 
         Each source term appears once: for ko→en the first row of a ``ko``
         wins (conflicts are lint errors anyway); for en→ko each ``en`` maps to
-        its preferred (first-row) Korean.
+        its preferred (first-row) Korean, and an entry with an abbreviation is
+        found in all three English forms: ``en (abbr)``, ``en`` and ``abbr``.
         """
         if (src, tgt) not in (("ko", "en"), ("en", "ko")):
             raise ValueError(f"unsupported direction {src}→{tgt}")
         seen: set[str] = set()
         result: list[tuple[str, str, Entry]] = []
         for entry in self.entries:
-            source, target = (entry.ko, entry.en) if src == "ko" else (entry.en, entry.ko)
-            if source in seen:
-                continue
-            seen.add(source)
-            result.append((source, target, entry))
+            if src == "ko":
+                sources: tuple[str, ...] = (entry.ko,)
+                target = entry.en
+            else:
+                target = self.preferred_ko(entry.en)
+                sources = (f"{entry.en} ({entry.abbr})", entry.en, entry.abbr) if entry.abbr else (entry.en,)
+            for source in sources:
+                if source in seen:
+                    continue
+                seen.add(source)
+                result.append((source, target, entry))
         return result
-
-    def fingerprint(self, entries: Iterable[Entry] | None = None) -> str:
-        """See :func:`fingerprint`; defaults to all entries."""
-        return fingerprint(self.entries if entries is None else entries)
 
 
 def fingerprint(entries: Iterable[Entry]) -> str:
     """sha256 of the entries a release uses, for incremental builds.
 
-    Only what changes a translation counts (ko, en, case); line numbers, notes
-    and categories do not, and the set is sorted so moving rows or matching in
-    a different order does not force a rebuild.
+    Only what changes a translation or its QA counts (ko, en, case, abbreviation,
+    variants, context rules); line numbers, notes and categories do not, and the
+    set is sorted so moving rows or matching in a different order does not force
+    a rebuild.
     """
-    keys = sorted({(e.ko, e.en, e.case_insensitive) for e in entries})
+    keys = sorted(
+        {(e.ko, e.en, e.case_insensitive, e.abbr, e.en_variants, e.not_near, e.only_near) for e in entries}
+    )
     payload = json.dumps(keys, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -192,6 +226,11 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
 # --------------------------------------------------------------------------- parsing
 
 
+def visible(value: str) -> str:
+    """Text with invisible characters made visible, e.g. ``다<U+00A0>라``."""
+    return _show(value)
+
+
 def _show(value: str) -> str:
     """The cell with invisible characters made visible, e.g. ``다<U+00A0>라``."""
     return "".join(
@@ -266,11 +305,19 @@ def _variants(a: str, b: str) -> bool:
     return bool(x) and all(ch in it for ch in x)
 
 
-def _parse(path: Path, known: frozenset[str] = CATEGORIES) -> tuple[list[Entry], list[Problem]]:
-    """Read and validate; return the valid entries and every problem found."""
+def _parse(
+    path: Path, known: frozenset[str] = CATEGORIES, *, check_formulas: bool = True
+) -> tuple[list[Entry], list[Problem]]:
+    """Read and validate; return the valid entries and every problem found.
+
+    ``check_formulas=False`` lets a file to be imported through, whose
+    formula-like cells the merge then neutralises.
+    """
     name = str(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, GLOSSARY_BYTES, subject="the glossary")
+    except LimitExceeded as exc:
+        return [], [Problem(name, None, exc.what, exc.limit.fix)]
     except OSError as exc:
         return [], [Problem(name, None, f"cannot read glossary: {exc.strerror or exc}", "")]
     text, problems = _decode(data, name)
@@ -280,22 +327,20 @@ def _parse(path: Path, known: frozenset[str] = CATEGORIES) -> tuple[list[Entry],
         problems.append(Problem(name, 1, "glossary is empty", _HEADER_FIX))
         return [], problems
 
+    csv.field_size_limit(CSV_CELL_CHARS.value)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     last_line = 0
+    max_rows = GLOSSARY_ROWS.value
     try:
         for row in reader:
+            if len(records) > max_rows:  # the header plus max_rows rows are allowed
+                too_many = GLOSSARY_ROWS.message(f"the glossary (more than {max_rows:,} rows)")
+                return [], [*problems, Problem(name, last_line + 1, too_many, GLOSSARY_ROWS.fix)]
             records.append((last_line + 1, row))
             last_line = reader.line_num
     except csv.Error as exc:
-        problems.append(
-            Problem(
-                name,
-                last_line + 1,
-                f"malformed CSV: {exc}",
-                "close the quote or remove the stray quote character",
-            )
-        )
+        problems.append(_csv_error(name, text, last_line + 1, exc))
     if not records:
         problems.append(Problem(name, 1, "glossary is empty", _HEADER_FIX))
         return [], problems
@@ -338,12 +383,43 @@ def _parse(path: Path, known: frozenset[str] = CATEGORIES) -> tuple[list[Entry],
                 )
             )
             continue
+        formulas = _formula_problems(name, line, row, columns) if check_formulas else []
+        problems.extend(formulas)
         entry = _row_entry(name, line, row, columns, index, problems, known)
-        if entry is not None:
+        if entry is not None and not formulas:
             entries.append(entry)
 
     _cross_row_problems(name, entries, problems)
     return entries, problems
+
+
+def _csv_error(name: str, text: str, line: int, exc: csv.Error) -> Problem:
+    """A CSV syntax error with the right hint: an over-long cell is not always a missing quote."""
+    if "field larger than field limit" not in str(exc):
+        fix = "close the quote or remove the stray quote character"
+        return Problem(name, line, f"malformed CSV: {exc}", fix)
+    lines = text.split("\n", line)
+    start = lines[line - 1] if len(lines) >= line else ""
+    what = CSV_CELL_CHARS.message(f"a cell of the row starting on line {line}")
+    if start.count('"') % 2 == 1:
+        fix = f"a quote opened on line {line} is never closed: close it (or remove it)"
+    else:
+        fix = "glossary cells hold one term or a short note: shorten the cell"
+    return Problem(name, line, what, fix)
+
+
+def _formula_problems(name: str, line: int, row: list[str], columns: list[str]) -> list[Problem]:
+    """Cells a spreadsheet would run as formulas (CSV injection): errors, see terminology.csvsafe."""
+    return [
+        Problem(
+            name,
+            line,
+            f"{column} cell '{_show(cell.strip())[:80]}' would run as a formula in Excel (CSV injection)",
+            "put an apostrophe (') in front of it so spreadsheets show it as text",
+        )
+        for column, cell in zip(columns, row, strict=True)
+        if formula_like(cell.strip())
+    ]
 
 
 def _row_entry(
@@ -357,18 +433,30 @@ def _row_entry(
 ) -> Entry | None:
     ok = True
     values: dict[str, str] = {}
-    for column in (*REQUIRED_COLUMNS, "note", "case"):
+    for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
         if column not in index:
             values[column] = ""
             continue
         raw = row[index[column]]
-        errors, warnings = _cell_problems(raw, column)
+        composed = nfc(raw)
+        if composed != raw:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    f"{column} cell '{_show(composed.strip())}' is in decomposed Unicode (NFD, as macOS "
+                    "writes it); read as NFC",
+                    "save the file again from Excel or a text editor that writes NFC",
+                    severity="warning",
+                )
+            )
+        errors, warnings = _cell_problems(composed, column)
         for what, fix in errors:
             problems.append(Problem(name, line, what, fix))
             ok = False
         for what, fix in warnings:
             problems.append(Problem(name, line, what, fix, severity="warning"))
-        values[column] = raw.strip()
+        values[column] = composed.strip()
         if column in REQUIRED_COLUMNS and not values[column]:
             problems.append(
                 Problem(name, line, f"empty {column} cell", f"fill in {column} or delete the row")
@@ -398,7 +486,7 @@ def _row_entry(
             )
         )
         ok = False
-    if values["en"] and any("\uac00" <= c <= "\ud7a3" for c in values["en"]):
+    if values["en"] and _has_hangul(values["en"]):
         problems.append(
             Problem(
                 name,
@@ -408,9 +496,30 @@ def _row_entry(
                 severity="warning",
             )
         )
+    abbr_errors = _abbr_problems(values["en"], values["abbr"], "abbr" in index)
+    for what, fix, severity in abbr_errors:
+        problems.append(Problem(name, line, what, fix, severity=severity))
+        ok = ok and severity != "error"
+    variants = _split_list(values["en_variants"])
+    for variant in variants:
+        if _has_hangul(variant):
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    f"en_variants '{variant}' contains Hangul",
+                    "list English renderings only (Korean variants get their own row)",
+                )
+            )
+            ok = False
+    for column in ("not_near", "only_near"):
+        if values[column]:
+            found = rule_problems(name, line, column, values[column], values["ko"], values["en"])
+            problems.extend(found)
+            ok = ok and not found
     if not ok:
         return None
-    standard = {*REQUIRED_COLUMNS, "note", "case"}
+    standard = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS}
     extra = tuple((columns[i], row[i]) for i in range(len(columns)) if columns[i] not in standard)
     return Entry(
         ko=values["ko"],
@@ -420,15 +529,85 @@ def _row_entry(
         line=line,
         case_insensitive=case == "insensitive",
         extra=extra,
+        abbr=values["abbr"],
+        en_variants=tuple(v for v in variants if v != values["en"]),
+        not_near=tuple(_split_list(values["not_near"])),
+        only_near=tuple(_split_list(values["only_near"])),
     )
+
+
+def _has_hangul(text: str) -> bool:
+    return any("\uac00" <= c <= "\ud7a3" for c in text)
+
+
+def _split_list(cell: str) -> list[str]:
+    """A ``;``-separated cell: items with single spaces, empty items dropped."""
+    return [" ".join(part.split()) for part in cell.split(";") if part.strip()]
+
+
+_BRACKETED_ABBR = re.compile(r"\s*\(([A-Z][A-Za-z0-9&.\-]*[A-Z0-9])\)$")
+
+
+def _abbr_problems(en: str, abbr: str, has_column: bool) -> list[tuple[str, str, str]]:
+    """(what, fix, severity) for the abbreviation of one row."""
+    found: list[tuple[str, str, str]] = []
+    bracketed = _BRACKETED_ABBR.search(en)
+    if not abbr:
+        if bracketed and has_column:
+            found.append(
+                (
+                    f"en '{en}' ends with the abbreviation '({bracketed.group(1)})'",
+                    f"move it to the abbr column ('{en[: bracketed.start()]}' + abbr "
+                    f"'{bracketed.group(1)}'), so it is written at the first mention only",
+                    "warning",
+                )
+            )
+        return found
+    if _has_hangul(abbr) or ";" in abbr or "(" in abbr or ")" in abbr:
+        found.append((f"abbr '{abbr}' is not an English abbreviation", "write it as in 'DAPA'", "error"))
+    elif abbr == en:
+        found.append((f"abbr '{abbr}' equals the en cell", "write the full name in en", "error"))
+    elif bracketed and bracketed.group(1) == abbr:
+        found.append(
+            (
+                f"en '{en}' already ends with '({abbr})'",
+                f"write only the full name in en ('{en[: bracketed.start()]}'); presspack adds "
+                f"'({abbr})' at the first mention",
+                "error",
+            )
+        )
+    return found
+
+
+def match_key(ko: str) -> str:
+    """The form a Korean term is matched in: the matching view without spaces.
+
+    Two rows with the same key are the same term for the matcher (K9 자주포 =
+    K9자주포 = K9\u00a0자주포), so the second is a duplicate or a conflict.
+    """
+    from toolkit.core.normalize import for_matching
+
+    return for_matching(ko)[0].replace(" ", "")
 
 
 def _cross_row_problems(name: str, entries: list[Entry], problems: list[Problem]) -> None:
     by_ko: dict[str, Entry] = {}
     for entry in entries:
-        first = by_ko.get(entry.ko)
+        key = match_key(entry.ko)
+        first = by_ko.get(key)
         if first is None:
-            by_ko[entry.ko] = entry
+            by_ko[key] = entry
+        elif first.ko != entry.ko and first.en == entry.en:
+            problems.append(
+                Problem(
+                    name,
+                    entry.line,
+                    f"'{entry.ko}' is a spacing variant of '{first.ko}' (line {first.line}); "
+                    "matching ignores spacing and invisible characters, so this row is not needed",
+                    "delete the row",
+                    severity="warning",
+                )
+            )
         elif first.en != entry.en:
             problems.append(
                 Problem(
@@ -457,6 +636,8 @@ def _cross_row_problems(name: str, entries: list[Entry], problems: list[Problem]
     for group in by_en.values():
         preferred = group[0]
         for other in group[1:]:
+            if preferred.abbr and preferred.abbr == other.abbr:
+                continue  # one organisation with its short forms (대한무역투자진흥공사, 코트라)
             if not _variants(preferred.ko, other.ko):
                 problems.append(
                     Problem(
@@ -474,9 +655,12 @@ def _sort(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def load_glossary(path: Path) -> Glossary:
-    """Read ``glossary.csv``; raise GlossaryError listing every invalid row."""
-    entries, problems = _parse(Path(path))
+def load_glossary(path: Path, *, check_formulas: bool = True) -> Glossary:
+    """Read ``glossary.csv``; raise GlossaryError listing every invalid row.
+
+    ``check_formulas=False`` is for files being imported (the merge neutralises them).
+    """
+    entries, problems = _parse(Path(path), check_formulas=check_formulas)
     errors = [p for p in _sort(problems) if p.severity == "error"]
     if errors:
         raise GlossaryError(errors)

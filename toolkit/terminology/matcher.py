@@ -4,6 +4,11 @@ Why Aho-Corasick: one automaton over all source terms scans the text once, so
 the time grows with the text and the number of raw hits, not with the size of
 the glossary (20,000 entries cost about the same as 200).
 
+Normalization. Matching runs on :func:`toolkit.core.normalize.for_matching`
+of the text (NFC, every Unicode space as one space, zero-width characters
+gone, full-width ASCII as ASCII); spans are mapped back, so a match's offsets
+always point into the text as given (NBSP, NFD and all).
+
 Korean rules. Particles attach to nouns, so a term matches only
 
 * at the start of a word (eojeol): after the start of the text, whitespace or
@@ -11,14 +16,19 @@ Korean rules. Particles attach to nouns, so a term matches only
   character: quotes ‘’“”「」, brackets ()〈〉《》, middle dots ·ㆍ, slashes, commas …);
 * when the rest of the word, up to the next whitespace/delimiter, is empty or
   a particle from a CLOSED list (:data:`PARTICLES`), stacked ones included
-  (에서는, 과의, 에게도, 까지만 …), built compositionally below.
+  (에서는, 과의, 에게도, 까지만 …), built compositionally below; the plural 들
+  may stand first in the chain (장병들에, 미군들은).
 
 So 창원시장 ("mayor") is not 창원시+장, 신창원 is not 창원, and 창원시청 is not
 창원시 unless 창원시청 is its own entry. Both allomorphs of a particle are
 accepted in the source (은 or 는) — matching should not depend on the writer's
-grammar. Known limit: a term plus a one-syllable particle can spell another
-word (제주+도 = 제주도, 창원+고 = 창원고); give such words their own entry and
-longest-match makes them win.
+grammar. Spacing inside a term is free, as Korean writers space compounds
+freely: 탄도 미사일 matches the row 탄도미사일, K9자주포 the row K9 자주포, and
+잠수함 사령부 is the longest match 잠수함사령부, not 잠수함 + 사령부. A space the
+row does not have must sit between parts of at least two characters (대전 차로,
+"to Daejeon by car", is not 대전차 "anti-tank" + 로). A term plus a
+one-syllable particle can still spell another word (제주+도 = 제주도, the
+island); the row's context rules (:mod:`toolkit.terminology.context`) say so.
 
 English rules. A term matches only between word boundaries (no letter or digit
 on either side: "Korea" does not match "Korean"; plurals are not matches
@@ -36,11 +46,12 @@ variant of a case-sensitive English term, K9-A1) for QA.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import ahocorasick
 
+from toolkit.core.normalize import for_matching
+from toolkit.terminology.context import Rules, compile_rules
 from toolkit.terminology.glossary import Entry, Glossary
 from toolkit.terminology.josa import fix_particle
 
@@ -91,6 +102,14 @@ def _build_particles() -> frozenset[str]:
 
 
 PARTICLES: frozenset[str] = _build_particles()
+PLURAL = "들"  # may precede the particle chain: 장병들에게, 미군들은
+
+
+def is_particle_tail(tail: str) -> bool:
+    """Is the rest of a word after a Korean term nothing but particles (들 first allowed)?"""
+    if not tail or tail in PARTICLES:
+        return True
+    return tail.startswith(PLURAL) and (len(tail) == 1 or tail[1:] in PARTICLES)
 
 _WORD_REST = re.compile(r"[^\W_]*")  # the rest of a word: letters and digits
 _INSIDE_WORD = "inside a word"  # English: too common (Korea/Korean) to report as a near miss
@@ -112,12 +131,13 @@ def fold(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
 
+
 # --------------------------------------------------------------------------- results
 
 
 @dataclass(frozen=True)
 class TermMatch:
-    """One accepted occurrence of a glossary term in a text."""
+    """One accepted occurrence of a glossary term in a text (offsets into that text)."""
 
     start: int
     end: int  # end of the term itself
@@ -165,8 +185,8 @@ def check_korean(text: str, start: int, end: int) -> tuple[str, int] | str:
     if stop == end:
         return "", end
     tail = text[end:stop]
-    if tail in PARTICLES:
-        return tail, stop
+    if tail in PARTICLES or (tail[0] == PLURAL and (len(tail) == 1 or tail[1:] in PARTICLES)):
+        return tail, stop  # (is_particle_tail, inlined: this runs for every candidate)
     return f"followed by '{tail[:12]}', which is not a particle"
 
 
@@ -178,12 +198,18 @@ def _token_has_digit(text: str, index: int, step: int) -> bool:
     return False
 
 
+def _latin_word_char(char: str) -> bool:
+    """A letter or digit that continues an English word (Hangul does not: a Korean
+    particle glued to a name in mixed text leaves the name a word of its own)."""
+    return char.isalnum() and not ("\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff")
+
+
 def check_english(text: str, start: int, end: int) -> tuple[str, int] | str:
     """``(particle, particle_end)`` if ``text[start:end]`` is an English match, else a reason."""
     term = text[start:end]
     if start > 0:
         before = text[start - 1]
-        if term[0].isalnum() and before.isalnum():
+        if term[0].isalnum() and _latin_word_char(before):
             return _INSIDE_WORD
         if before in _HYPHENS and (term[0].isdigit() or _token_has_digit(text, start - 2, -1)):
             return "part of a hyphenated designation"
@@ -194,7 +220,7 @@ def check_english(text: str, start: int, end: int) -> tuple[str, int] | str:
                 stop = end + len(possessive)
                 if stop == len(text) or not text[stop].isalnum():
                     return possessive, stop
-        if term[-1].isalnum() and after.isalnum():
+        if term[-1].isalnum() and _latin_word_char(after):
             return _INSIDE_WORD
         if after in _HYPHENS and (term[-1].isdigit() or _token_has_digit(text, end + 1, 1)):
             return "part of a hyphenated designation"
@@ -208,22 +234,69 @@ def check_at(text: str, start: int, end: int, lang: str) -> tuple[str, int] | st
     return check_english(text, start, end)
 
 
+def _spacing_ok(view: str, start: int, end: int, key_spaces: frozenset[int]) -> bool:
+    """Spaces the row does not have must sit between parts of >= 2 characters.
+
+    The last part may be one character when the term has four or more
+    (손원일 함, a ship: 손원일함), never a shorter one (대전 차로 is not 대전차).
+    Never across a line break.
+    """
+    span = view[start:end]
+    if " " not in span:
+        return True
+    if "  " in span or "\n" in span:
+        return False
+    parts: list[int] = []  # lengths of the text's space-separated parts
+    extra: list[int] = []  # indexes (into parts) of spaces the key lacks
+    compact_index = 0
+    length = 0
+    for char in span:
+        if char == " ":
+            if compact_index not in key_spaces:
+                extra.append(len(parts))
+            parts.append(length)
+            length = 0
+            continue
+        length += 1
+        compact_index += 1
+    parts.append(length)
+    last = len(parts) - 1
+    short_last_ok = sum(parts) >= 4 and parts[last] > 0
+    return all(parts[i] >= 2 and (parts[i + 1] >= 2 or (short_last_ok and i + 1 == last)) for i in extra)
+
+
 # --------------------------------------------------------------------------- matcher
 
-_Item = tuple[str, str, Entry, bool]  # source term, target term, entry, case-insensitive
+
+@dataclass(frozen=True)
+class _Item:
+    source: str  # the glossary term as written
+    target: str
+    entry: Entry
+    insensitive: bool
+    spaces: frozenset[int]  # compact positions where the row itself has a space (Korean)
+    rules: Rules | None
 
 
 class Matcher:
     """All source terms of one direction, compiled once; ``find`` is linear in the text.
 
     ``find`` visits only word starts (found by one C-level regex scan) and, at
-    each, looks up the first two characters in a hash table that lists the
-    term lengths beginning with them, then tries those lengths longest first.
+    each, looks up the first three (and two) characters in a hash table that
+    lists the term lengths beginning with them, then tries those lengths
+    longest first. (Three characters, because a realistic public-body glossary
+    puts thousands of terms of a dozen lengths under two-character heads such as
+    창원 or 국방.)
     The cost per word is constant, whatever the glossary size. (A pure
     Aho-Corasick scan with pyahocorasick slowed down 5x from 200 to 20,000
     entries: its trie nodes with thousands of Hangul children are searched
     linearly.) The Aho-Corasick automaton is still used for near misses, which
     need infix hits (신창원) and run per segment in QA only.
+
+    Korean keys are stored without spaces; at a word start the text is read
+    space-free for as many characters as a key needs, so spacing variants cost
+    one ``str.replace`` on a short slice, only where the text has a space there
+    and a key that may be split there exists.
     """
 
     def __init__(self, glossary: Glossary, src_lang: str) -> None:
@@ -233,21 +306,47 @@ class Matcher:
         self.tgt_lang = "en" if src_lang == "ko" else "ko"
         self.glossary = glossary
         self.terms = glossary.for_direction(src_lang, self.tgt_lang)
-        self._fold = src_lang == "en"
-        self._check = check_korean if src_lang == "ko" else check_english
+        self._korean = src_lang == "ko"
+        self._check = check_korean if self._korean else check_english
         keys: dict[str, list[_Item]] = {}
+        spaced: dict[str, list[_Item]] = {}  # as written (spaces kept), for near misses
         for source, target, entry in self.terms:
-            key = fold(source) if self._fold else source
-            if key:
-                keys.setdefault(key, []).append((source, target, entry, entry.case_insensitive))
+            view = for_matching(source)[0].strip()
+            if not view:
+                continue
+            rules = compile_rules(entry.not_near, entry.only_near, entry.ko, entry.en).for_lang(src_lang)
+            if self._korean:
+                key = view.replace(" ", "")
+                spaces = frozenset(i - n for n, i in enumerate(j for j, c in enumerate(view) if c == " "))
+            else:
+                key = fold(view)
+                spaces = frozenset()
+            item = _Item(source, target, entry, entry.case_insensitive, spaces, rules or None)
+            if self._korean and key in keys:
+                continue  # a spacing variant of an earlier row: the first row wins
+            keys.setdefault(key, []).append(item)
+            spaced.setdefault(fold(view) if not self._korean else view, []).append(item)
         self._items: dict[str, tuple[_Item, ...]] = {k: tuple(v) for k, v in keys.items()}
+        self._spaced: dict[str, tuple[_Item, ...]] = {k: tuple(v) for k, v in spaced.items()}
+        # Term lengths by their first three characters (shorter terms: by the whole
+        # term); a row spaced after its first character (미 해군) also under "미 해".
+        # Korean terms of four characters and more the text may space after two
+        # (탄도 미사일) are in a second table, by their first three characters too.
         lengths: dict[str, set[int]] = {}
+        after_two: dict[str, set[int]] = {}
         odd_firsts: set[str] = set()
-        for key in self._items:
-            lengths.setdefault(key[:2], set()).add(len(key))
+        for key, items in self._items.items():
+            lengths.setdefault(key[:3], set()).add(len(key))
+            if self._korean:
+                spaces = items[0].spaces
+                if len(key) >= 4 or spaces:
+                    after_two.setdefault(key[:3], set()).add(len(key))
+                if 1 in spaces:
+                    lengths.setdefault(key[0] + " " + key[1], set()).add(len(key))
             if not key[0].isalnum():
                 odd_firsts.add(key[0])
         self._lengths = {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}
+        self._after_two = {p: tuple(sorted(ls, reverse=True)) for p, ls in after_two.items()}
         self._has_single = any(len(k) == 1 for k in self._items)
         # Word starts, plus any place where a term beginning with punctuation starts.
         pattern = r"(?<![^\W_])[^\W_]"
@@ -256,12 +355,65 @@ class Matcher:
         self._starts = re.compile(pattern)
         self._automaton: ahocorasick.Automaton | None = None
 
+    # ----------------------------------------------------------------- find
+
     def find(self, text: str) -> list[TermMatch]:
-        """Accepted matches, non-overlapping, leftmost-longest."""
+        """Accepted matches, non-overlapping, leftmost-longest; offsets into ``text``."""
         if not self._items or not text:
             return []
-        haystack = fold(text) if self._fold else text
-        items, lengths, check = self._items, self._lengths, self._check
+        view, mapping = for_matching(text)
+        found = self._find_view(view)
+        if mapping.identity or not found:
+            return found
+        terms = mapping.spans([(m.start, m.end) for m in found])
+        tails = mapping.spans([(m.start, m.particle_end) for m in found])
+        return [
+            TermMatch(start, end, m.entry, m.source_term, m.target_term, text[end:stop], stop)
+            for m, (start, end), (_, stop) in zip(found, terms, tails, strict=True)
+        ]
+
+    def _find_view(self, view: str) -> list[TermMatch]:
+        if not self._korean:
+            return self._find_english(view)
+        items, lengths, after_two = self._items, self._lengths, self._after_two
+        single = self._has_single
+        result: list[TermMatch] = []
+        position = 0
+        for hit in self._starts.finditer(view):
+            start = hit.start()
+            if start < position:
+                continue
+            head = view[start : start + 3]
+            if head[2:] == " ":  # a two-character word: a longer term may go on after the space
+                options = after_two.get(head[:2] + view[start + 3 : start + 4], ())
+            else:
+                options = lengths.get(head, ()) if len(head) == 3 else ()
+            options = options + lengths.get(head[:2], ())
+            if single:
+                options = options + lengths.get(view[start], ())
+            for length in options:
+                window = view[start : start + length]
+                if len(window) != length:
+                    continue  # the text ends sooner (a cut window could spell a shorter key)
+                candidates = items.get(window)
+                if candidates is not None:  # keys hold no spaces: the text has none here either
+                    match = _accept_korean(view, start, start + length, candidates, False)
+                elif " " not in window:
+                    continue
+                else:  # the text spaces a term (탄도 미사일): read it space-free
+                    candidates = items.get(view[start : start + 2 * length].replace(" ", "")[:length])
+                    if candidates is None:
+                        continue
+                    match = _accept_korean(view, start, _compact_end(view, start, length), candidates, True)
+                if match is not None:
+                    result.append(match)
+                    position = match.particle_end
+                    break
+        return result
+
+    def _find_english(self, view: str) -> list[TermMatch]:
+        haystack = fold(view)
+        items, lengths = self._items, self._lengths
         single = self._has_single
         result: list[TermMatch] = []
         position = 0
@@ -269,66 +421,116 @@ class Matcher:
             start = hit.start()
             if start < position:
                 continue
-            options = lengths.get(haystack[start : start + 2], ())
+            head = haystack[start : start + 3]
+            options = lengths.get(head, ()) if len(head) == 3 else ()
+            options = options + lengths.get(haystack[start : start + 2], ())
             if single:
                 options = options + lengths.get(haystack[start], ())
             for length in options:
+                if start + length > len(haystack):
+                    continue  # the text ends sooner (a cut window could spell a shorter key)
                 candidates = items.get(haystack[start : start + length])
                 if candidates is None:
                     continue
-                match = _accept(text, start, start + length, candidates, check)
+                match = _accept_english(view, start, start + length, candidates)
                 if match is not None:
                     result.append(match)
                     position = match.particle_end
                     break
         return result
 
+    # ----------------------------------------------------------------- near misses
+
     def near_misses(self, text: str) -> list[NearMiss]:
-        """Rejected occurrences not covered by an accepted match (longest per place)."""
+        """Rejected occurrences not covered by an accepted match (longest per place).
+
+        Not reported: English words that differ from a one-word term only in case
+        when written all in lower case ("major customers" for the rank Major) —
+        they are ordinary words — and places a context rule excludes on purpose.
+        """
         if not self._items or not text:
             return []
+        view, mapping = for_matching(text)
         automaton = self._build_automaton()
-        haystack = fold(text) if self._fold else text
-        chosen = self.find(text)
+        haystack = fold(view) if not self._korean else view
+        chosen = self._find_view(view)
         rejected: list[tuple[int, int, _Item, str]] = []
         for last, (length, candidates) in automaton.iter(haystack):
             end = last + 1
             start = end - length
-            verdict = self._check(text, start, end)
+            verdict = self._check(view, start, end)
             for item in candidates:
                 if isinstance(verdict, str):
                     if verdict is not _INSIDE_WORD:
                         rejected.append((start, end, item, verdict))
                     break
-                if item[3] or text[start:end] == item[0]:
+                if item.rules is not None and not item.rules.allows(view, start, end, PARTICLES):
+                    break  # excluded by the row's own context rule: intended
+                if item.insensitive or self._korean or view[start:end] == item.source:
                     break  # accepted here (or shadowed by a longer accepted match)
-                rejected.append((start, end, item, f"case differs from '{item[0]}'"))
-        return _misses(text, chosen, rejected)
+                written = view[start:end]
+                if " " not in item.source and written == written.lower():
+                    break  # an ordinary lower-case word ("major customers")
+                rejected.append((start, end, item, f"case differs from '{item.source}'"))
+        misses = _misses(view, chosen, rejected)
+        if mapping.identity:
+            return misses
+        result: list[NearMiss] = []
+        for miss in misses:
+            start, end = mapping.span(miss.start, miss.end)
+            word = _word_around(text, start, end)
+            result.append(
+                NearMiss(start, end, miss.entry, miss.source_term, miss.target_term, word, miss.reason)
+            )
+        return result
 
     def _build_automaton(self) -> ahocorasick.Automaton:
         if self._automaton is None:
             automaton = ahocorasick.Automaton()
-            for key, candidates in self._items.items():
+            for key, candidates in self._spaced.items():
                 automaton.add_word(key, (len(key), candidates))
             automaton.make_automaton()
             self._automaton = automaton
         return self._automaton
 
 
-def _accept(
-    text: str,
-    start: int,
-    end: int,
-    candidates: tuple[_Item, ...],
-    check: Callable[[str, int, int], tuple[str, int] | str],
+def _accept_korean(
+    view: str, start: int, end: int, candidates: tuple[_Item, ...], spaced: bool
 ) -> TermMatch | None:
-    verdict = check(text, start, end)
+    verdict = check_korean(view, start, end)
     if isinstance(verdict, str):
         return None
-    for source, target, entry, insensitive in candidates:
-        if insensitive or text[start:end] == source:
-            return TermMatch(start, end, entry, source, target, verdict[0], verdict[1])
+    for item in candidates:
+        if spaced and not _spacing_ok(view, start, end, item.spaces):
+            continue
+        if item.rules is not None and not item.rules.allows(view, start, end, PARTICLES):
+            continue
+        return TermMatch(start, end, item.entry, item.source, item.target, verdict[0], verdict[1])
     return None
+
+
+def _accept_english(view: str, start: int, end: int, candidates: tuple[_Item, ...]) -> TermMatch | None:
+    verdict = check_english(view, start, end)
+    if isinstance(verdict, str):
+        return None
+    for item in candidates:
+        if not (item.insensitive or view[start:end] == item.source):
+            continue
+        if item.rules is not None and not item.rules.allows(view, start, end, PARTICLES):
+            continue
+        return TermMatch(start, end, item.entry, item.source, item.target, verdict[0], verdict[1])
+    return None
+
+
+def _compact_end(text: str, start: int, length: int) -> int:
+    """End of the shortest span from ``start`` holding ``length`` non-space characters."""
+    count = 0
+    index = start
+    while index < len(text) and count < length:
+        if text[index] != " ":
+            count += 1
+        index += 1
+    return index
 
 
 def _misses(
@@ -344,9 +546,9 @@ def _misses(
             best[start] = (start, end, item, reason)
     misses: list[NearMiss] = []
     for start in sorted(best):
-        _, end, (source, target, entry, _), reason = best[start]
+        _, end, item, reason = best[start]
         if any(m.start < start < m.end for m in misses):
             continue  # an infix of a longer rejected term at an earlier place
         word = _word_around(text, start, end)
-        misses.append(NearMiss(start, end, entry, source, target, word, reason))
+        misses.append(NearMiss(start, end, item.entry, item.source, item.target, word, reason))
     return misses

@@ -13,12 +13,22 @@ Mapping (CSV ↔ TBX):
   ``admittedTerm-admn-sts`` (the glossary rule "first ko row is preferred");
 * ``category`` → ``<descrip type="subjectField">``; ``note`` → ``<note>`` in
   the ko ``<tig>`` (per row, so synonyms keep their own notes);
-* ``case`` and extra CSV columns have no TBX-Basic data category and are not
-  exported.
+* ``abbr`` → a second English term with ``termType`` ``abbreviation``
+  (admitted); ``en_variants`` → further admitted English terms; import reads
+  them back the same way (an English term typed ``abbreviation`` or
+  ``acronym`` becomes ``abbr``, other admitted ones ``en_variants``);
+* ``case``, the context rules (``not_near``/``only_near``) and extra CSV
+  columns have no TBX-Basic data category and are not exported.
 
 XML is parsed with expat directly: DOCTYPEs are tolerated but never fetched,
 any ``<!ENTITY>`` declaration or unresolvable entity reference is refused, so
-a hostile file cannot read local files, reach the network or expand entities.
+a hostile file cannot read local files, reach the network or expand entities;
+file size and element depth are capped (``glossary_bytes``, ``xml_depth``).
+
+Cells that a spreadsheet would run as formulas (CSV injection, see
+:mod:`toolkit.terminology.csvsafe`) are neutralised with a leading ``'`` on
+import (with a warning in the merge report) and whenever glossary.csv or a
+TBX file is written.
 """
 
 from __future__ import annotations
@@ -27,14 +37,15 @@ import csv
 import hashlib
 import io
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import cast
 from xml.parsers import expat
 
 from toolkit.core.atomic import write_bytes_atomic
 from toolkit.core.errors import GlossaryError, Problem, problem
+from toolkit.core.limits import GLOSSARY_BYTES, XML_DEPTH, XML_ELEMENTS, LimitExceeded, read_bounded
+from toolkit.terminology.csvsafe import formula_like, neutralise
 from toolkit.terminology.glossary import CATEGORIES, Entry, Glossary
 
 __all__ = [
@@ -51,6 +62,7 @@ PREFERRED = "preferredTerm-admn-sts"
 ADMITTED = "admittedTerm-admn-sts"
 _DEMOTED = frozenset({"deprecatedTerm-admn-sts", "supersededTerm-admn-sts"})
 DEFAULT_CATEGORY = "term"  # for foreign TBX concepts without a subjectField
+_ABBREVIATION_TYPES = frozenset({"abbreviation", "acronym", "shortForm", "initialism"})
 BASE_COLUMNS: tuple[str, ...] = ("ko", "en", "category", "note")
 _UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -142,19 +154,31 @@ def export_tbx(glossary: Glossary) -> bytes:
         for i, e in enumerate(group):
             status = PREFERRED if i == 0 else ADMITTED
             out.append("          <tig>")
-            out.append(f"            <term>{_esc(e.ko)}</term>")
+            out.append(f"            <term>{_esc(neutralise(e.ko))}</term>")
             out.append('            <termNote type="partOfSpeech">noun</termNote>')
             out.append(f'            <termNote type="administrativeStatus">{status}</termNote>')
             if e.note:
-                out.append(f"            <note>{_esc(e.note)}</note>")
+                out.append(f"            <note>{_esc(neutralise(e.note))}</note>")
             out.append("          </tig>")
         out.append("        </langSet>")
         out.append('        <langSet xml:lang="en">')
         out.append("          <tig>")
-        out.append(f"            <term>{_esc(first.en)}</term>")
+        out.append(f"            <term>{_esc(neutralise(first.en))}</term>")
         out.append('            <termNote type="partOfSpeech">noun</termNote>')
         out.append(f'            <termNote type="administrativeStatus">{PREFERRED}</termNote>')
         out.append("          </tig>")
+        abbr = next((e.abbr for e in group if e.abbr), "")
+        if abbr:
+            out.append("          <tig>")
+            out.append(f"            <term>{_esc(abbr)}</term>")
+            out.append('            <termNote type="termType">abbreviation</termNote>')
+            out.append(f'            <termNote type="administrativeStatus">{ADMITTED}</termNote>')
+            out.append("          </tig>")
+        for variant in dict.fromkeys(v for e in group for v in e.en_variants):
+            out.append("          <tig>")
+            out.append(f"            <term>{_esc(variant)}</term>")
+            out.append(f'            <termNote type="administrativeStatus">{ADMITTED}</termNote>')
+            out.append("          </tig>")
         out.append("        </langSet>")
         out.append("      </termEntry>")
     out += ["    </body>", "  </text>", "</martif>", ""]
@@ -195,6 +219,16 @@ class _Refused(Exception):
         self.what = what
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _TooMany(_TooDeep):
+    pass
+
+
 def _local(name: str) -> str:
     return name.rsplit(":", 1)[-1]
 
@@ -207,7 +241,16 @@ def _parse_xml(data: bytes, path: Path) -> _Node:
     stack: list[_Node] = []
     root: list[_Node] = []
 
+    max_depth = XML_DEPTH.value
+    max_elements = XML_ELEMENTS.value
+    elements = [0]
+
     def start(name: str, attrs: dict[str, str]) -> None:
+        if len(stack) >= max_depth:
+            raise _TooDeep(parser.CurrentLineNumber)
+        elements[0] += 1
+        if elements[0] > max_elements:
+            raise _TooMany(parser.CurrentLineNumber)
         node = _Node(_local(name), dict(attrs), parser.CurrentLineNumber)
         if stack:
             stack[-1].children.append(node)
@@ -242,6 +285,13 @@ def _parse_xml(data: bytes, path: Path) -> _Node:
     fix = "export the termbase again from the CAT tool as TBX without DTD entities"
     try:
         parser.Parse(data, True)
+    except _TooMany as exc:
+        what = XML_ELEMENTS.message(f"the TBX file (more than {max_elements:,} elements)")
+        raise GlossaryError(problem(path, exc.line, what, XML_ELEMENTS.fix)) from None
+    except _TooDeep as exc:
+        raise GlossaryError(
+            problem(path, exc.line, XML_DEPTH.message("the TBX file"), XML_DEPTH.fix)
+        ) from None
     except _Refused as exc:
         raise GlossaryError(problem(path, exc.line, f"unsafe XML: {exc.what}", fix)) from None
     except expat.ExpatError as exc:
@@ -267,6 +317,7 @@ class _Term:
     status: str
     notes: tuple[str, ...]
     line: int
+    term_type: str = ""  # TBX termType: "abbreviation", "acronym", "fullForm" …
 
 
 def _nfc(text: str) -> str:
@@ -282,11 +333,14 @@ def _terms(lang_node: _Node) -> list[_Term]:
         if term is None or not _nfc(term.text()):
             continue
         status = ""
+        term_type = ""
         for tn in holder.iter("termNote"):
             if tn.attrs.get("type") == "administrativeStatus":
                 status = tn.text().strip()
+            elif tn.attrs.get("type") == "termType":
+                term_type = tn.text().strip()
         notes = tuple(n for n in (_nfc(x.text()) for x in holder.iter("note")) if n)
-        terms.append(_Term(_nfc(term.text()), status, notes, term.line))
+        terms.append(_Term(_nfc(term.text()), status, notes, term.line, term_type))
 
     def rank(t: _Term) -> int:
         return 0 if t.status == PREFERRED else 2 if t.status in _DEMOTED else 1
@@ -332,10 +386,24 @@ def _entries_from_tbx(root: _Node, path: Path) -> list[Entry]:
             )
             continue
         fallback = ko_notes or _direct_notes(concept)
-        english = en[0].text  # preferred (sorted first) or first listed
+        short = [t for t in en if t.term_type in _ABBREVIATION_TYPES and t.status not in _DEMOTED]
+        full = [t for t in en if t not in short]
+        english = (full or en)[0].text  # preferred (sorted first) or first listed
+        abbr = short[0].text if short and full else ""
+        variants = tuple(t.text for t in full[1:] if t.status not in _DEMOTED and t.text != english)
         for t in ko:
             note = "; ".join(t.notes or fallback)
-            entries.append(Entry(ko=t.text, en=english, category=category, note=note, line=t.line))
+            entries.append(
+                Entry(
+                    ko=t.text,
+                    en=english,
+                    category=category,
+                    note=note,
+                    line=t.line,
+                    abbr=abbr,
+                    en_variants=variants,
+                )
+            )
     if problems:
         raise GlossaryError(problems)
     if not entries:
@@ -346,12 +414,10 @@ def _entries_from_tbx(root: _Node, path: Path) -> list[Entry]:
 
 
 def _load_csv(path: Path) -> list[Entry]:
-    """Delegate to glossary.load_glossary (looked up by name: it is developed in parallel)."""
-    from toolkit.terminology import glossary as glossary_module
-    loader = getattr(glossary_module, "load_glossary", None)
-    if loader is None:  # pragma: no cover - only while glossary.py lacks the loader
-        raise GlossaryError(problem(path, None, "CSV import is not available in this build"))
-    return list(cast(Callable[[Path], Glossary], loader)(path).entries)
+    """Another glossary CSV; formula-like cells are let through for the merge to neutralise."""
+    from toolkit.terminology.glossary import load_glossary
+
+    return list(load_glossary(path, check_formulas=False).entries)
 
 
 def _looks_like_xml(data: bytes) -> bool:
@@ -364,7 +430,9 @@ def _looks_like_xml(data: bytes) -> bool:
 def read_terms(path: Path) -> list[Entry]:
     """Read a TBX (v2 ``martif`` or v3 ``tbx``) or CSV file; the content decides."""
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, GLOSSARY_BYTES, subject="the file")
+    except LimitExceeded as exc:
+        raise GlossaryError(problem(path, None, exc.what, exc.limit.fix)) from None
     except OSError as exc:
         raise GlossaryError(
             problem(path, None, f"cannot read file: {exc.strerror}", "check the path")
@@ -390,14 +458,49 @@ class Conflict:
 
 @dataclass(frozen=True)
 class MergeReport:
-    """What a merge did. ``added`` holds the incoming rows (lines in the incoming file)."""
+    """What a merge did. ``added`` holds the incoming rows (lines in the incoming file);
+    ``warnings`` name incoming cells neutralised against CSV injection."""
 
     added: tuple[Entry, ...]
     unchanged: int
     conflicts: tuple[Conflict, ...]
+    warnings: tuple[Problem, ...] = ()
 
 
-def merge(existing: Glossary, incoming: Sequence[Entry]) -> tuple[Glossary, MergeReport]:
+def _neutralised(entry: Entry, source: str) -> tuple[Entry, list[Problem]]:
+    """The entry with formula-like cells prefixed by ``'`` (OWASP), and a warning per cell."""
+    warnings: list[Problem] = []
+
+    def clean(column: str, cell: str) -> str:
+        if not formula_like(cell):
+            return cell
+        safe = neutralise(cell)
+        warnings.append(
+            Problem(
+                source,
+                entry.line or None,
+                f"{column} '{cell[:80]}' would run as a formula in Excel; imported as '{safe[:81]}'",
+                "check the term in the file it came from",
+                severity="warning",
+            )
+        )
+        return safe
+
+    fixed = replace(
+        entry,
+        ko=clean("ko", entry.ko),
+        en=clean("en", entry.en),
+        note=clean("note", entry.note),
+        abbr=clean("abbr", entry.abbr),
+        en_variants=tuple(clean("en_variants", v) for v in entry.en_variants),
+        not_near=tuple(clean("not_near", v) for v in entry.not_near),
+        only_near=tuple(clean("only_near", v) for v in entry.only_near),
+        extra=tuple((k, clean(k, v)) for k, v in entry.extra),
+    )
+    return (fixed, warnings) if warnings else (entry, [])
+
+
+def merge(existing: Glossary, incoming: Sequence[Entry], *, source: str = "") -> tuple[Glossary, MergeReport]:
     """Append new ko terms; never overwrite an existing row.
 
     Keyed on the (NFC) Korean term: same ko + same en is unchanged even if the
@@ -415,7 +518,10 @@ def merge(existing: Glossary, incoming: Sequence[Entry]) -> tuple[Glossary, Merg
     added: list[Entry] = []
     conflicts: list[Conflict] = []
     unchanged = 0
-    for inc in incoming:
+    warnings: list[Problem] = []
+    for original in incoming:
+        inc, found = _neutralised(original, source)
+        warnings.extend(found)
         key = _nfc(inc.ko)
         have = by_ko.get(key)
         if have is None:
@@ -428,7 +534,7 @@ def merge(existing: Glossary, incoming: Sequence[Entry]) -> tuple[Glossary, Merg
             unchanged += 1
         else:
             conflicts.append(Conflict(inc.ko, have.en, inc.en, have.line, inc.line))
-    report = MergeReport(tuple(added), unchanged, tuple(conflicts))
+    report = MergeReport(tuple(added), unchanged, tuple(conflicts), tuple(warnings))
     return Glossary(entries=tuple(merged), path=existing.path), report
 
 
@@ -450,6 +556,14 @@ def _columns(entries: Sequence[Entry]) -> list[str]:
     columns = list(BASE_COLUMNS)
     if any(e.case_insensitive for e in entries):
         columns.append("case")
+    for name, used in (
+        ("abbr", any(e.abbr for e in entries)),
+        ("en_variants", any(e.en_variants for e in entries)),
+        ("not_near", any(e.not_near for e in entries)),
+        ("only_near", any(e.only_near for e in entries)),
+    ):
+        if used:
+            columns.append(name)
     for e in entries:
         for name, _ in e.extra:
             if name not in columns:
@@ -460,8 +574,12 @@ def _columns(entries: Sequence[Entry]) -> list[str]:
 def _row(e: Entry, columns: list[str]) -> list[str]:
     values = {"ko": e.ko, "en": e.en, "category": e.category, "note": e.note}
     values["case"] = "insensitive" if e.case_insensitive else ""
+    values["abbr"] = e.abbr
+    values["en_variants"] = "; ".join(e.en_variants)
+    values["not_near"] = "; ".join(e.not_near)
+    values["only_near"] = "; ".join(e.only_near)
     values.update(e.extra)
-    return [values.get(c, "") for c in columns]
+    return [neutralise(values.get(c, "")) for c in columns]  # never write a formula (CSV injection)
 
 
 def write_glossary_csv(

@@ -9,7 +9,7 @@ language, synced through its translation memory so edits survive.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -74,10 +74,12 @@ def translate_plain(
     """Translate plain text sentence by sentence, keeping its layout exactly."""
     from toolkit.mt.enforce import machine_translate
     from toolkit.mt.segmentation import split_sentences
+    from toolkit.terminology.abbrev import mentioned
     from toolkit.translation.checks import QAContext, run_checks
 
     pieces: list[tuple[str, str, str]] = []  # (leading ws, core, trailing ws) or core "" for layout
-    for line in text.split("\n"):
+    core_lines: list[int] = []  # line of each core, for file:line in findings
+    for number, line in enumerate(text.split("\n"), 1):
         for seg in split_sentences(line, src) if line.strip() else [line]:
             core = seg.strip()
             if not core:
@@ -86,10 +88,11 @@ def translate_plain(
             lead = seg[: len(seg) - len(seg.lstrip())]
             trail = seg[len(seg.rstrip()) :]
             pieces.append((lead, core, trail))
+            core_lines.append(number)
         pieces.append(("\n", "", ""))
     pieces.pop()  # no newline after the last line
     cores = [c for _, c, _ in pieces if c]
-    outs, findings = machine_translate(cores, translate, matcher, tgt, markup=False)
+    outs, findings = machine_translate(cores, translate, matcher, tgt, abbreviations=_abbreviation_style())
     it = iter(outs)
     result: list[str] = []
     for lead, core, trail in pieces:
@@ -97,10 +100,22 @@ def translate_plain(
     from toolkit.translation.checks import empty_matcher
 
     qa_matcher = matcher if matcher is not None else empty_matcher(src)
-    ctx = QAContext(src_lang=src, tgt_lang=tgt, matcher=qa_matcher, file="<stdin>", line=0)
-    for core, out in zip(cores, outs, strict=True):
+    abbreviated = tuple(e for e in qa_matcher.glossary.entries if e.abbr)
+    seen: set[str] = set()
+    findings = [replace(f, file=f.file or "<stdin>") for f in findings]
+    for core, out, number in zip(cores, outs, core_lines, strict=True):
+        ctx = QAContext(src, tgt, qa_matcher, file="<stdin>", line=number, mentioned=frozenset(seen))
         findings.extend(run_checks(core, out, ctx))
+        seen |= mentioned([out], abbreviated)
     return "".join(result), findings
+
+
+def _abbreviation_style() -> str:
+    """The house style's [terminology] abbreviations (default templates, as the build uses)."""
+    from toolkit.core.config import default_templates
+    from toolkit.render.style import load_style
+
+    return load_style(default_templates()).terminology.abbreviations
 
 
 def default_output(source: Path, to_lang: str) -> Path:
@@ -115,7 +130,11 @@ def run_translate(request: TranslateRequest, *, stdin: TextIO) -> TranslateResul
     from toolkit.sources import detect_lang
 
     if str(request.source) == "-":
-        text = stdin.read()
+        from toolkit.core.normalize import nfc
+        from toolkit.sources.decode import suspicious_problems
+
+        raw = _read_stdin(stdin)
+        text = nfc(raw)
         if not text.strip():
             raise SourceError(
                 problem("<stdin>", None, "no text on standard input", "pipe the text to translate")
@@ -126,7 +145,11 @@ def run_translate(request: TranslateRequest, *, stdin: TextIO) -> TranslateResul
         matcher = _load_matcher(request.glossary, src)
         translate, _ = _translator_fn(src, tgt)
         out, findings = translate_plain(text, src, tgt, translate, matcher)
-        result = TranslateResult(findings=findings)
+        garbled = [
+            Finding("suspicious-text", "warning", f"{p.what} — {p.fix}", file="<stdin>", line=p.line or 0)
+            for p in suspicious_problems("<stdin>", raw)
+        ]
+        result = TranslateResult(findings=garbled + findings)
         if request.output is None or str(request.output) == "-":
             result.text = out
         else:
@@ -134,6 +157,19 @@ def run_translate(request: TranslateRequest, *, stdin: TextIO) -> TranslateResul
             result.written.append(request.output)
         return result
     return _translate_release_file(request)
+
+
+def _read_stdin(stdin: TextIO) -> str:
+    """Standard input, bounded like a source file (``yes | presspack translate -`` must end)."""
+    from toolkit.core.limits import SOURCE_BYTES
+
+    cap = SOURCE_BYTES.value
+    text = stdin.read(cap + 1)  # characters: at least as many bytes
+    if len(text) > cap or len(text.encode("utf-8")) > cap:
+        raise SourceError(
+            problem("<stdin>", None, SOURCE_BYTES.message("standard input"), "translate the text in parts")
+        )
+    return text
 
 
 def _check_pair(src: str, tgt: str) -> None:
@@ -211,6 +247,7 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
         translate=factory,
         target_path=str(out_path),
         model_id=model_id,
+        abbreviations=_abbreviation_style(),
     )
     patched = None
     if target is not None:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.mt.segmentation import split_inline_sentences
+from toolkit.core.limits import loads_json
+from toolkit.mt.markup import sentences
 from toolkit.translation.units import Unit, release_from_units, units_of
 
 __all__ = [  # Unit, units_of and release_from_units live in toolkit.translation.units
@@ -41,8 +42,13 @@ TM_FORMAT = 1
 
 
 def segments_of(text: str, lang: str) -> list[str]:
-    """Sentences of a unit, stripped (units are re-joined with single spaces)."""
-    return [s.strip() for s in split_inline_sentences(text, lang) if s.strip()]
+    """Sentences of a unit, stripped (units are re-joined with single spaces).
+
+    Units are inline Markdown: every sentence stays valid inline Markdown
+    (formatting across a sentence end is closed and reopened, hard line
+    breaks stay inside their sentence; see :func:`toolkit.mt.markup.sentences`).
+    """
+    return sentences(text, lang)
 
 
 def join_segments(segments: Sequence[str]) -> str:
@@ -111,7 +117,7 @@ class Memory:
     def from_json(cls, text: str) -> Memory | None:
         """Parse a memory; anything malformed returns None (treated as absent)."""
         try:
-            data = json.loads(text)
+            data = loads_json(text, subject="translation memory")  # deep nesting: ValueError, not recursion
             if data.get("format") != TM_FORMAT:
                 return None
             units = [

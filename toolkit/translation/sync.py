@@ -253,11 +253,14 @@ def sync_translation(
     translate: Callable[[], TranslateFn],
     target_path: str = "",
     model_id: Callable[[], str] = lambda: "",
+    abbreviations: str = "first-mention",
 ) -> SyncResult:
     """Bring a translation up to date with its source without losing edits.
 
     ``translate`` is a factory so the engine is loaded only when at least one
-    segment really needs machine translation.
+    segment really needs machine translation. ``abbreviations`` is the house
+    style for glossary abbreviations; which mention is the first is judged in
+    document order over kept and new text alike.
     """
     src_lang = source.lang
     source_file = Path(source.source_path).name
@@ -303,12 +306,24 @@ def sync_translation(
         for b, (unit, segs) in enumerate(zip(new_units, new_segs, strict=True))
     ]
 
-    # machine-translate everything new in ONE engine call
-    need = [seg.src for p in plan for seg in p.segs if seg.kept is None]
+    # machine-translate everything new in ONE engine call; ``before[i]`` is the kept
+    # text the reader sees before need[i] (abbreviations: first mention wins)
+    need: list[str] = []
+    before: list[list[str]] = [[]]
+    for p in plan:
+        for seg in p.segs:
+            if seg.kept is None:
+                need.append(seg.src)
+                before.append([])
+            else:
+                before[-1].append(seg.kept)
     outs: list[str] = []
     engine_findings: list[Finding] = []
     if need:
-        outs, mt_findings = machine_translate(need, translate(), matcher, tgt)
+        # units are inline Markdown: formatting, links and code ride through as tags
+        outs, mt_findings = machine_translate(
+            need, translate(), matcher, tgt, abbreviations=abbreviations, before=before[:-1], markup=True
+        )
         engine_findings.extend(replace(f, file=f.file or target_path) for f in mt_findings)
     mt_iter = iter(outs)
     translated = kept_count = term_updates = 0
@@ -357,8 +372,40 @@ def sync_translation(
         units=mem_units,
         model=model_id() if translated else (memory.model if memory else ""),
     )
-    findings.extend(qa_findings(new_memory, tgt, matcher, target_path))
+    lines = _target_lines(target if target is not None else _as_written(release, src_lang), mem_units)
+    findings.extend(qa_findings(new_memory, tgt, matcher, target_path, lines=lines))
     return SyncResult(release, new_memory, findings, translated, kept_count, term_updates, engine_findings)
+
+
+def _as_written(release: Release, src_lang: str) -> Release | None:
+    """The release as its new translation file will read back (for line numbers)."""
+    from toolkit.sources.decode import SourceFile
+    from toolkit.sources.markdown import _load_markdown, dump_markdown
+
+    text = dump_markdown(release, translation_of=src_lang)
+    try:
+        return _load_markdown(SourceFile(Path(release.source_path or "x.md"), text, "utf-8"), None).release
+    except Exception:  # pragma: no cover - the writer's output always reads back
+        return None
+
+
+def _target_lines(target: Release | None, units: Sequence[UnitMemory]) -> list[int] | None:
+    """Line of each unit in the translation file (QA findings say file:line), when known.
+
+    The lines are those of the translation as read; a unit presspack writes anew
+    keeps the line of the unit it replaces. Without a translation file yet, None.
+    """
+    if target is None:
+        return None
+    current = units_of(target)
+    if [u.id for u in current] != [u.id for u in units]:
+        return None
+    lines = [u.line for u in current]
+    last = 0
+    for i, line in enumerate(lines):  # meta fields have no line of their own: the front matter
+        lines[i] = line or (last if last else 1)
+        last = lines[i]
+    return lines
 
 
 def _merge_terms(unit: UnitMemory) -> list[list[str]]:

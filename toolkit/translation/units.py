@@ -33,7 +33,7 @@ class Unit:
     line: int = 0
 
 
-_META_FIELDS = ("subtitle", "dateline", "organization", "department")
+_META_FIELDS = ("subtitle", "dateline", "organization", "department", "manager", "contact_person")
 
 
 def units_of(release: Release) -> list[Unit]:
@@ -59,7 +59,7 @@ def release_from_units(
     """A release in ``tgt`` with ``template``'s structure and ``texts`` in :func:`units_of` order.
 
     Photos keep their file and title, tables their shape and alignment, lists
-    their numbering; date and embargo come from the template. Texts are
+    their numbering; date, embargo, phones and e-mail come from the template. Texts are
     brought to canonical form (meta fields to normalized plain text), so the
     release equals what reading its Markdown gives.
     """
@@ -78,17 +78,26 @@ def release_from_units(
         raise ValueError("release_from_units: more texts than the template has units")
     meta = rebuilt.meta
     dateline = meta.dateline.upper() if tgt == "en" else meta.dateline
+    source = template.meta
     meta = Meta(
         title=meta.title,
         lang=tgt,
         subtitle=meta.subtitle,
-        date=template.meta.date,
+        date=source.date,
         dateline=dateline,
         organization=meta.organization,
         copyright=copyright_text,
         contact=meta.contact,
-        embargo=template.meta.embargo,
+        embargo=source.embargo,
         department=meta.department,
+        manager=meta.manager,
+        contact_person=meta.contact_person,
+        # numbers are not translated; the 보도시점/배포 wording is Korean only
+        manager_phone=source.manager_phone,
+        contact_phone=source.contact_phone,
+        contact_email=source.contact_email,
+        release_time=source.release_time if tgt == "ko" else "",
+        distribution=source.distribution if tgt == "ko" else "",
     )
     return replace(rebuilt, meta=meta, source_path=path)
 
