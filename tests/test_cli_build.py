@@ -169,9 +169,11 @@ class TestIncremental:
         assert "1 release(s) out of date" in err
         assert tree_bytes(out) == before  # --check wrote nothing
 
-    def test_source_change_retranslates_one_sentence_and_keeps_edits(
+    def test_source_change_under_approved_translation_is_kept_for_review(
         self, project: Path, tmp_path: Path, copy_models: Path
     ) -> None:
+        """The sample translations are people's work: a changed source sentence gets a
+        review with a machine suggestion, never a silent replacement."""
         out = tmp_path / "out"
         assert run(["build", "releases/", "--out", str(out)])[0] == 0
         ko = project / "releases" / MOU / "release.ko.md"
@@ -186,19 +188,31 @@ class TestIncremental:
         )
         code, diff, err = run(["build", "releases/", "--out", str(out), "--dry-run"])
         assert code == 0, err
-        removed = [ln for ln in diff.splitlines() if ln.startswith("-") and not ln.startswith("---")]
-        added = [ln for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
-        assert len(removed) == len(added) == 1  # exactly one line of the translation changes
+        assert diff == ""  # nothing of the translation file changes
         assert ko.read_text("utf-8") == edited
-        code, _, err = run(["build", "releases/", "--out", str(out)])
+        code, _, err = run(["build", "releases/", "--out", str(out), "--json"])
         assert code == 0, err
-        assert f"built {MOU}" in err and f"built {FORUM}" not in err
+        assert ko.read_text("utf-8") == edited  # the approved text stays
+        review = [f for f in json.loads(_)["findings"] if f["check"] == "tm-review"]
+        assert [(Path(f["file"]).name, f["line"]) for f in review] == [("release.ko.md", 18)]
+        assert review[0]["segment"].startswith("Changwon Special City signed a memorandum")
+        assert "13 local defense small" in review[0]["suggestion"]  # the copy model's suggestion
+        assert review[0]["kept"].startswith("창원특례시는 19일 창원시청에서")
+        code, _, err = run(["build", "releases/", "--out", str(out), "--strict"])
+        rel = f"releases/{MOU}/release.ko.md"
+        assert code == 1 and f"warning: {rel}:18: [tm-review]" in err
+        # one command takes the suggestion; only that sentence changes, the hand edit stays
+        code, _, err = run(["review", "accept", f"{rel}:18"])
+        assert code == 0, err
+        assert "accepted 1 review(s)" in err
         after = ko.read_text("utf-8")
         changed = [(a, b) for a, b in zip(edited.splitlines(), after.splitlines(), strict=True) if a != b]
-        assert len(changed) == 1  # only the paragraph with the changed sentence
+        assert len(changed) == 1
         _, new_line = changed[0]
         assert "13 local defense small" in new_line  # the copy model "translated" the changed sentence
         assert new_line.endswith("돕고자 마련됐다.")  # the hand edit survived
+        code, stdout, err = run(["build", "releases/", "--out", str(out), "--strict"])
+        assert code == 0, stdout + err
         code, stdout, err = run(["build", "releases/", "--out", str(out), "--check"])
         assert code == 0, stdout + err
 

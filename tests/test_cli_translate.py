@@ -259,6 +259,13 @@ def test_windows_translation_file_keeps_bom_and_crlf(tmp_path: Path) -> None:
     src.write_text(src.read_text("utf-8").replace("셋째 문단이다.", "셋째 문단을 고쳤다."), "utf-8")
     code, _, err = run(["translate", str(src), "--to", "en"])
     assert code == 0, err
+    # the hand-written text stays, flagged with the machine suggestion…
+    assert en.read_bytes() == b"\xef\xbb\xbf" + en_text.replace("\n", "\r\n").encode()
+    assert f"warning: {en}:9: [tm-review]" in err
+    assert "Machine suggestion: “셋째 문단을 고쳤다.”" in err
+    # …and taking the suggestion keeps the file's BOM and CRLF line endings
+    code, _, err = run(["review", "accept", f"{en}:9"])
+    assert code == 0, err
     data = en.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.count(b"\n") == data.count(b"\r\n")

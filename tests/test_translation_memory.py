@@ -157,13 +157,29 @@ def test_paragraph_edited_as_a_whole_is_kept_and_flagged_when_source_changes() -
     assert [f.check for f in res.findings if f.check.startswith("tm")] == ["tm-review"]
 
 
-def test_structure_change_by_hand_leaves_file_untouched() -> None:
+def test_paragraph_added_by_hand_is_kept_and_remembered() -> None:
     src = ko_release(["가 문단이다.", "나 문단이다."])
     first = sync_translation(src, None, None, "en", matcher=None, translate=Recorder().factory)
     extra = replace(first.release, body=(*first.release.body, Block(kind="paragraph", text="Added by hand.")))
     res = sync_translation(src, extra, first.memory, "en", matcher=None, translate=Recorder().factory)
-    assert res.release == extra
-    assert res.findings[0].check == "tm-structure"
+    assert [b.text for b in res.release.body] == [b.text for b in extra.body]
+    assert not [f for f in res.findings if f.check.startswith("tm")]
+    added = [s for s in res.memory.segments() if s.tgt == "Added by hand."]
+    assert [(s.src, s.origin) for s in added] == [("", "human")]
+
+
+def test_translation_with_other_paragraphs_and_no_memory_is_left_untouched() -> None:
+    src = ko_release(["가 문단이다.", "나 문단이다."])
+    hand = Release(
+        meta=Meta(title="Forum", lang="en"),
+        body=(Block(kind="paragraph", text="Only one paragraph."),),
+        source_path="release.en.md",
+    )
+    res = sync_translation(src, hand, None, "en", matcher=None, translate=Recorder().factory)
+    assert res.blocked and res.release == hand
+    assert [f.check for f in res.findings] == ["tm-structure"]
+    assert res.findings[0].severity == "error"
+    assert res.memory.units == ()
 
 
 def test_markdown_round_trip(tmp_path: Path) -> None:

@@ -336,9 +336,22 @@ def build(
             click.echo(f"built {name}", err=True)
         if result.up_to_date and not result.built:
             click.echo(f"{len(result.up_to_date)} release(s) up to date", err=True)
-    report_findings(result.findings, strict=strict, quiet=as_json, warnings=len(result.warnings))
+    report_findings(
+        result.findings, strict=strict and not result.errors, quiet=as_json, warnings=len(result.warnings)
+    )
+    if result.errors or result.blocked:
+        for p in result.errors:
+            _echo_problem(p)
+        if result.blocked and not (check or dry_run):
+            click.echo(
+                f"Error: {len(result.blocked)} translation file(s) left untouched — see the tm-structure "
+                "error(s) above",
+                err=True,
+            )
+        if result.errors or not (check or dry_run):
+            raise SystemExit(1)
     if check or dry_run:
-        for line in result.stale:
+        for line in result.stale if not as_json else ():  # the JSON report lists them under "stale"
             click.echo(f"stale: {line}", err=not check)
         if result.stale:
             if check:
@@ -440,6 +453,72 @@ def translate(
     for p in result.written:
         click.echo(f"wrote {p}", err=True)
     report_findings(result.findings, strict=strict, quiet=as_json)
+    if result.blocked:
+        click.echo(
+            "Error: the translation file was left untouched — see the tm-structure error above", err=True
+        )
+        raise SystemExit(1)
+
+
+# --------------------------------------------------------------------------- review
+
+
+@main.group()
+def review() -> None:
+    """Resolve tm-review findings: the source changed under a person's translation.
+
+    \b
+    Take the machine suggestion the finding shows (or, for text whose source
+    was deleted, delete it):
+      presspack review accept releases/x/release.en.md:17
+    Keep the person's text as it is, reviewed against the new source:
+      presspack review keep releases/x/release.en.md:17
+    Editing the text by hand resolves the review too.
+    """
+
+
+def _review(spec: str, glossary: Path | None, as_json: bool, *, accept: bool) -> None:
+    from toolkit.commands import review as commands
+
+    with reported():
+        result = commands.resolve(spec, accept=accept, glossary=glossary)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    for p in result.written:
+        click.echo(f"wrote {p}", err=True)
+    verb = "accepted" if accept else "kept"
+    left = f"; {len(result.pending)} still to review" if result.pending else ""
+    click.echo(f"{verb} {result.resolved} review(s){left}", err=True)
+
+
+@review.command("accept")
+@click.argument("spec", metavar="FILE[:LINE]")
+@glossary_option
+@json_option
+def review_accept(spec: str, glossary: Path | None, as_json: bool) -> None:
+    """Replace the reviewed text at LINE with the machine suggestion (all of FILE without LINE).
+
+    FILE:LINE is what the tm-review finding prints; several lines: FILE:12,30.
+
+    \b
+    Example:
+      presspack review accept releases/2026-11-05-k-defense-forum/release.en.md:17
+    """
+    _review(spec, glossary, as_json, accept=True)
+
+
+@review.command("keep")
+@click.argument("spec", metavar="FILE[:LINE]")
+@glossary_option
+@json_option
+def review_keep(spec: str, glossary: Path | None, as_json: bool) -> None:
+    """Keep the person's text at LINE as reviewed against the new source (all of FILE without LINE).
+
+    \b
+    Example:
+      presspack review keep releases/2026-11-05-k-defense-forum/release.en.md:17
+    """
+    _review(spec, glossary, as_json, accept=False)
 
 
 # --------------------------------------------------------------------------- glossary

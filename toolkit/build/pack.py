@@ -22,6 +22,7 @@ from toolkit.core.atomic import write_bytes_atomic
 from toolkit.core.document import LANGS, Finding, Release
 from toolkit.core.errors import PresspackError, Problem, SourceError, problem
 from toolkit.sources import LoadedRelease, ReleaseSet, discover
+from toolkit.translation.filesync import ChangedWhileRunning, Snapshot
 
 __all__ = ["BuildOptions", "BuildResult", "Output", "ReleaseJob", "build"]
 
@@ -43,6 +44,8 @@ class BuildResult:
     up_to_date: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)  # with --check / --dry-run
     diffs: list[str] = field(default_factory=list)  # translation-file changes (dry run)
+    errors: list[Problem] = field(default_factory=list)  # releases that could not be built now (exit 1)
+    blocked: list[str] = field(default_factory=list)  # translation files left untouched (exit 1)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +53,9 @@ class BuildResult:
             "findings": [f.to_json() for f in self.findings],
             "warnings": [
                 {"file": w.file, "line": w.line, "message": w.what, "fix": w.fix} for w in self.warnings
+            ],
+            "errors": [
+                {"file": e.file, "line": e.line, "message": e.what, "fix": e.fix} for e in self.errors
             ],
             "built": self.built,
             "up_to_date": self.up_to_date,
@@ -182,11 +188,12 @@ def build(
 
     # 1. read and validate everything before writing anything
     problems: list[Problem] = []
-    per_release: list[tuple[ReleaseSet, dict[str, LoadedRelease]]] = []
+    per_release: list[tuple[ReleaseSet, dict[str, LoadedRelease], dict[str, Snapshot]]] = []
     for rs in sets:
-        loaded, errs = load_release_set(rs)
+        snapshots: dict[str, Snapshot] = {}
+        loaded, errs = load_release_set(rs, snapshots)
         problems.extend(errs)
-        per_release.append((rs, loaded))
+        per_release.append((rs, loaded, snapshots))
         for lr in loaded.values():
             result.warnings.extend(lr.warnings)
     if problems:
@@ -196,10 +203,14 @@ def build(
     from toolkit.build.plan import plan_release
 
     plans = []
-    for rs, loaded in per_release:
-        plan = plan_release(rs, loaded, options, inputs)
-        plans.append(plan)
+    for rs, loaded, snapshots in per_release:
+        plan = plan_release(rs, loaded, options, inputs, snapshots)
         result.findings.extend(plan.findings)
+        result.errors.extend(plan.errors)
+        result.blocked.extend(f"{rs.name}: {b}" for b in plan.blocked)
+        if plan.errors:
+            continue  # nothing of this release is written or rendered
+        plans.append(plan)
         result.diffs.extend(plan.diffs)
 
     # 3. skip what is up to date, render the rest (optionally in parallel)
@@ -213,21 +224,25 @@ def build(
         for plan in plans:
             job = plan.job
             valid = cached_outputs(options.out, job.name, releases_cache.get(job.name), job.key)
-            if valid is not None and not plan.writes and not plan.needs_mt:
+            if valid is not None and not plan.writes and not plan.needs_mt and not plan.blocked:
                 result.up_to_date.append(job.name)
                 result.outputs.extend(valid)
             else:
                 todo.append(job)
                 if options.check or options.dry_run:
-                    reasons = [f"{p.name} would change" for p, _ in plan.writes if p.suffix == ".md"]
-                    reasons += plan.needs_mt
-                    if not reasons or valid is None:
+                    reasons = [f"{p.name} would change" for p, _ in plan.writes] + plan.needs_mt
+                    reasons += plan.blocked
+                    if valid is None:
                         reasons.append("pack out of date")
                     result.stale.append(f"{job.name}: {'; '.join(reasons)}")
         if options.check or options.dry_run:
             return result
         for plan in plans:
-            plan.apply()  # translation files and their memories, atomically
+            try:
+                plan.apply()  # translation files and their memories: guarded, atomic
+            except ChangedWhileRunning as exc:
+                result.errors.extend(exc.problems)  # someone saved meanwhile: this release waits
+                todo = [job for job in todo if job is not plan.job]
         rendered_all: list[dict[str, dict[str, bytes]]]
         work = [(job, options.templates, options.style, formats) for job in todo]
         if options.jobs > 1 and len(todo) > 1:

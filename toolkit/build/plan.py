@@ -13,14 +13,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit.core.atomic import unified_diff, write_bytes_atomic
 from toolkit.core.document import Block, Finding, Lang, Release
-from toolkit.core.errors import ModelError, PresspackError, Problem, SourceError, problem
+from toolkit.core.errors import ModelError, PresspackError, Problem, problem
 from toolkit.sources import LoadedRelease, ReleaseSet, load_release
-from toolkit.sources.markdown import dump_markdown, encode_like, patch_markdown
+from toolkit.translation.filesync import FileSync, Snapshot, apply_sync, read_snapshot, sync_file
+from toolkit.translation.memory import MemoryFileError
 
 if TYPE_CHECKING:
     from toolkit.build.inputs import BuildInputs
+    from toolkit.mt.enforce import TranslateFn
 
 
 @dataclass(frozen=True)
@@ -48,18 +49,27 @@ class ReleaseJob:
     findings: tuple[Finding, ...] = ()
 
 
-def load_release_set(rs: ReleaseSet) -> tuple[dict[str, LoadedRelease], list[Problem]]:
-    """Load every language file of a release; collect problems instead of stopping."""
+def load_release_set(
+    rs: ReleaseSet, snapshots: dict[str, Snapshot] | None = None
+) -> tuple[dict[str, LoadedRelease], list[Problem]]:
+    """Load every language file of a release; collect problems instead of stopping.
+
+    Each file is read once: ``snapshots`` (when given) receives the bytes that were
+    parsed, so the sync later compares the file on disk with exactly what it planned from.
+    """
     loaded: dict[str, LoadedRelease] = {}
     problems: list[Problem] = []
     for lang, path in rs.files.items():
         try:
-            lr = load_release(path, expected_lang=lang or None)
-        except SourceError as exc:
+            snap = read_snapshot(path)
+            lr = load_release(path, expected_lang=lang or None, data=snap.data)
+        except PresspackError as exc:
             problems.extend(exc.problems)
             continue
         loaded[lr.release.lang] = lr
-    for lang, lr in loaded.items():
+        if snapshots is not None:
+            snapshots[lr.release.lang] = snap
+    for lr in loaded.values():
         if lr.translation_of and lr.translation_of not in loaded:
             problems.append(
                 problem(
@@ -69,7 +79,6 @@ def load_release_set(rs: ReleaseSet) -> tuple[dict[str, LoadedRelease], list[Pro
                     f"add release.{lr.translation_of}.md or remove translation_of",
                 )
             )
-        _ = lang
     return loaded, problems
 
 
@@ -90,13 +99,22 @@ def portable(finding: Finding) -> Finding:
 class ReleasePlan:
     job: ReleaseJob
     findings: list[Finding] = field(default_factory=list)
-    writes: list[tuple[Path, bytes]] = field(default_factory=list)
+    syncs: list[FileSync] = field(default_factory=list)  # translation files to write
     diffs: list[str] = field(default_factory=list)
     needs_mt: list[str] = field(default_factory=list)  # with --check/--dry-run and no model
+    errors: list[Problem] = field(default_factory=list)  # this release cannot be built now
+    blocked: list[str] = field(default_factory=list)  # translation files left untouched (tm-structure)
 
-    def apply(self) -> None:
-        for path, data in self.writes:
-            write_bytes_atomic(path, data)
+    @property
+    def writes(self) -> list[tuple[Path, bytes]]:
+        return [w for fs in self.syncs for w in fs.writes]
+
+    def apply(self) -> list[Path]:
+        """Write the translation files and memories; nothing of this release if one changed."""
+        written: list[Path] = []
+        for fs in self.syncs:
+            written.extend(apply_sync(fs))
+        return written
 
 
 def release_digest(release: Release) -> str:
@@ -136,36 +154,31 @@ def _block_digest(b: Block) -> list[object]:
     return [b.kind, b.level, b.text, b.ordered, b.number, rows, list(b.align), b.src, b.title]
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 def plan_release(
     rs: ReleaseSet,
     loaded: dict[str, LoadedRelease],
     options: BuildOptions,
     inputs: BuildInputs,
+    snapshots: dict[str, Snapshot] | None = None,
 ) -> ReleasePlan:
-    from toolkit.translation.memory import Memory, memory_path
-    from toolkit.translation.sync import sync_translation
-
+    snapshots = snapshots if snapshots is not None else {}
     src_lang = source_lang_of(loaded)
     source = loaded[src_lang].release
     langs = list(options.langs) if options.langs else sorted(loaded)
     findings: list[Finding] = []
-    writes: list[tuple[Path, bytes]] = []
+    syncs: list[FileSync] = []
     diffs: list[str] = []
     needs_mt: list[str] = []
+    errors: list[Problem] = []
+    blocked: list[str] = []
     reported: list[Finding] = []  # shown to the user, not stored in the pack
     releases: dict[str, Release] = {}
     # every input as it will be on disk after this plan is applied
     input_hashes: dict[str, str] = {}
-    for _, loaded_release in sorted(loaded.items()):
-        source_file = Path(loaded_release.release.source_path)
-        input_hashes[source_file.name] = hashlib.sha256(source_file.read_bytes()).hexdigest()
+    for lang, loaded_release in sorted(loaded.items()):
+        snap = snapshots.get(lang) or read_snapshot(Path(loaded_release.release.source_path))
+        snapshots[lang] = snap
+        input_hashes[snap.path.name] = snap.sha256
 
     for lang in langs:
         lr = loaded.get(lang)
@@ -184,18 +197,6 @@ def plan_release(
             target_path = default_output(rs.files[""], lang)
         else:
             target_path = rs.folder / f"release.{lang}.md"
-        tm_path = memory_path(target_path)
-        tm_bytes = _read(tm_path)
-        memory = Memory.from_json(tm_bytes.decode("utf-8", "replace")) if tm_bytes else None
-        if tm_bytes is not None and memory is None:
-            findings.append(
-                Finding(
-                    check="tm-corrupt",
-                    severity="warning",
-                    message=f"{tm_path.name} is unreadable; rebuilt from the current translation",
-                    file=str(tm_path),
-                )
-            )
         tgt: Lang = "ko" if lang == "ko" else "en"
         if lr is None and not options.allow_mt:
             raise PresspackError(
@@ -209,7 +210,7 @@ def plan_release(
                 ]
             )
 
-        def translate_factory(src: str = src_lang, t: str = tgt):  # type: ignore[no-untyped-def]
+        def translate_factory(src: str = src_lang, t: str = tgt) -> TranslateFn:
             translator = inputs.translator(src, t)
 
             def run(batch: list[str], n: int) -> list[list[str]]:
@@ -221,15 +222,17 @@ def plan_release(
             return inputs.translator(src, t).model_id
 
         try:
-            result = sync_translation(
+            fs = sync_file(
                 source,
-                lr.release if lr is not None else None,
-                memory,
+                snapshots[src_lang],
+                target_path,
                 tgt,
                 matcher=inputs.matcher(src_lang),
                 translate=translate_factory,
-                target_path=str(target_path),
                 model_id=model_id,
+                target_snapshot=snapshots.get(lang) if lr is not None else None,
+                target_release=lr.release if lr is not None else None,
+                write=not in_memory_only,
                 abbreviations=inputs.abbreviations,
             )
         except ModelError:
@@ -241,26 +244,23 @@ def plan_release(
             if lr is not None:
                 releases[lang] = lr.release
             continue
-        findings.extend(result.findings)
-        reported.extend(result.engine_findings)
-        releases[lang] = result.release
-        old_md = _read(target_path)
-        patched = None
-        if lr is not None and old_md is not None:
-            patched = patch_markdown(
-                old_md.decode("utf-8-sig").replace("\r\n", "\n"), lr.release, result.release
-            )
-        new_md = encode_like(patched or dump_markdown(result.release, translation_of=src_lang), old_md)
-        new_tm = result.memory.to_json().encode("utf-8")
-        structure_error = any(f.check == "tm-structure" for f in result.findings)
-        if not structure_error and not in_memory_only:
-            if lr is None or (old_md is not None and _content_changed(lr.release, result.release)):
-                writes.append((target_path, new_md))
-                diffs.append(unified_diff(target_path, old_md, new_md))
-                input_hashes[target_path.name] = hashlib.sha256(new_md).hexdigest()
-            if tm_bytes != new_tm:
-                writes.append((tm_path, new_tm))
-            input_hashes[tm_path.name] = hashlib.sha256(new_tm).hexdigest()
+        except MemoryFileError as exc:
+            errors.extend(exc.problems)  # never written over: a person must look at it
+            continue
+        findings.extend(fs.findings)
+        reported.extend(fs.engine_findings)
+        releases[lang] = fs.release
+        if fs.blocked:
+            blocked.append(f"{target_path.name} was left untouched (see the tm-structure error)")
+            if lr is not None:
+                input_hashes[target_path.name] = snapshots[lang].sha256
+            continue
+        if in_memory_only:
+            continue
+        syncs.append(fs)
+        if fs.target_bytes is not None:
+            diffs.append(fs.diff)
+        input_hashes.update(fs.extra_inputs)
 
     # photos are inputs too: a replaced photo rebuilds the pack (and is named in the manifest)
     for lang in sorted(releases):
@@ -284,7 +284,13 @@ def plan_release(
         findings=tuple(findings),
     )
     return ReleasePlan(
-        job=job, findings=findings + reported, writes=writes, diffs=[d for d in diffs if d], needs_mt=needs_mt
+        job=job,
+        findings=findings + reported,
+        syncs=syncs,
+        diffs=[d for d in diffs if d],
+        needs_mt=needs_mt,
+        errors=errors,
+        blocked=blocked,
     )
 
 
@@ -302,10 +308,6 @@ def _photo_hashes(release: Release) -> list[tuple[str, str]]:
         except (ImageError, OSError):
             continue  # reported when the release was read
     return out
-
-
-def _content_changed(old: Release, new: Release) -> bool:
-    return release_digest(old) != release_digest(new)
 
 
 def _glossary_used_fp(inputs: BuildInputs, source: Release) -> str:

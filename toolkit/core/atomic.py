@@ -12,6 +12,7 @@ import contextlib
 import difflib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -25,22 +26,23 @@ class WriteError(OSError):
     """Writing an output failed (disk full, permissions); ``filename`` is always the target."""
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def write_bytes_atomic(path: Path, data: bytes, *, check: Callable[[], None] | None = None) -> None:
     """Write ``data`` to ``path`` atomically; any failure raises WriteError naming ``path``.
 
     A full disk must say which file could not be written, not only "No space
     left on device": the temporary file's name (or none at all) means nothing
-    to the user.
+    to the user. ``check`` runs right before the file is replaced (the new bytes
+    already on disk) and may raise to cancel the write; what it raises passes through.
     """
     try:
-        _write_atomic(path, data)
+        _write_atomic(path, data, check)
     except WriteError:
         raise
     except OSError as exc:
         raise WriteError(exc.errno or 0, exc.strerror or str(exc), str(path)) from exc
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes, check: Callable[[], None] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777
@@ -53,6 +55,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if check is not None:
+            check()
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -33,6 +33,7 @@ __all__ = [
     "INDEX_BYTES",
     "JSON_DEPTH",
     "JSON_NUMBER_DIGITS",
+    "MEMORY_BYTES",
     "METADATA_BYTES",
     "PACKAGE_BYTES",
     "PACKAGE_MEMBERS",
@@ -142,6 +143,7 @@ JSON_DEPTH = Limit(
     "json_depth", 64, "levels", "nesting of JSON files (package index, metadata, caches, memories)"
 )
 JSON_NUMBER_DIGITS = Limit("json_number_digits", 100, "digits", "one number in a JSON file")
+MEMORY_BYTES = Limit("memory_bytes", 64 * _MIB, "bytes", "a translation memory (release.<lang>.tm.json)")
 XML_DEPTH = Limit("xml_depth", 100, "levels", "element nesting of XML in DOCX, HWPX and TBX files")
 TEXT_EXPANSION_CHARS = Limit(
     "text_expansion_chars",
@@ -186,6 +188,7 @@ ALL_LIMITS: tuple[Limit, ...] = (  # in the order of the README's "Limits" table
     CSV_CELL_CHARS,
     JSON_DEPTH,
     JSON_NUMBER_DIGITS,
+    MEMORY_BYTES,
     INDEX_BYTES,
     PACKAGE_BYTES,
     PACKAGE_UNPACKED_BYTES,

@@ -25,8 +25,12 @@ __all__ = [
 ]
 
 
-def load_release(path: Path, *, expected_lang: str | None = None) -> LoadedRelease:
-    """Read one source file of any supported kind, validating everything at once."""
+def load_release(path: Path, *, expected_lang: str | None = None, data: bytes | None = None) -> LoadedRelease:
+    """Read one source file of any supported kind, validating everything at once.
+
+    ``data`` is the file's content when the caller already read it (text formats):
+    what is parsed is then exactly what was hashed, even if the file changes meanwhile.
+    """
     suffix = path.suffix.lower()
     if suffix in (".hwpx", ".hwp"):
         from toolkit.sources.hwpx import _load_hwpx
@@ -36,7 +40,7 @@ def load_release(path: Path, *, expected_lang: str | None = None) -> LoadedRelea
         from toolkit.sources.docx import _load_docx
 
         return _load_docx(path, expected_lang)
-    src = decode_source(path)
+    src = decode_source(path, data)
     if suffix in (".md", ".markdown") or src.text.lstrip("\ufeff").startswith("---\n"):
         from toolkit.sources.markdown import _load_markdown
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -587,6 +587,15 @@ def _compare(source: str, target: str) -> _Comparison:
     return _Comparison(omitted=tuple(_shown(q) for q in other_missing))
 
 
+def numbers_agree(source: str, target: str) -> bool:
+    """No number-mismatch between the two (what the sync uses to pair sentences quietly)."""
+    return not _compare(source, target).mismatch
+
+
+def has_numbers(text: str) -> bool:
+    return bool(num.read_quantities(text))
+
+
 def _extra_copies(src: Sequence[num.Quantity], tgt: Sequence[num.Quantity]) -> list[num.Quantity]:
     """Translation numbers written more often than the source has them (one changed into another)."""
     def key(q: num.Quantity) -> tuple[str, Decimal]:
@@ -706,33 +715,45 @@ def qa_findings(
     ``lines[i]`` is the line of unit ``i`` in ``file`` (findings say file:line);
     abbreviations are checked against what earlier segments already mention.
     """
-    matcher = matcher if matcher is not None else empty_matcher(memory.source_lang)
-    abbreviated = tuple(e for e in matcher.glossary.entries if e.abbr)
-    seen: set[str] = set()
-    earlier: set[str] = set()
-    findings: list[Finding] = []
+    pairs: list[tuple[str, str, bool]] = []
+    at: list[int] = []
     for index, unit in enumerate(memory.units):
         line = lines[index] if lines is not None and index < len(lines) else 0
         for seg in unit.segments:
-            if not seg.src.strip():
-                continue
-            ctx = QAContext(
-                src_lang=memory.source_lang,
-                tgt_lang=tgt,
-                matcher=matcher,
-                file=file,
-                line=line,
-                mentioned=frozenset(seen),
-                machine=bool(seg.mt) and seg.tgt == seg.mt,
-                earlier=frozenset(earlier),
-            )
-            # segments are inline Markdown: QA reads what is printed (not link targets)
-            src, tgt_text = plain(seg.src), plain(seg.tgt)
-            findings.extend(run_checks(src, tgt_text, ctx))
-            if abbreviated and tgt == "en":
-                seen |= mentioned([tgt_text], abbreviated)
-            earlier |= {concept(m.entry) for m in matcher.find(src)}
-    return findings
+            if seg.src.strip():
+                pairs.append((seg.src, seg.tgt, bool(seg.mt) and seg.tgt == seg.mt))
+                at.append(line)
+    found = qa_segments(pairs, memory.source_lang, tgt, matcher, file)
+    return [replace(f, line=line) if line else f for fs, line in zip(found, at, strict=True) for f in fs]
+
+
+def qa_segments(
+    pairs: Sequence[tuple[str, str, bool]], src_lang: str, tgt: str, matcher: Matcher | None, file: str
+) -> list[list[Finding]]:
+    """The findings of each (source, target, machine-written) pair, given in document order:
+    what earlier pairs mention (abbreviations, concepts) is known to the later ones."""
+    matcher = matcher if matcher is not None else empty_matcher(src_lang)
+    abbreviated = tuple(e for e in matcher.glossary.entries if e.abbr)
+    seen: set[str] = set()
+    earlier: set[str] = set()
+    result: list[list[Finding]] = []
+    for src, text, machine in pairs:
+        ctx = QAContext(
+            src_lang=src_lang,
+            tgt_lang=tgt,
+            matcher=matcher,
+            file=file,
+            mentioned=frozenset(seen),
+            machine=machine,
+            earlier=frozenset(earlier),
+        )
+        # segments are inline Markdown: QA reads what is printed (not link targets)
+        src, text = plain(src), plain(text)
+        result.append(run_checks(src, text, ctx))
+        if abbreviated and tgt == "en":
+            seen |= mentioned([text], abbreviated)
+        earlier |= {concept(m.entry) for m in matcher.find(src)}
+    return result
 
 
 def empty_matcher(src_lang: str) -> Matcher:

@@ -42,6 +42,7 @@ class TranslateResult:
     diff: str = ""
     translated: int = 0
     kept: int = 0
+    blocked: bool = False  # the translation file could not be synced safely (see the findings)
 
 
 def _other(lang: str) -> Lang:
@@ -187,14 +188,13 @@ def _check_pair(src: str, tgt: str) -> None:
 
 
 def _translate_release_file(request: TranslateRequest) -> TranslateResult:
-    from toolkit.core.atomic import unified_diff
     from toolkit.sources import load_release
-    from toolkit.sources.markdown import dump_markdown, encode_like, patch_markdown
-    from toolkit.translation.memory import Memory, memory_path
-    from toolkit.translation.sync import sync_translation
+    from toolkit.translation.filesync import apply_sync, read_snapshot, sync_file
 
-    loaded = load_release(request.source)
-    source = loaded.release
+    source_snap = read_snapshot(request.source)
+    if source_snap.data is None:
+        raise SourceError(problem(request.source, None, "no such file", "check the path"))
+    source = load_release(request.source, data=source_snap.data).release
     src = request.from_lang or source.lang
     if request.from_lang and request.from_lang != source.lang:
         raise SourceError(
@@ -209,23 +209,20 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
     _check_pair(src, tgt)
     to_stdout = request.output is not None and str(request.output) == "-"
     out_path = request.output if (request.output and not to_stdout) else default_output(request.source, tgt)
-    target = None
-    memory = None
-    if not to_stdout and out_path.exists():
-        existing = load_release(out_path)
-        if existing.translation_of not in (None, src):
-            raise SourceError(
-                problem(
-                    out_path,
-                    None,
-                    f"is a translation of '{existing.translation_of}', not '{src}'",
-                    "choose another -o file",
+    target_snap = None
+    if not to_stdout:
+        target_snap = read_snapshot(out_path)
+        if target_snap.data is not None:
+            existing = load_release(out_path, data=target_snap.data)
+            if existing.translation_of not in (None, src):
+                raise SourceError(
+                    problem(
+                        out_path,
+                        None,
+                        f"is a translation of '{existing.translation_of}', not '{src}'",
+                        "choose another -o file",
+                    )
                 )
-            )
-        target = existing.release
-        tm_file = memory_path(out_path)
-        if tm_file.exists():
-            memory = Memory.from_json(tm_file.read_text("utf-8", "replace"))
     matcher = _load_matcher(request.glossary, src)
     engine: dict[str, tuple[TranslateFn, str]] = {}
 
@@ -238,39 +235,31 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
         factory()
         return engine["e"][1]
 
-    sync = sync_translation(
+    plan = sync_file(
         source,
-        target,
-        memory,
+        source_snap,
+        out_path,
         tgt,
         matcher=matcher,
         translate=factory,
-        target_path=str(out_path),
         model_id=model_id,
+        target_snapshot=target_snap,
+        write=not to_stdout,
         abbreviations=_abbreviation_style(),
     )
-    patched = None
-    if target is not None:
-        patched = patch_markdown(out_path.read_text("utf-8-sig").replace("\r\n", "\n"), target, sync.release)
-    old = out_path.read_bytes() if (not to_stdout and out_path.exists()) else None
-    md = encode_like(patched or dump_markdown(sync.release, translation_of=src), old)
     result = TranslateResult(
-        findings=sync.engine_findings + sync.findings, translated=sync.translated, kept=sync.kept
+        findings=[*plan.engine_findings, *plan.findings],
+        translated=plan.translated,
+        kept=plan.kept,
+        blocked=plan.blocked,
     )
     if to_stdout:
-        result.text = md.decode("utf-8")
+        from toolkit.sources.markdown import dump_markdown
+
+        result.text = dump_markdown(plan.release, translation_of=src)
         return result
-    if any(f.check == "tm-structure" and f.severity == "error" for f in sync.findings):
-        return result
-    tm_bytes = sync.memory.to_json().encode("utf-8")
     if request.dry_run:
-        result.diff = unified_diff(out_path, old, md) if old != md else ""
+        result.diff = plan.diff
         return result
-    if old != md:
-        write_bytes_atomic(out_path, md)
-        result.written.append(out_path)
-    tm_file = memory_path(out_path)
-    if not tm_file.exists() or tm_file.read_bytes() != tm_bytes:
-        write_bytes_atomic(tm_file, tm_bytes)
-        result.written.append(tm_file)
+    result.written.extend(apply_sync(plan, again="run 'presspack translate' again"))
     return result

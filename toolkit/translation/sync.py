@@ -1,85 +1,110 @@
-"""Keeping a translation in step with its source without losing human edits.
+"""Keeping a translation in step with its source without losing human work.
 
-See :mod:`toolkit.translation.memory` for what the memory records.
+A three-way merge per section (title, contact lines, body, about…): the
+memory is the common ancestor, the new source is the author's side, the
+translation file is the translator's side.
+
+1. :func:`~toolkit.translation.align.map_segments` finds every remembered
+   segment in the new source and in the file, by content.
+2. Each segment (or group of segments whose boundary moved) is decided:
+
+   ============================  ==================  ==========================================
+   source                        file                result
+   ============================  ==================  ==========================================
+   unchanged                     any                 the file's text is kept (edited → human)
+   changed                       presspack's text    machine-translated again
+   changed                       a person's text     kept, ``tm-review`` with a fresh suggestion
+   deleted                       presspack's text    removed
+   deleted                       a person's text     kept, ``tm-review`` (delete it or keep it)
+   new                           —                   machine-translated and inserted
+   any                           removed by a person stays removed
+   ============================  ==================  ==========================================
+
+3. The output keeps the *file's* structure (a translator's split, merged,
+   moved or added paragraphs stay as they are); the author's structure changes
+   are applied on top: new paragraphs go after their predecessor's
+   translation, and a paragraph the translator left as presspack wrote it
+   follows the source when it is moved, split, merged or changes kind.
+
+Only text presspack wrote itself, found word for word, is ever replaced or
+removed. Where even that is ambiguous (the same text appears again in
+something a person added) nothing is written and a ``tm-structure`` error
+names the place.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.core.document import Finding, Lang, Release
-from toolkit.core.inline import plain
 from toolkit.mt.enforce import TranslateFn, machine_translate
-from toolkit.translation.checks import qa_findings
+from toolkit.mt.segmentation import split_sentences
+from toolkit.translation.align import (
+    Group,
+    Mapping,
+    Span,
+    align_sentences,
+    longest_increasing,
+    map_segments,
+    normalized,
+)
+from toolkit.translation.checks import has_numbers, numbers_agree, qa_segments
 from toolkit.translation.memory import (
     Memory,
+    Origin,
     SegmentMemory,
+    State,
     Unit,
     UnitMemory,
     join_segments,
-    memory_path,
     release_from_units,
-    segments_of,
     units_of,
 )
 
 if TYPE_CHECKING:
+    from toolkit.terminology.glossary import Entry, Glossary
     from toolkit.terminology.matcher import Matcher
 
-
-def _expected_terms(src: str, matcher: Matcher | None) -> list[list[str]]:
-    if matcher is None:
-        return []
-    return [[m.source_term, m.target_term] for m in matcher.find(plain(src))]
+__all__ = ["SyncResult", "adopt", "sync_translation"]
 
 
 @dataclass
 class SyncResult:
-    release: Release
+    release: Release  # the translation as it should be now
     memory: Memory
-    findings: list[Finding]
+    findings: list[Finding]  # line numbers filled in by the caller (see ``units`` / ``placed``)
     translated: int  # segments sent to the engine
-    kept: int  # segments whose current translation was kept
+    kept: int  # segments whose current text was kept
     term_updates: int  # glossary term replacements applied in place
     # what the engine pass reported (repairs, lost terms) while translating now;
     # not part of the pack: the QA findings above are recomputed on every build
     engine_findings: list[Finding] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)  # the output units, in file order
+    placed: list[int | None] = field(default_factory=list)  # output unit of each finding
+    blocked: bool = False  # nothing may be written (a tm-structure error says why)
+    accepted: int = 0  # reviews resolved by accept/keep
+    review_units: list[int] = field(default_factory=list)  # input file units holding a pending review
+
+    def located(self, lines: Sequence[int]) -> list[Finding]:
+        """The findings with the line of their output unit (``lines[i]`` = line of unit i)."""
+        out: list[Finding] = []
+        for f, idx in zip(self.findings, self.placed, strict=True):
+            line = lines[idx] if idx is not None and idx < len(lines) else 0
+            out.append(replace(f, line=line) if line and not f.line else f)
+        return out
 
 
-@dataclass
-class _Current:
-    """The current target text of one memory unit, mapped to its segments where possible."""
-
-    unit: UnitMemory
-    texts: list[str] | None  # per segment, or None when edited as a whole
-    blob: str  # the whole current text of the unit
-    edited: bool
+# --------------------------------------------------------------------------- helpers
 
 
-def _current_units(memory: Memory, target: Release | None, tgt: str) -> list[_Current] | None:
-    if target is None:
-        return [_Current(u, [s.tgt for s in u.segments], u.target_text, False) for u in memory.units]
-    cur_units = units_of(target)
-    if [u.id for u in cur_units] != [u.id for u in memory.units]:
-        return None
-    result: list[_Current] = []
-    for mem, cur in zip(memory.units, cur_units, strict=True):
-        if cur.text == mem.target_text:
-            result.append(_Current(mem, [s.tgt for s in mem.segments], cur.text, False))
-            continue
-        parts = segments_of(cur.text, tgt)
-        if len(parts) == len(mem.segments):
-            result.append(_Current(mem, parts, cur.text, True))
-        elif len(mem.segments) == 1:
-            result.append(_Current(mem, [cur.text], cur.text, True))
-        else:
-            result.append(_Current(mem, None, cur.text, True))
-    return result
+def _expected_terms(src: str, matcher: Matcher | None) -> tuple[tuple[str, str], ...]:
+    if matcher is None or not src:
+        return ()
+    return tuple((m.source_term, m.target_term) for m in matcher.find(src))
 
 
 def _replace_term(text: str, old: str, new: str, keep: Sequence[str] = ()) -> tuple[str, bool]:
@@ -93,11 +118,13 @@ def _replace_term(text: str, old: str, new: str, keep: Sequence[str] = ()) -> tu
         if other and old in other and other != old:
             protected.extend((m.start(), m.end()) for m in re.finditer(re.escape(other), text))
     word = r"[^\W_]"
-    pattern = re.compile(
-        (rf"(?<!{word})" if re.match(word, old[0]) else "")
-        + re.escape(old)
-        + (rf"(?!{word})" if re.match(word, old[-1]) and not _is_hangul(old[-1]) else "")
-    )
+    latin = r"[^\W_\uac00-\ud7a3]"  # a letter or digit that is not Hangul
+    # a Latin-edged term must not touch other Latin letters ("Changwon Cityscape"), but a
+    # Korean particle may follow it ("Changwon City는"); a Hangul-edged term must not
+    # start inside a Korean word (신창원시) and may carry a particle after it (창원시는)
+    before = (rf"(?<!{word})" if _is_hangul(old[0]) else rf"(?<!{latin})") if re.match(word, old[0]) else ""
+    after = rf"(?!{latin})" if re.match(word, old[-1]) and not _is_hangul(old[-1]) else ""
+    pattern = re.compile(before + re.escape(old) + after)
     hits = [m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in protected)]
     if not hits:
         return text, False
@@ -111,136 +138,196 @@ def _is_hangul(ch: str) -> bool:
     return "\uac00" <= ch <= "\ud7a3"
 
 
-@dataclass(frozen=True)
+def _section(unit_id: str) -> str:
+    return unit_id.split(":", 1)[0]
+
+
+# inline Markdown a sentence must not end inside: links, code spans, bold and italic runs
+_CONSTRUCT = re.compile(
+    r"\[(?:[^\]\\]|\\.)*\]\([^)]*\)|`+[^`]*`+|\*\*(?:[^*\\]|\\.)+\*\*|\*(?:[^*\\]|\\.)+\*"
+)
+
+
+def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (stripped), each valid inline Markdown.
+
+    Sentences are cut out of the unit's own text (so a memory segment is always
+    a piece of it), never inside a link, a code span or an emphasis run: a
+    boundary there joins the two sentences.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for piece in split_sentences(text, lang):
+        core = piece.strip()
+        if core:
+            start = pos + (len(piece) - len(piece.lstrip()))
+            spans.append((start, start + len(core)))
+        pos += len(piece)
+    if "[" not in text and "`" not in text and "*" not in text:
+        return spans
+    inside = [(m.start(), m.end()) for m in _CONSTRUCT.finditer(text)]
+    joined: list[tuple[int, int]] = []
+    for a, b in spans:
+        if joined and any(x < a and joined[-1][1] < y for x, y in inside):
+            joined[-1] = (joined[-1][0], b)  # the previous sentence ended inside a construct
+        else:
+            joined.append((a, b))
+    return joined
+
+
+def split_units(text: str, lang: str) -> list[str]:
+    """The sentences of a unit as pieces of its text (see :func:`sentence_spans`)."""
+    return [text[a:b] for a, b in sentence_spans(text, lang)]
+
+
+def _quote(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+# --------------------------------------------------------------------------- working records
+
+
+@dataclass
 class _Seg:
-    """One source sentence of the new source and the translation to keep (None: translate it)."""
+    """A segment of the result: memory fields plus where its text sits in the output."""
 
     src: str
-    kept: str | None
+    mt: str = ""
+    origin: Origin = "machine"
+    state: State = "translated"
+    was: str = ""
     terms: tuple[tuple[str, str], ...] = ()
-    mt: str = ""  # the engine's original output, kept for reference
+    unit: int = -1  # new source unit (section-local); -1: text with no source
+    offset: float = 0.0  # where its source starts in that unit (orders the memory)
+    fragments: list[str] = field(default_factory=list)  # its text, one entry per output unit holding it
+    translate: tuple[str, ...] = ()  # sentences to machine-translate
+    fill: bool = False  # the machine translation becomes the text (else: it is the review suggestion)
+    kept: bool = False  # its text is the file's (term updates aside)
+    old_terms: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class _PlannedUnit:
-    unit: Unit
-    segs: tuple[_Seg, ...]
-    review: bool = False  # source moved on under a paragraph edited as a whole
-    whole: bool = False  # segs[0].kept is the whole unit text (sentences unknown)
+@dataclass
+class _Chunk:
+    seg: int | None  # None: what lies between segments (whitespace)
+    text: str = ""
+    fragment: int = 0  # which fragment of the segment this chunk shows
 
 
-def _terms(pairs: Sequence[Sequence[str]]) -> tuple[tuple[str, str], ...]:
-    return tuple((a, b) for a, b in pairs)
+@dataclass
+class _Out:
+    """An output unit being laid out: chunks of segment text and the space between them."""
+
+    id: str
+    chunks: list[_Chunk]
+    file_index: int | None  # the input file unit it continues (global index); None: new
+
+    def seg_ids(self) -> list[int]:
+        return list(dict.fromkeys(c.seg for c in self.chunks if c.seg is not None))
 
 
-def _adopt(
-    source_units: Sequence[Unit],
-    target: Release,
-    src_lang: str,
-    tgt: str,
-    matcher: Matcher | None,
-    source_file: str,
-) -> Memory | None:
-    """A memory for an approved translation that has none yet (e.g. written by hand).
+def _render(o: _Out, segs: Sequence[_Seg]) -> str:
+    """The text of an output unit; a removed segment takes one neighbouring space with it."""
+    parts: list[str] = []
+    gap: str | None = None
+    for chunk in o.chunks:
+        if chunk.seg is None:
+            if gap is None or len(chunk.text) > len(gap):
+                gap = chunk.text
+            continue
+        frags = segs[chunk.seg].fragments
+        text = frags[chunk.fragment] if chunk.fragment < len(frags) else ""
+        if not text:
+            continue
+        parts.append(gap if gap is not None else (" " if parts else ""))
+        parts.append(text)
+        gap = None
+    return "".join(parts).strip()
 
-    Sentences are paired where the counts agree, otherwise the paragraph is
-    kept as one unit, so nothing a person wrote is ever re-translated.
+
+@dataclass
+class _Plan:
+    """One release's sync, being worked out."""
+
+    segs: list[_Seg] = field(default_factory=list)
+    outs: list[list[_Out]] = field(default_factory=list)  # per section, in output order
+    memory: list[list[tuple[str, list[int]]]] = field(default_factory=list)  # per section: units
+    notes: list[tuple[Finding, int | None]] = field(default_factory=list)  # this run only (finding, segment)
+    accepted: int = 0
+    review_files: set[int] = field(default_factory=set)  # input file units with a pending review
+
+    def seg(self, **fields: object) -> int:
+        self.segs.append(_Seg(**fields))  # type: ignore[arg-type]
+        return len(self.segs) - 1
+
+
+class _Blocked(Exception):
+    def __init__(self, finding: Finding, file_index: int | None) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+        self.file_index = file_index
+
+
+# --------------------------------------------------------------------------- adoption
+
+
+def adopt(source: Release, target: Release, matcher: Matcher | None, source_file: str) -> Memory | None:
+    """A memory for a translation that has none yet (written by hand, or before presspack).
+
+    Paragraphs are paired in order and must match the source's; sentences are
+    paired n:m by length, numbers and glossary terms, or the paragraph is kept
+    as one segment. Every segment counts as a person's text: nothing in it is
+    ever replaced without review. None when the paragraphs do not pair up.
     """
-    cur_units = units_of(target)
-    if [u.id for u in cur_units] != [u.id for u in source_units]:
+    src_units = units_of(source)
+    tgt_units = units_of(target)
+    if [u.id for u in src_units] != [u.id for u in tgt_units]:
         return None
-    memory = Memory(src_lang, tgt, source_file, [])
-    for su, tu in zip(source_units, cur_units, strict=True):
-        src_segs = segments_of(su.text, src_lang)
-        tgt_segs = segments_of(tu.text, tgt)
-        if len(src_segs) == len(tgt_segs):
-            segs = [
-                SegmentMemory(s, t, terms=_expected_terms(s, matcher))
-                for s, t in zip(src_segs, tgt_segs, strict=True)
-            ]
-        else:
-            segs = [SegmentMemory(join_segments(src_segs), tu.text, terms=_expected_terms(su.text, matcher))]
-        memory.units.append(UnitMemory(su.id, segs))
-    return memory
 
+    def anchors(src: str, tgt_text: str) -> float:
+        """Numbers and glossary terms that agree pull a pairing together; missing ones push it apart."""
+        cost = 0.0
+        if has_numbers(src) or has_numbers(tgt_text):
+            cost += -1.0 if numbers_agree(src, tgt_text) else 2.0
+        for _, term in _expected_terms(src, matcher):
+            cost += -0.5 if term in tgt_text else 1.0
+        return cost
 
-def _pair_units(old_keys: list[tuple[str, str]], new_keys: list[tuple[str, str]]) -> dict[int, int]:
-    """Map new unit index → old unit index: equal units, and changed units of the same kind."""
-    pairs: dict[int, int] = {}
-    for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(a=old_keys, b=new_keys, autojunk=False).get_opcodes():
-        if tag == "equal":
-            for k in range(a1 - a0):
-                pairs[b0 + k] = a0 + k
-        elif tag == "replace":
-            olds = list(range(a0, a1))
-            for b in range(b0, b1):
-                for a in olds:
-                    if old_keys[a][0] == new_keys[b][0]:
-                        pairs[b] = a
-                        olds.remove(a)
-                        break
-    return pairs
-
-
-def _plan_unit(unit: Unit, src_segs: list[str], cur: _Current | None, src_lang: str) -> _PlannedUnit:
-    if cur is None:
-        return _PlannedUnit(unit, tuple(_Seg(s, None) for s in src_segs))
-    old_src = [s.src for s in cur.unit.segments]
-    if old_src == src_segs and cur.texts is not None and not cur.unit.review:
-        kept = zip(src_segs, cur.texts, cur.unit.segments, strict=True)
-        return _PlannedUnit(unit, tuple(_Seg(s, t, _terms(m.terms), m.mt) for s, t, m in kept))
-    merged = len(old_src) == 1 and len(segments_of(old_src[0], src_lang)) > 1
-    if cur.texts is None or merged:
-        # edited as a whole: keep the text; flag when its source moved on
-        same = join_segments(old_src) == join_segments(src_segs)
-        still_review = cur.unit.review and cur.blob == cur.unit.target_text
-        seg = _Seg(join_segments(src_segs), cur.blob, _terms(_merge_terms(cur.unit)))
-        return _PlannedUnit(unit, (seg,), review=(not same) or still_review, whole=True)
-    kept_at: dict[int, int] = {}
-    for tag, a0, a1, b0, _b1 in difflib.SequenceMatcher(a=old_src, b=src_segs, autojunk=False).get_opcodes():
-        if tag == "equal":
-            for k in range(a1 - a0):
-                kept_at[b0 + k] = a0 + k
-    segs = []
-    for j, s in enumerate(src_segs):
-        if j in kept_at:
-            i = kept_at[j]
-            old = cur.unit.segments[i]
-            segs.append(_Seg(s, cur.texts[i], _terms(old.terms), old.mt))
-        else:
-            segs.append(_Seg(s, None))
-    return _PlannedUnit(unit, tuple(segs))
-
-
-def _update_terms(
-    text: str, seg: _Seg, expected: list[list[str]], unit: Unit, target_path: str, findings: list[Finding]
-) -> tuple[str, int]:
-    """Swap old approved target terms for new ones in place; report what can't be swapped."""
-    updates = 0
-    old_map = dict(seg.terms)
-    unchanged = [new for src, new in expected if old_map.get(src) == new]
-    for src_term, new_term in expected:
-        old_term = old_map.get(src_term)
-        if old_term is None or old_term == new_term:
-            continue
-        text, ok = _replace_term(text, old_term, new_term, keep=unchanged)
-        if ok:
-            updates += 1
-            continue
-        findings.append(
-            Finding(
-                check="term-update",
-                severity="warning",
-                message=(
-                    f"glossary now says '{src_term}' → '{new_term}' (was '{old_term}'), but "
-                    f"'{old_term}' is not in the edited translation; update it by hand"
-                ),
-                file=target_path,
-                line=unit.line,
-                segment=seg.src,
-            )
+    def agrees(src: str, tgt_text: str) -> bool:
+        """What QA would accept: the same numbers, every approved term (in one of its forms)."""
+        if not numbers_agree(src, tgt_text):
+            return False
+        if matcher is None:
+            return True
+        return all(
+            any(form in tgt_text for form in approved_forms(m.entry, matcher.glossary, target.lang))
+            for m in matcher.find(src)
         )
-    return text, updates
+
+    units: list[UnitMemory] = []
+    for su, tu in zip(src_units, tgt_units, strict=True):
+        src_segs = split_units(su.text, source.lang)
+        tgt_segs = split_units(tu.text, target.lang)
+        beads = align_sentences(src_segs, tgt_segs, anchors) if src_segs and tgt_segs else None
+        whole = (0, len(src_segs), 0, len(tgt_segs))
+        if beads is not None and agrees(su.text, tu.text):
+            # a pairing that would make QA complain about a paragraph that is right as a whole is
+            # a wrong pairing: the paragraph stays one segment (QA still checks it, quietly)
+            pairs = [(join_segments(src_segs[a:b]), join_segments(tgt_segs[c:d])) for a, b, c, d in beads]
+            if not all(agrees(s, t) for s, t in pairs):
+                beads = None
+        if beads is None:
+            beads = [whole]
+        segs = []
+        for i0, i1, j0, j1 in beads:
+            src, text = join_segments(src_segs[i0:i1]), join_segments(tgt_segs[j0:j1])
+            if src or text:
+                segs.append(SegmentMemory(src, text, origin="human", terms=_expected_terms(src, matcher)))
+        units.append(UnitMemory(su.id, tuple(segs)))
+    return Memory(source.lang, target.lang, source_file, tuple(units))
+
+
+# --------------------------------------------------------------------------- the sync
 
 
 def sync_translation(
@@ -253,163 +340,1001 @@ def sync_translation(
     translate: Callable[[], TranslateFn],
     target_path: str = "",
     model_id: Callable[[], str] = lambda: "",
+    accept: Collection[int] = (),
+    keep: Collection[int] = (),
     abbreviations: str = "first-mention",
 ) -> SyncResult:
     """Bring a translation up to date with its source without losing edits.
 
     ``translate`` is a factory so the engine is loaded only when at least one
-    segment really needs machine translation. ``abbreviations`` is the house
-    style for glossary abbreviations; which mention is the first is judged in
-    document order over kept and new text alike.
+    segment really needs machine translation. ``accept`` / ``keep`` name input
+    file units (indices into ``units_of(target)``) whose pending reviews are
+    resolved: take the machine suggestion, or keep the person's text as reviewed.
+    ``abbreviations`` is the house style for glossary abbreviations; which mention
+    is the first is judged in document order over kept and new text alike.
     """
     src_lang = source.lang
     source_file = Path(source.source_path).name
-    findings: list[Finding] = []
     new_units = units_of(source)
     if target is not None and memory is None:
-        memory = _adopt(new_units, target, src_lang, tgt, matcher, source_file)
+        memory = adopt(source, target, matcher, source_file)
         if memory is None:
-            findings.append(
+            return _blocked_result(
+                target,
+                Memory(src_lang, tgt, source_file, ()),
                 Finding(
                     check="tm-structure",
-                    severity="warning",
-                    message="translation's paragraphs differ from its source's; left as written",
-                    file=target_path,
-                )
-            )
-            return SyncResult(target, Memory(src_lang, tgt, source_file, []), findings, 0, 0, 0)
-    current = _current_units(memory, target, tgt) if memory is not None else []
-    if current is None:
-        assert target is not None and memory is not None
-        tm_name = memory_path(Path(target_path)).name if target_path else "the .tm.json file"
-        findings.append(
-            Finding(
-                check="tm-structure",
-                severity="error",
-                message=(
-                    "the translation's paragraphs no longer match its memory (added or removed by hand); "
-                    "presspack left it untouched — keep one paragraph per source paragraph, or delete "
-                    f"{tm_name} to start over"
-                ),
-                file=target_path,
-            )
-        )
-        return SyncResult(target, memory, findings, 0, 0, 0)
-
-    old_keys = [(c.unit.id, c.unit.source_text) for c in current]
-    new_segs = [segments_of(u.text, src_lang) for u in new_units]
-    pairs = _pair_units(
-        old_keys, [(u.id, join_segments(segs)) for u, segs in zip(new_units, new_segs, strict=True)]
-    )
-    plan = [
-        _plan_unit(unit, segs, current[pairs[b]] if b in pairs else None, src_lang)
-        for b, (unit, segs) in enumerate(zip(new_units, new_segs, strict=True))
-    ]
-
-    # machine-translate everything new in ONE engine call; ``before[i]`` is the kept
-    # text the reader sees before need[i] (abbreviations: first mention wins)
-    need: list[str] = []
-    before: list[list[str]] = [[]]
-    for p in plan:
-        for seg in p.segs:
-            if seg.kept is None:
-                need.append(seg.src)
-                before.append([])
-            else:
-                before[-1].append(seg.kept)
-    outs: list[str] = []
-    engine_findings: list[Finding] = []
-    if need:
-        # units are inline Markdown: formatting, links and code ride through as tags
-        outs, mt_findings = machine_translate(
-            need, translate(), matcher, tgt, abbreviations=abbreviations, before=before[:-1], markup=True
-        )
-        engine_findings.extend(replace(f, file=f.file or target_path) for f in mt_findings)
-    mt_iter = iter(outs)
-    translated = kept_count = term_updates = 0
-    result_units: list[Unit] = []
-    mem_units: list[UnitMemory] = []
-    for p in plan:
-        mem_segs: list[SegmentMemory] = []
-        texts: list[str] = []
-        for seg in p.segs:
-            expected = _expected_terms(seg.src, matcher)
-            if seg.kept is None:
-                out = next(mt_iter, "")
-                translated += 1
-                texts.append(out)
-                mem_segs.append(SegmentMemory(seg.src, out, mt=out, terms=expected))
-                continue
-            kept_count += 1
-            text, n = _update_terms(seg.kept, seg, expected, p.unit, target_path, findings)
-            term_updates += n
-            texts.append(text)
-            mem_segs.append(SegmentMemory(seg.src, text, mt=seg.mt, terms=expected))
-        if p.review:
-            findings.append(
-                Finding(
-                    check="tm-review",
-                    severity="warning",
+                    severity="error",
                     message=(
-                        "the source of this paragraph changed, but its translation was edited as a whole; "
-                        "presspack kept the edited text — review it against the new source"
+                        "the translation's paragraphs do not match its source's and it has no memory "
+                        "yet, so presspack cannot tell which paragraph translates which; it left the "
+                        "file untouched — give it the same fields, paragraphs, headings and list items "
+                        "as the source, in the same order (or delete it to start from a machine "
+                        "translation)"
                     ),
                     file=target_path,
-                    line=p.unit.line,
-                    segment=p.unit.text,
-                )
+                ),
+                _first_difference(new_units, units_of(target)),
             )
-        joined = texts[0] if p.whole else join_segments(texts)
-        result_units.append(Unit(p.unit.id, joined, p.unit.line))
-        mem_units.append(UnitMemory(p.unit.id, mem_segs, review=p.review))
+    mem_units = list(memory.units) if memory is not None else []
+    if target is not None:
+        file_units = units_of(target)
+    else:  # the file is gone but its memory is not: write what the memory holds
+        file_units = [
+            Unit(u.id, join_segments([s.tgt.replace("\n\n", " ") for s in u.segments]))
+            for u in mem_units
+            if any(s.tgt for s in u.segments)
+        ]
+
+    plan = _Plan()
+    ids = [u.id for u in new_units] + [u.id for u in file_units] + [u.id for u in mem_units]
+    order = [_section(i) for i in ids]
+    try:
+        for section in dict.fromkeys(order):
+            _SectionSync(
+                plan,
+                new=[u for u in new_units if _section(u.id) == section],
+                mem=[u for u in mem_units if _section(u.id) == section],
+                files=[(i, u) for i, u in enumerate(file_units) if _section(u.id) == section],
+                src_lang=src_lang,
+                matcher=matcher,
+                target_path=target_path,
+            ).run(set(accept), set(keep))
+    except _Blocked as blocked:
+        assert target is not None and memory is not None
+        return _blocked_result(target, memory, blocked.finding, blocked.file_index)
+
+    # machine translation, in document order so "full name (ABBR)" comes at the first mention:
+    # the text that goes into the file in one engine call, then the review suggestions
+    reading = _document_order(plan)
+    engine_findings: list[Finding] = []
+    engine: list[TranslateFn] = []
+    translated = 0
+
+    def run_engine(segs: Sequence[int], texts: Callable[[int], list[str]]) -> None:
+        nonlocal translated
+        need: list[str] = []
+        before: list[list[str]] = [[]]
+        wanted = set(segs)
+        for k in reading:
+            if k in wanted:
+                for sentence in plan.segs[k].translate:
+                    need.append(sentence)
+                    before.append([])
+            else:
+                before[-1].extend(texts(k))
+        if not need:
+            return
+        if not engine:
+            engine.append(translate())
+        # units are inline Markdown: formatting, links and code ride through as tags
+        outs, mt_findings = machine_translate(
+            need, engine[0], matcher, tgt, abbreviations=abbreviations, before=before[:-1], markup=True
+        )
+        engine_findings.extend(replace(f, file=f.file or target_path) for f in mt_findings)
+        translated += len(need)
+        it = iter(outs)
+        for k in reading:
+            if k in wanted:
+                seg = plan.segs[k]
+                seg.mt = join_segments([next(it, "") for _ in seg.translate])
+                if seg.fill:
+                    seg.fragments = [seg.mt]
+
+    in_file = [k for k in reading if plan.segs[k].translate and plan.segs[k].fill]
+    run_engine(in_file, lambda k: [f for f in plan.segs[k].fragments if f])
+    suggest = [k for k in reading if plan.segs[k].translate and not plan.segs[k].fill]
+    run_engine(suggest, lambda k: [f for f in plan.segs[k].fragments if f])
+    asked = set(in_file) | set(suggest)
+    for k, seg in enumerate(plan.segs):  # nothing in the file asks for these any more
+        if seg.translate and k not in asked:
+            seg.translate = ()
+
+    # what happened in this run only (not stored in the pack: the next run would not repeat it)
+    engine_findings.extend(f for f, _ in plan.notes)
+    findings: list[tuple[Finding, int | None]] = []
+    term_updates = _update_terms(plan.segs, matcher, tgt, target_path, findings)
+    for seg in plan.segs:
+        if seg.origin == "machine" and seg.fragments:
+            seg.mt = "\n\n".join(f for f in seg.fragments if f)
+
+    # the output units (file order) and the memory (source order)
+    out_units: list[Unit] = []
+    seg_out: dict[int, int] = {}
+    seg_rank: dict[int, tuple[int, int]] = {}  # (output unit, place in it): findings in document order
+    for section_outs in plan.outs:
+        for o in section_outs:
+            text = _render(o, plan.segs)
+            if not text:
+                continue
+            for place, k in enumerate(o.seg_ids()):
+                seg_out.setdefault(k, len(out_units))
+                seg_rank.setdefault(k, (len(out_units), place))
+            out_units.append(Unit(o.id, text))
+    mem_out: list[UnitMemory] = []
+    for section_units in plan.memory:
+        for uid, seg_ids in section_units:
+            segs = tuple(_memory_segment(plan.segs[k]) for k in seg_ids)
+            segs = tuple(s for s in segs if s.src or s.tgt)
+            if segs:
+                mem_out.append(UnitMemory(uid, segs))
+
+    # findings: pending reviews, then QA of every segment pair, in document order
+    for k, seg in enumerate(plan.segs):
+        if seg.state == "needs-review" and any(seg.fragments):
+            findings.append((_review_finding(seg, target_path), k))
+    pairs = [
+        (
+            k,
+            plan.segs[k].src,
+            " ".join(f for f in plan.segs[k].fragments if f),
+            plan.segs[k].origin == "machine",
+        )
+        for k in reading
+    ]
+    pairs = [p for p in pairs if p[1].strip() and p[2].strip()]
+    checked = qa_segments(
+        [(src, text, machine) for _, src, text, machine in pairs], src_lang, tgt, matcher, target_path
+    )
+    for (k, _, _, _), found in zip(pairs, checked, strict=True):
+        findings.extend((f, k) for f in found)
+    findings.sort(key=lambda p: seg_rank.get(p[1], (-1, 0)) if p[1] is not None else (-1, 0))
+    placed = [(f, seg_out.get(k) if k is not None else None) for f, k in findings]
 
     copyright_text = target.meta.copyright if target is not None else ""
-    release = release_from_units(source, result_units, tgt, copyright_text=copyright_text, path=target_path)
+    release = release_from_units(source, out_units, tgt, copyright_text=copyright_text, path=target_path)
     new_memory = Memory(
         source_lang=src_lang,
         target_lang=tgt,
         source_file=source_file,
-        units=mem_units,
-        model=model_id() if translated else (memory.model if memory else ""),
+        units=tuple(mem_out),
+        model=model_id() if translated else (memory.model if memory is not None else ""),
     )
-    lines = _target_lines(target if target is not None else _as_written(release, src_lang), mem_units)
-    findings.extend(qa_findings(new_memory, tgt, matcher, target_path, lines=lines))
-    return SyncResult(release, new_memory, findings, translated, kept_count, term_updates, engine_findings)
+    return SyncResult(
+        release=release,
+        memory=new_memory,
+        findings=[f for f, _ in placed],
+        translated=translated,
+        kept=sum(1 for s in plan.segs if s.kept and any(s.fragments)),
+        term_updates=term_updates,
+        engine_findings=engine_findings,
+        units=out_units,
+        placed=[i for _, i in placed],
+        accepted=plan.accepted,
+        review_units=sorted(plan.review_files),
+    )
 
 
-def _as_written(release: Release, src_lang: str) -> Release | None:
-    """The release as its new translation file will read back (for line numbers)."""
-    from toolkit.sources.decode import SourceFile
-    from toolkit.sources.markdown import _load_markdown, dump_markdown
+def _document_order(plan: _Plan) -> list[int]:
+    """Every segment that has text in the file (or is about to), in reading order."""
+    order: list[int] = []
+    seen: set[int] = set()
+    for section_outs in plan.outs:
+        for o in section_outs:
+            for k in o.seg_ids():
+                if k not in seen:
+                    seen.add(k)
+                    order.append(k)
+    return order
 
-    text = dump_markdown(release, translation_of=src_lang)
-    try:
-        return _load_markdown(SourceFile(Path(release.source_path or "x.md"), text, "utf-8"), None).release
-    except Exception:  # pragma: no cover - the writer's output always reads back
-        return None
+
+def _blocked_result(target: Release, memory: Memory, finding: Finding, file_index: int | None) -> SyncResult:
+    """Nothing is written: the file stays as the person left it, with an error naming the place."""
+    return SyncResult(
+        release=target,
+        memory=memory,
+        findings=[finding],
+        translated=0,
+        kept=0,
+        term_updates=0,
+        units=units_of(target),
+        placed=[file_index],
+        blocked=True,
+    )
 
 
-def _target_lines(target: Release | None, units: Sequence[UnitMemory]) -> list[int] | None:
-    """Line of each unit in the translation file (QA findings say file:line), when known.
+def _first_difference(src: Sequence[Unit], tgt: Sequence[Unit]) -> int | None:
+    for i, (a, b) in enumerate(zip(src, tgt, strict=False)):
+        if a.id != b.id:
+            return i
+    return min(len(src), len(tgt)) - 1 if tgt else None
 
-    The lines are those of the translation as read; a unit presspack writes anew
-    keeps the line of the unit it replaces. Without a translation file yet, None.
+
+def approved_forms(entry: Entry, glossary: Glossary, tgt: str) -> tuple[str, ...]:
+    """Every target form that is right for ``entry``'s concept: in English the full name,
+    "full name (ABBR)" and the abbreviation; in Korean every row with the same English."""
+    from toolkit.terminology.abbrev import target_forms
+
+    if tgt == "en":
+        return target_forms(entry)
+    return tuple(dict.fromkeys([entry.ko] + [e.ko for e in glossary.entries if e.en == entry.en]))
+
+
+def _update_terms(
+    segs: Sequence[_Seg],
+    matcher: Matcher | None,
+    tgt: str,
+    target_path: str,
+    findings: list[tuple[Finding, int | None]],
+) -> int:
+    """Swap old approved target terms for new ones in place in kept text; report what can't be swapped.
+
+    A recorded target that is still an approved form of the entry's concept (``Defense
+    Acquisition Program Administration (DAPA)`` next to the full name and ``DAPA``;
+    방산진흥회 next to 한국방위산업진흥회) is no change. A real change keeps the
+    form: a first mention "full name (ABBR)" stays one.
     """
-    if target is None:
-        return None
-    current = units_of(target)
-    if [u.id for u in current] != [u.id for u in units]:
-        return None
-    lines = [u.line for u in current]
-    last = 0
-    for i, line in enumerate(lines):  # meta fields have no line of their own: the front matter
-        lines[i] = line or (last if last else 1)
-        last = lines[i]
-    return lines
+    from toolkit.terminology.abbrev import first_form
+
+    updates = 0
+    for k, seg in enumerate(segs):
+        if not seg.kept or not seg.src or not any(seg.fragments):
+            continue
+        old_map = dict(seg.old_terms)
+        entries = {m.source_term: m.entry for m in matcher.find(seg.src)} if matcher is not None else {}
+        unchanged = [t for s, t in seg.terms if old_map.get(s) == t]
+        failed: dict[str, str] = {}
+        for src_term, new_term in dict(seg.terms).items():
+            old_term = old_map.get(src_term)
+            if old_term is None or old_term == new_term:
+                continue
+            entry = entries.get(src_term)
+            if matcher is not None and entry is not None:
+                if old_term in approved_forms(entry, matcher.glossary, tgt):
+                    continue  # still approved: only the way the glossary writes it changed
+                if tgt == "en" and entry.abbr and old_term.endswith(")"):
+                    new_term = first_form(entry)
+            done = False
+            for f, frag in enumerate(seg.fragments):
+                text, ok = _replace_term(frag, old_term, new_term, keep=unchanged)
+                if ok and text != frag:
+                    seg.fragments[f] = text
+                    done = True
+            if seg.mt:
+                seg.mt = _replace_term(seg.mt, old_term, new_term, keep=unchanged)[0]
+            if done:
+                updates += 1
+                continue
+            if any(new_term in frag for frag in seg.fragments):
+                continue  # someone already wrote the new term
+            failed[src_term] = old_term  # still to do: asked again on every sync until it is
+            findings.append(
+                (
+                    Finding(
+                        check="term-update",
+                        severity="warning",
+                        message=(
+                            f"glossary now says '{src_term}' → '{new_term}' (was '{old_term}'), but "
+                            f"'{old_term}' is not in the edited translation; update it by hand"
+                        ),
+                        file=target_path,
+                        segment=seg.src,
+                    ),
+                    k,
+                )
+            )
+        if failed:
+            seg.terms = tuple((src, failed.get(src, tgt)) for src, tgt in seg.terms)
+    return updates
 
 
-def _merge_terms(unit: UnitMemory) -> list[list[str]]:
-    out: list[list[str]] = []
-    for s in unit.segments:
-        out.extend(s.terms)
+def _memory_segment(seg: _Seg) -> SegmentMemory:
+    tgt = "\n\n".join(f for f in seg.fragments if f)
+    return SegmentMemory(
+        src=seg.src,
+        tgt=tgt,
+        mt=seg.mt if seg.mt or seg.origin == "human" else tgt,
+        origin=seg.origin,
+        state=seg.state,
+        was=seg.was if seg.state == "needs-review" else "",
+        terms=seg.terms,
+    )
+
+
+def _review_finding(seg: _Seg, target_path: str) -> Finding:
+    kept = " ".join(f for f in seg.fragments if f)
+    if not seg.src:
+        message = (
+            f"the source of this text was deleted ({_quote(seg.was)}); presspack kept your translation "
+            f"{_quote(kept)} — delete it, or run 'presspack review accept' on this line to delete it "
+            "('presspack review keep' keeps it)"
+        )
+    else:
+        was = f" (was {_quote(seg.was)})" if seg.was else ""
+        message = (
+            f"the source changed under a person's translation; presspack kept it: {_quote(kept)}. "
+            f"New source: {_quote(seg.src)}{was}. Machine suggestion: {_quote(seg.mt)} — edit the text, "
+            "or run 'presspack review accept' on this line to take the suggestion "
+            "('presspack review keep' keeps yours)"
+        )
+    return Finding(
+        check="tm-review",
+        severity="warning",
+        message=message,
+        file=target_path,
+        segment=seg.src or seg.was,
+        extra={"kept": kept, "suggestion": seg.mt, "was": seg.was},
+    )
+
+
+# --------------------------------------------------------------------------- one section
+
+
+def _find(parent: dict[int, int], a: int) -> int:
+    root = a
+    while parent.setdefault(root, root) != root:
+        root = parent[root]
+    while parent[a] != root:
+        parent[a], a = root, parent[a]
+    return root
+
+
+def _union(parent: dict[int, int], a: int, b: int) -> None:
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra != rb:
+        parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass
+class _SourceGroup:
+    """Old segments found together in the new source, and the new sentences they now cover."""
+
+    members: list[int]
+    spans: list[Span]
+    exact: bool
+
+
+def _snap_to_sentences(
+    smap: Mapping, new_texts: Sequence[str], lang: str, old_src: Sequence[str]
+) -> tuple[list[_SourceGroup], list[Span]]:
+    """Widen source groups to whole new sentences (groups sharing a sentence become one);
+    the new sentences no group covers are new source text."""
+    sentences = [sentence_spans(t, lang) for t in new_texts]
+
+    def widen(sp: Span) -> Span:
+        start, end = sp.start, sp.end
+        for a, b in sentences[sp.unit]:
+            if a < sp.end and b > sp.start:
+                start, end = min(start, a), max(end, b)
+        return Span(sp.unit, start, end)
+
+    groups = [_SourceGroup(list(g.members), [widen(sp) for sp in g.spans], g.exact) for g in smap.groups]
+    parent: dict[int, int] = {}
+    last: tuple[int, int, int] | None = None  # (unit, end, group) of the span before
+    for unit, start, end, gi in sorted(
+        (sp.unit, sp.start, sp.end, gi) for gi, g in enumerate(groups) for sp in g.spans
+    ):
+        _find(parent, gi)
+        if last is not None and last[0] == unit and start < last[1]:
+            _union(parent, last[2], gi)
+            last = (unit, max(last[1], end), gi)
+        else:
+            last = (unit, end, gi)
+    merged: dict[int, _SourceGroup] = {}
+    for gi, g in enumerate(groups):
+        m = merged.setdefault(_find(parent, gi), _SourceGroup([], [], True))
+        m.members.extend(g.members)
+        m.spans.extend(g.spans)
+        m.exact = m.exact and g.exact
+    result: list[_SourceGroup] = []
+    covered: dict[int, list[tuple[int, int]]] = {}
+    for g in merged.values():
+        g.members.sort()
+        joined: list[Span] = []
+        for sp in sorted(set(g.spans), key=lambda sp: (sp.unit, sp.start)):
+            if joined and joined[-1].unit == sp.unit and sp.start <= joined[-1].end:
+                joined[-1] = Span(sp.unit, joined[-1].start, max(joined[-1].end, sp.end))
+            else:
+                joined.append(sp)
+        g.spans = joined
+        old = normalized(" ".join(old_src[m] for m in g.members))
+        new = normalized(" ".join(new_texts[sp.unit][sp.start : sp.end] for sp in joined))
+        g.exact = old == new and len({sp.unit for sp in joined}) == 1
+        for sp in joined:
+            covered.setdefault(sp.unit, []).append((sp.start, sp.end))
+        result.append(g)
+    result.sort(key=lambda g: g.members)
+    extra = [
+        Span(unit, a, b)
+        for unit in range(len(new_texts))
+        for a, b in sentences[unit]
+        if not any(x < b and y > a for x, y in covered.get(unit, []))
+    ]
+    return result, extra
+
+
+class _SectionSync:
+    """Decide every segment of one section (title, contact, body, …) and lay out its units."""
+
+    def __init__(
+        self,
+        plan: _Plan,
+        *,
+        new: list[Unit],
+        mem: list[UnitMemory],
+        files: list[tuple[int, Unit]],
+        src_lang: str,
+        matcher: Matcher | None,
+        target_path: str,
+    ) -> None:
+        self.plan = plan
+        self.segs = plan.segs
+        self.first_seg = len(plan.segs)
+        self.new = new
+        self.new_texts = [u.text for u in new]
+        self.mem = mem
+        self.files = files
+        self.file_texts = [u.text for _, u in files]
+        self.src_lang = src_lang
+        self.matcher = matcher
+        self.target_path = target_path
+        self.flat = [s for u in mem for s in u.segments]
+        self.unit_of_flat = [ui for ui, u in enumerate(mem) for _ in u.segments]
+        self.placed: list[list[tuple[int, int, int]]] = [
+            [] for _ in files
+        ]  # per file unit: (start, end, seg)
+        self.inserts: dict[int, list[tuple[float, int]]] = {}  # new unit -> (offset, seg) to insert
+        self.removed: list[int] = []  # segments with a source and no text (a person removed it)
+        self.src_extra: list[Span] = []  # new source sentences no old segment accounts for
+        self.absorbed: set[Span] = set()  # …of which part of a kept text's source now
+
+    # -- steps --------------------------------------------------------------------------
+
+    def run(self, accept: set[int], keep: set[int]) -> None:
+        self.tmap = map_segments([[s.tgt for s in u.segments] for u in self.mem], self.file_texts)
+        smap = map_segments([[s.src for s in u.segments] for u in self.mem], self.new_texts)
+        self.smap = smap
+        sgroups, src_extra = _snap_to_sentences(
+            smap, self.new_texts, self.src_lang, [s.src for s in self.flat]
+        )
+        self.src_extra = src_extra
+        t_of = self.tmap.group_of()
+        s_of = {m: g for g in sgroups for m in g.members}
+        parent: dict[int, int] = {}
+        for k in range(len(self.flat)):
+            _find(parent, k)
+        for members in [g.members for g in self.tmap.groups] + [g.members for g in sgroups]:
+            for m in members[1:]:
+                _union(parent, members[0], m)
+        groups: dict[int, list[int]] = {}
+        for k in range(len(self.flat)):
+            groups.setdefault(_find(parent, k), []).append(k)
+
+        # text in the file that no segment accounts for: a person's, kept as text with no source
+        for sp in self.tmap.extra:
+            k = self.plan.seg(src="", origin="human", kept=True)
+            self.segs[k].fragments = [self.file_texts[sp.unit][sp.start : sp.end]]
+            self.placed[sp.unit].append((sp.start, sp.end, k))
+        self.added = {normalized(self.file_texts[sp.unit][sp.start : sp.end]) for sp in self.tmap.extra}
+
+        for root in sorted(groups):
+            self.decide(groups[root], t_of, s_of)
+        for sp in src_extra:
+            if sp in self.absorbed:
+                continue
+            sentence = self.new_texts[sp.unit][sp.start : sp.end]
+            k = self.machine_seg(sentence, sp.unit, float(sp.start))
+            self.inserts.setdefault(sp.unit, []).append((float(sp.start), k))
+        self.resolve_reviews(accept, keep)
+        outs = self.layout()
+        self.insert_new(outs)
+        self.follow_source_structure(outs)
+        self.plan.outs.append(outs)
+        self.plan.memory.append(self.memory_layout(outs))
+
+    def machine_seg(self, sentence: str, unit: int, offset: float) -> int:
+        return self.plan.seg(
+            src=sentence,
+            terms=_expected_terms(sentence, self.matcher),
+            unit=unit,
+            offset=offset,
+            translate=(sentence,),
+            fill=True,
+        )
+
+    def decide(self, members: list[int], t_of: dict[int, Group], s_of: dict[int, _SourceGroup]) -> None:
+        """One group of old segments: keep, translate again, flag for review, or remove."""
+        flat = self.flat
+        segs = [flat[m] for m in members]
+        t_groups = list({id(t_of[m]): t_of[m] for m in members if m in t_of}.values())
+        s_groups = list({id(s_of[m]): s_of[m] for m in members if m in s_of}.values())
+        t_spans = sorted({sp for g in t_groups for sp in g.spans}, key=lambda sp: (sp.unit, sp.start))
+        s_spans = sorted({sp for g in s_groups for sp in g.spans}, key=lambda sp: (sp.unit, sp.start))
+        had_src = any(s.src for s in segs)
+        t_same = (
+            bool(t_spans)
+            and all(m in t_of for m in members if flat[m].tgt)
+            and all(g.exact for g in t_groups)
+        )
+        s_same = (
+            bool(s_spans)
+            and all(m in s_of for m in members if flat[m].src)
+            and all(g.exact for g in s_groups)
+        )
+        runs, grew = self.runs(s_spans)
+        s_same = s_same and not grew
+        machine = all(s.origin == "machine" and s.state == "translated" for s in segs if s.tgt)
+        replaceable = machine and t_same  # presspack's text, word for word (wherever it was moved)
+        s_spans = runs
+        new_src = self.text(s_spans[0]) if s_spans else ""
+        unit = s_spans[0].unit if s_spans else -1
+        offset = float(s_spans[0].start) if s_spans else 0.0
+        all_spans = t_spans
+        t_spans, t_loose = self.paragraph_pieces(t_spans)
+        fragments = [self.file_texts[sp.unit][sp.start : sp.end] for sp in t_spans]
+        old_terms = tuple(t for s in segs for t in s.terms)
+        was = next((s.was for s in segs if s.was), "") or join_segments([s.src for s in segs])
+
+        def place(k: int) -> None:
+            self.segs[k].fragments = list(fragments)
+            for sp in t_spans:
+                self.placed[sp.unit].append((sp.start, sp.end, k))
+            main = self.segs[k]
+            for sp in t_loose:  # further pieces in the same paragraph: kept as they are
+                orphan = not main.src and main.state == "needs-review"
+                k2 = self.plan.seg(
+                    src="",
+                    origin="human",
+                    state="needs-review" if orphan else "translated",
+                    was=main.was if orphan else "",
+                    kept=True,
+                )
+                self.segs[k2].fragments = [self.file_texts[sp.unit][sp.start : sp.end]]
+                self.placed[sp.unit].append((sp.start, sp.end, k2))
+
+        def replace_all(k: int) -> None:
+            """Seg ``k`` takes the place of the first piece; every other piece goes."""
+            self.segs[k].fragments = []
+            for sp in all_spans:
+                self.placed[sp.unit].append((sp.start, sp.end, k))
+
+        def check_unique() -> None:
+            if normalized(fragments[0]) in self.added:
+                raise _Blocked(_ambiguous(self.target_path), self.files[t_spans[0].unit][0])
+
+        if not had_src or s_same:
+            if not t_spans:
+                if had_src:  # a person removed it: it stays out
+                    for sp in s_spans:
+                        self.removed_seg(self.text(sp), sp.unit, float(sp.start), "")
+                return
+            if t_same and len(members) > 1:
+                for m in members:  # unchanged on both sides: each member keeps its own record
+                    self.keep_member(m, t_of.get(m), s_of.get(m))
+                return
+            single = t_same and len(segs) == 1
+            state: State = segs[0].state if single else "translated"  # an edit resolves a review
+            k = self.plan.seg(
+                src=self.cover(s_spans) if had_src else "",
+                mt=segs[0].mt if single else "",
+                origin=segs[0].origin if single else "human",
+                state=state,
+                was=segs[0].was if state == "needs-review" else "",
+                terms=_expected_terms(new_src, self.matcher),
+                old_terms=old_terms,
+                unit=unit,
+                offset=offset,
+                kept=True,
+            )
+            place(k)
+            return
+
+        if s_spans:  # the source changed
+            if not t_spans:
+                for sp in s_spans:
+                    self.removed_seg(self.text(sp), sp.unit, float(sp.start), "")
+                self.plan.notes.append((_removed_note(new_src, self.target_path), None))
+                return
+            if replaceable:  # presspack's own text: translate the new source again
+                check_unique()
+                first = True
+                for (u, start), sentence in _sentences_in(s_spans, self.new_texts, self.src_lang):
+                    k = self.machine_seg(sentence, u, float(start))
+                    if first:
+                        replace_all(k)
+                        first = False
+                    else:
+                        self.inserts.setdefault(u, []).append((float(start), k))
+                return
+            # a person's text under a changed source: keep it, suggest, ask for review
+            k = self.plan.seg(
+                src=self.cover(s_spans),
+                origin="human",
+                state="needs-review",
+                was=was,
+                terms=_expected_terms(new_src, self.matcher),
+                old_terms=old_terms,
+                unit=unit,
+                offset=offset,
+                translate=tuple(s for _, s in _sentences_in(s_spans[:1], self.new_texts, self.src_lang)),
+                kept=True,
+            )
+            place(k)
+            return
+
+        # the source was deleted
+        if not t_spans:
+            return
+        if replaceable:  # presspack's text goes with its source
+            check_unique()
+            replace_all(self.plan.seg(src=""))
+            return
+        k = self.plan.seg(src="", origin="human", state="needs-review", was=was, kept=True)
+        place(k)
+
+    def text(self, sp: Span) -> str:
+        return self.new_texts[sp.unit][sp.start : sp.end]
+
+    def runs(self, spans: Sequence[Span]) -> tuple[list[Span], bool]:
+        """Source spans as contiguous runs; new sentences lying between two pieces of one text
+        become part of it (True when that happened: the source of that text grew)."""
+        out: list[Span] = []
+        grew = False
+        for sp in spans:
+            if out and out[-1].unit == sp.unit:
+                prev = out[-1]
+                inside = [
+                    x
+                    for x in self.src_extra
+                    if x.unit == sp.unit and x.start >= prev.end and x.end <= sp.start
+                ]
+                gap = list(self.new_texts[sp.unit][prev.end : sp.start])
+                for x in inside:
+                    gap[x.start - prev.end : x.end - prev.end] = [" "] * (x.end - x.start)
+                if not "".join(gap).strip():
+                    self.absorbed.update(inside)
+                    grew = grew or bool(inside)
+                    out[-1] = Span(sp.unit, prev.start, sp.end)
+                    continue
+            out.append(sp)
+        return out, grew
+
+    def cover(self, runs: Sequence[Span]) -> str:
+        """The source of one kept text: its first run; where the author has split it (into
+        other paragraphs, or around other text), the other runs are covered by the same text."""
+        for sp in runs[1:]:
+            self.removed_seg(self.text(sp), sp.unit, float(sp.start), "")
+        return self.text(runs[0])
+
+    def paragraph_pieces(self, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+        """The text of one record: pieces with only spaces between them are joined, and a text
+        may continue from the end of one paragraph into the start of the next. Any other
+        piece is returned apart and recorded on its own."""
+        main: list[Span] = []
+        loose: list[Span] = []
+        for sp in spans:
+            text = self.file_texts[sp.unit]
+            if not main:
+                main.append(sp)
+                continue
+            last = main[-1]
+            if loose:
+                loose.append(sp)
+            elif last.unit == sp.unit and not text[last.end : sp.start].strip():
+                main[-1] = Span(sp.unit, last.start, sp.end)
+            elif (
+                sp.unit == last.unit + 1
+                and not self.file_texts[last.unit][last.end :].strip()
+                and not text[: sp.start].strip()
+            ):
+                main.append(sp)
+            else:
+                loose.append(sp)
+        return main, loose
+
+    def keep_member(self, m: int, tg: Group | None, sg: _SourceGroup | None) -> None:
+        s = self.flat[m]
+        span = sg.spans[0] if sg is not None and sg.spans else None
+        unit = span.unit if span else -1
+        offset = float(span.start) + m * 1e-3 if span else 0.0
+        if tg is None or not tg.spans:
+            if s.src:
+                self.removed_seg(s.src, unit, offset, s.mt)
+            return
+        k = self.plan.seg(
+            src=s.src,
+            mt=s.mt,
+            origin=s.origin,
+            state=s.state,
+            was=s.was,
+            terms=_expected_terms(s.src, self.matcher),
+            old_terms=s.terms,
+            unit=unit,
+            offset=offset,
+            kept=True,
+        )
+        self.segs[k].fragments = [self.file_texts[sp.unit][sp.start : sp.end] for sp in tg.spans]
+        for sp in tg.spans:
+            self.placed[sp.unit].append((sp.start, sp.end, k))
+
+    def removed_seg(self, src: str, unit: int, offset: float, mt: str) -> None:
+        k = self.plan.seg(
+            src=src, mt=mt, origin="human", terms=_expected_terms(src, self.matcher), unit=unit, offset=offset
+        )
+        self.removed.append(k)
+
+    def resolve_reviews(self, accept: set[int], keep: set[int]) -> None:
+        for fi, (global_index, _) in enumerate(self.files):
+            for _, _, k in self.placed[fi]:
+                seg = self.segs[k]
+                if seg.state != "needs-review":
+                    continue
+                self.plan.review_files.add(global_index)
+                if global_index not in accept and global_index not in keep:
+                    continue
+                seg.state, seg.was = "translated", ""
+                self.plan.accepted += 1
+                if global_index not in accept:
+                    continue
+                if not seg.src:
+                    seg.fragments = []  # accepting that its source was deleted
+                    continue
+                seg.origin = "machine"
+                seg.kept = False
+                if seg.translate:
+                    seg.fill = True
+                else:
+                    seg.fragments = [seg.mt]
+
+    def layout(self) -> list[_Out]:
+        """The file's units, in file order, as chunks of segment text."""
+        outs: list[_Out] = []
+        for fi, (global_index, fu) in enumerate(self.files):
+            chunks: list[_Chunk] = []
+            pos = 0
+            for start, end, k in sorted(set(self.placed[fi])):
+                if start < pos:
+                    continue
+                chunks.append(_Chunk(None, fu.text[pos:start]))
+                chunks.append(_Chunk(k))
+                pos = end
+            chunks.append(_Chunk(None, fu.text[pos:]))
+            outs.append(_Out(fu.id, chunks, global_index))
+        seen: dict[int, int] = {}
+        for o in outs:  # a text continued across paragraphs shows one fragment per unit
+            for chunk in o.chunks:
+                if chunk.seg is not None:
+                    chunk.fragment = seen.get(chunk.seg, 0)
+                    seen[chunk.seg] = chunk.fragment + 1
+        return outs
+
+    def mine(self, k: int) -> bool:
+        return k >= self.first_seg
+
+    def insert_new(self, outs: list[_Out]) -> None:
+        """New sentences go after their predecessor in the source; new paragraphs after theirs."""
+        segs = self.segs
+        pending_ids = {k for items in self.inserts.values() for _, k in items}
+        for unit in sorted(self.inserts):
+            pending = sorted(self.inserts[unit])
+            found = {k: o for o in outs for k in o.seg_ids() if segs[k].unit == unit}
+            here = sorted(((segs[k].offset, k, o) for k, o in found.items()), key=lambda t: (t[0], t[1]))
+            remembered = any(
+                s.unit == unit for k, s in enumerate(segs) if self.mine(k) and k not in pending_ids
+            )
+            if not here and remembered:
+                for _, k in pending:  # the translator removed this paragraph: its new text stays out
+                    seg = segs[k]
+                    seg.translate, seg.fill, seg.origin = (), False, "human"
+                    self.removed.append(k)
+                continue
+            if not here:
+                chunks: list[_Chunk] = []
+                for _, k in pending:
+                    chunks += [_Chunk(None, " "), _Chunk(k)]
+                outs.insert(_position_for(outs, segs, unit), _Out(self.new[unit].id, chunks, None))
+                continue
+            for offset, k in pending:
+                before = [t for t in here if t[0] < offset]
+                if before:
+                    _, anchor, o = before[-1]
+                    at = max(i for i, c in enumerate(o.chunks) if c.seg == anchor) + 1
+                    o.chunks[at:at] = [_Chunk(None, " "), _Chunk(k)]
+                else:
+                    _, anchor, o = here[0]
+                    at = min(i for i, c in enumerate(o.chunks) if c.seg == anchor)
+                    o.chunks[at:at] = [_Chunk(k), _Chunk(None, " ")]
+                here = sorted([*here, (offset, k, o)], key=lambda t: (t[0], t[1]))
+
+    def follow_source_structure(self, outs: list[_Out]) -> None:
+        """Apply the author's moves, splits, merges and kind changes to units presspack laid out.
+
+        A file unit is presspack's layout when it holds exactly the text of one
+        remembered unit, and that unit's text is nowhere else (the translator
+        did not split, merge or extend it).
+        """
+        segs = self.segs
+        mem_of_file: dict[int, set[int]] = {}
+        file_of_mem: dict[int, set[int]] = {}
+        for g in self.tmap.groups:
+            for sp in g.spans:
+                for m in g.members:
+                    mem_of_file.setdefault(sp.unit, set()).add(self.unit_of_flat[m])
+                    file_of_mem.setdefault(self.unit_of_flat[m], set()).add(sp.unit)
+        with_added = {sp.unit for sp in self.tmap.extra}
+        clean: dict[int, int] = {}  # global file index -> memory unit
+        for fi, ms in mem_of_file.items():
+            if len(ms) == 1 and fi not in with_added:
+                (m,) = ms
+                if file_of_mem.get(m) == {fi}:
+                    clean[self.files[fi][0]] = m
+
+        def source_units(o: _Out) -> list[int]:
+            return [
+                segs[k].unit for k in o.seg_ids() if segs[k].unit >= 0 and (segs[k].fragments or segs[k].fill)
+            ]
+
+        def is_clean(o: _Out) -> bool:
+            return o.file_index is not None and o.file_index in clean
+
+        result: list[_Out] = []
+        for o in outs:
+            units = source_units(o)
+            distinct = list(dict.fromkeys(units))
+            if not is_clean(o) or not distinct:
+                result.append(o)
+                continue
+            as_written = o.id == self.mem[clean[o.file_index or 0]].id  # the translator kept the kind
+            if len(distinct) > 1 and units == sorted(units):
+                # the author split the paragraph: split its translation at the same places
+                parts: list[_Out] = []
+                current: list[_Chunk] = []
+                unit_now = distinct[0]
+                for chunk in o.chunks:
+                    u = segs[chunk.seg].unit if chunk.seg is not None else -1
+                    if u >= 0 and u != unit_now:
+                        parts.append(_Out(self.new[unit_now].id, current, None))
+                        current, unit_now = [], u
+                    current.append(chunk)
+                parts.append(_Out(self.new[unit_now].id, current, None))
+                parts[0].file_index = o.file_index
+                if not as_written:
+                    parts[0].id = o.id
+                result.extend(parts)
+                continue
+            if len(distinct) == 1 and as_written:
+                o.id = self.new[distinct[0]].id  # the author changed the kind (paragraph → list item…)
+            result.append(o)
+        outs[:] = result
+
+        # merges: neighbouring units of presspack's layout that now translate one source unit
+        merged: list[_Out] = []
+        for o in outs:
+            if merged and is_clean(o) and is_clean(merged[-1]):
+                prev_units = set(source_units(merged[-1]))
+                if len(prev_units) == 1 and prev_units == set(source_units(o)):
+                    merged[-1].chunks += [_Chunk(None, " "), *o.chunks]
+                    continue
+            merged.append(o)
+        outs[:] = merged
+
+        # moves: a paragraph the author moved goes after its new predecessor's translation
+        first_new: dict[int, int] = {}
+        for g in self.smap.groups:
+            if g.spans:
+                first_new.setdefault(self.unit_of_flat[g.members[0]], g.spans[0].unit)
+        order = sorted(first_new)
+        stays = {order[i] for i in longest_increasing([first_new[m] for m in order])}
+        for m in order:
+            if m in stays:
+                continue
+            unit = first_new[m]
+            holders = [o for o in outs if is_clean(o) and set(source_units(o)) == {unit}]
+            if len(holders) != 1:
+                continue
+            outs.remove(holders[0])
+            outs.insert(_position_for(outs, segs, unit), holders[0])
+
+    def memory_layout(self, outs: Sequence[_Out]) -> list[tuple[str, list[int]]]:
+        """Memory units in source order; text with no source follows the segment before it in the file."""
+        segs = self.segs
+        by_unit: dict[int, list[tuple[float, int]]] = {}
+        for k in self.removed:
+            if segs[k].unit >= 0:
+                by_unit.setdefault(segs[k].unit, []).append((segs[k].offset, k))
+        loose: list[tuple[int, int, str, list[int]]] = []  # (after source unit, n, unit id, segments)
+        anchor: tuple[int, float] = (-1, -1.0)
+        seen: set[int] = set()
+        for o in outs:
+            before: list[int] = []  # text with no source before the first sourced segment of the unit
+            sourced = False
+            for k in o.seg_ids():
+                s = segs[k]
+                if k in seen or (not any(s.fragments) and not s.fill):
+                    continue
+                seen.add(k)
+                if s.unit >= 0:
+                    for n, b in enumerate(before):
+                        by_unit.setdefault(s.unit, []).append((s.offset - 1e-6 * (len(before) - n), b))
+                    before = []
+                    sourced = True
+                    by_unit.setdefault(s.unit, []).append((s.offset, k))
+                    anchor = (s.unit, s.offset)
+                elif sourced:
+                    anchor = (anchor[0], anchor[1] + 1e-6)
+                    by_unit.setdefault(anchor[0], []).append((anchor[1], k))
+                else:
+                    before.append(k)
+            if before:
+                loose.append((anchor[0], len(loose), o.id, before))
+        layout: list[tuple[str, list[int]]] = [
+            (u.id, [k for _, k in sorted(by_unit.get(i, []))]) for i, u in enumerate(self.new)
+        ]
+        for after, _, uid, ks in sorted(loose, reverse=True):
+            layout.insert(after + 1, (uid, ks))
+        return layout
+
+
+def _position_for(outs: Sequence[_Out], segs: Sequence[_Seg], unit: int) -> int:
+    """After the last unit holding text of an earlier source unit, else before the first later one."""
+    best = -1
+    for i, o in enumerate(outs):
+        if any(0 <= segs[k].unit < unit for k in o.seg_ids()):
+            best = i
+    if best >= 0:
+        pos = best + 1
+    else:
+        pos = next(
+            (i for i, o in enumerate(outs) if any(segs[k].unit > unit for k in o.seg_ids())), len(outs)
+        )
+    # never between two paragraphs that hold one text (continued across a paragraph break)
+    while 0 < pos < len(outs) and set(outs[pos - 1].seg_ids()) & set(outs[pos].seg_ids()):
+        pos += 1
+    return pos
+
+
+def _sentences_in(
+    spans: Sequence[Span], texts: Sequence[str], lang: str
+) -> list[tuple[tuple[int, int], str]]:
+    out: list[tuple[tuple[int, int], str]] = []
+    for sp in spans:
+        piece = texts[sp.unit][sp.start : sp.end]
+        for a, b in sentence_spans(piece, lang):
+            out.append(((sp.unit, sp.start + a), piece[a:b]))
     return out
+
+
+def _ambiguous(target_path: str) -> Finding:
+    return Finding(
+        check="tm-structure",
+        severity="error",
+        message=(
+            "this text appears more than once (a copy was added by hand), so presspack cannot tell which "
+            "copy to update for the changed source; it left the file untouched — remove the extra copy "
+            "or update the text by hand"
+        ),
+        file=target_path,
+    )
+
+
+def _removed_note(new_src: str, target_path: str) -> Finding:
+    return Finding(
+        check="tm-removed",
+        severity="info",
+        message=(
+            f"the source of text removed from the translation changed (now {_quote(new_src)}); "
+            "presspack did not put it back"
+        ),
+        file=target_path,
+        segment=new_src,
+    )

@@ -1,0 +1,189 @@
+"""Property test of the sync itself: random human and source edits, thousands of them cheaply.
+
+The engine is a fake that writes ``MT(<source sentence>)``, so presspack's text
+is recognisable; a translator's sentences carry unique ``H<n>`` markers. After
+every sync:
+
+* every marker in the file before the sync is in the file after it, or quoted
+  in a finding (``review accept`` is the one step allowed to replace it);
+* no sentence appears twice;
+* machine text always translates the current source (nothing stale);
+* every source sentence belongs to exactly one memory segment;
+* a second sync changes nothing (file and memory).
+
+The same loop runs through the CLI with a copy model in ``test_sync_loop.py``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+
+from toolkit.core.document import Block, Meta, Release
+from toolkit.mt.enforce import TranslateFn
+from toolkit.translation.memory import Memory, segments_of
+from toolkit.translation.sync import SyncResult, sync_translation
+
+TITLE = "제목이다"
+
+
+def machine() -> TranslateFn:
+    def run(batch: list[str], n: int) -> list[list[str]]:
+        return [[f"MT({s})"] * n for s in batch]
+
+    return run
+
+
+def release(lang: str, paragraphs: list[list[str]], title: str) -> Release:
+    return Release(
+        meta=Meta(title=title, lang="ko" if lang == "ko" else "en"),
+        body=tuple(Block(kind="paragraph", text=" ".join(p)) for p in paragraphs if p),
+        source_path=f"release.{lang}.md",
+    )
+
+
+HUMAN_OPS = ["h_edit", "h_add", "h_del", "h_swap", "h_split", "h_merge", "h_ssplit", "h_smerge", "h_title"]
+SOURCE_OPS = ["s_edit", "s_add", "s_del", "s_padd", "s_pdel", "s_swap", "s_split", "s_merge", "s_title"]
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from([*HUMAN_OPS, *SOURCE_OPS, "accept", "keep"]), st.integers(0, 99), st.integers(0, 99)
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+def human_edit(op: str, fp: list[list[str]], a: int, b: int, fresh: str) -> None:
+    if op == "h_edit" and fp:
+        p = fp[a % len(fp)]
+        p[b % len(p)] = f"{fresh} edit."
+    elif op == "h_add":
+        fp.insert(a % (len(fp) + 1), [f"{fresh} added."])
+    elif op == "h_del" and fp:
+        del fp[a % len(fp)]
+    elif op == "h_swap" and len(fp) > 1:
+        i, j = a % len(fp), b % len(fp)
+        fp[i], fp[j] = fp[j], fp[i]
+    elif op == "h_split" and fp:
+        i = a % len(fp)
+        p = fp[i]
+        if len(p) > 1:
+            k = 1 + b % (len(p) - 1)
+            fp[i : i + 1] = [p[:k], p[k:]]
+    elif op == "h_merge" and len(fp) > 1:
+        i = a % (len(fp) - 1)
+        fp[i : i + 2] = [fp[i] + fp[i + 1]]
+    elif op == "h_ssplit" and fp:  # one sentence becomes two
+        p = fp[a % len(fp)]
+        k = b % len(p)
+        p[k : k + 1] = [f"{fresh} one.", f"{fresh}b two."]
+    elif op == "h_smerge" and fp:  # two sentences become one
+        p = fp[a % len(fp)]
+        if len(p) > 1:
+            k = b % (len(p) - 1)
+            p[k : k + 2] = [f"{fresh} merged."]
+
+
+def source_edit(op: str, src: list[list[str]], a: int, b: int, fresh: str) -> None:
+    if op == "s_edit" and src:
+        p = src[a % len(src)]
+        p[b % len(p)] = f"가{fresh} 고침."
+    elif op == "s_add" and src:
+        p = src[a % len(src)]
+        p.insert(b % (len(p) + 1), f"가{fresh} 추가.")
+    elif op == "s_del" and src:
+        i = a % len(src)
+        del src[i][b % len(src[i])]
+        if not src[i]:
+            del src[i]
+    elif op == "s_padd":
+        src.insert(a % (len(src) + 1), [f"가{fresh} 새문단."])
+    elif op == "s_pdel" and len(src) > 1:
+        del src[a % len(src)]
+    elif op == "s_swap" and len(src) > 1:
+        i, j = a % len(src), b % len(src)
+        src[i], src[j] = src[j], src[i]
+    elif op == "s_split" and src:
+        i = a % len(src)
+        p = src[i]
+        if len(p) > 1:
+            k = 1 + b % (len(p) - 1)
+            src[i : i + 1] = [p[:k], p[k:]]
+    elif op == "s_merge" and len(src) > 1:
+        i = a % (len(src) - 1)
+        src[i : i + 2] = [src[i] + src[i + 1]]
+
+
+def check(result: SyncResult, before: Release, src: list[list[str]], title: str, op: str) -> Memory:
+    assert not result.blocked, result.findings
+    after = " ".join([result.release.meta.title] + [b.text for b in result.release.body])
+    quoted = " ".join(f.message + " " + " ".join(f.extra.values()) for f in result.findings)
+    if op != "accept":
+        for marker in set(
+            re.findall(r"H\d+b?\b", " ".join([before.meta.title] + [b.text for b in before.body]))
+        ):
+            assert re.search(rf"\b{marker}\b", after) or re.search(rf"\b{marker}\b", quoted), marker
+    sentences = [s for b in result.release.body for s in segments_of(b.text, "en")]
+    assert len(sentences) == len(set(sentences)), sentences
+    memory = Memory.from_json(result.memory.to_json())
+    current = {s for p in src for s in p} | {title}
+    for seg in memory.segments():
+        if seg.origin == "machine" and seg.tgt:
+            parts = segments_of(seg.src, "ko")
+            assert seg.tgt == " ".join(f"MT({x})" for x in parts), seg
+            assert all(x in current for x in parts), seg
+    covered = [x for seg in memory.segments() for x in segments_of(seg.src, "ko")]
+    assert sorted(covered) == sorted(current), (covered, current)
+    return memory
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(ops=OPS, paragraphs=st.integers(1, 5))
+def test_random_edits_on_both_sides_never_lose_or_double_anything(
+    ops: list[tuple[str, int, int]], paragraphs: int
+) -> None:
+    counter = itertools.count()
+    src = [[f"가{next(counter)} 문장." for _ in range(2)] for _ in range(paragraphs)]
+    title = TITLE
+    res = sync_translation(release("ko", src, title), None, None, "en", matcher=None, translate=machine)
+    memory = Memory.from_json(res.memory.to_json())
+    current = res.release
+    for op, a, b in ops:
+        fresh = f"H{next(counter)}"
+        if op in HUMAN_OPS:
+            fp = [segments_of(blk.text, "en") for blk in current.body]
+            if op == "h_title":
+                current = replace(current, meta=replace(current.meta, title=f"{fresh} title."))
+                continue
+            human_edit(op, fp, a, b, fresh)
+            current = replace(current, body=tuple(Block(kind="paragraph", text=" ".join(p)) for p in fp if p))
+            continue
+        if op == "s_title":
+            title = f"가{fresh[1:]} 제목."
+        else:
+            source_edit(op, src, a, b, fresh[1:])
+        resolve = set(range(200)) if op in ("accept", "keep") else set()
+        res = sync_translation(
+            release("ko", src, title),
+            current,
+            memory,
+            "en",
+            matcher=None,
+            translate=machine,
+            accept=resolve if op == "accept" else (),
+            keep=resolve if op == "keep" else (),
+        )
+        note(f"{op}: source {src}")
+        note(f"  file before {[x.text for x in current.body]}")
+        note(f"  file after  {[x.text for x in res.release.body]}")
+        memory = check(res, current, src, title, op)
+        again = sync_translation(
+            release("ko", src, title), res.release, memory, "en", matcher=None, translate=machine
+        )
+        assert again.release == res.release
+        assert again.memory == memory
+        current = res.release
