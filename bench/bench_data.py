@@ -15,6 +15,7 @@ from pathlib import Path
 SEED = 20241125
 # ../shared beside the project, optional: the bench works without it
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "korean_news"
+PARALLEL_DIR = CORPUS_DIR.parent / "parallel_news"  # ko–en pairs: the English side (optional too)
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
@@ -53,6 +54,33 @@ def korean_sentences(repo: Path, corpus_dir: Path = CORPUS_DIR) -> tuple[list[st
             if len(sentence) >= 8 and len(_HANGUL.findall(sentence)) >= 4:
                 sentences.append(sentence)
     return sentences, [str(p) for p in sources]
+
+
+def english_sentences(repo: Path, parallel_dir: Path = PARALLEL_DIR) -> tuple[list[str], list[str]]:
+    """English sentences of the sample releases (and of the shared ko–en news pairs, if any).
+
+    For the benchmark model's SentencePiece: a real ko↔en package's model is
+    trained on both sides of its parallel data (argos-train concatenates the
+    source and target training files), so English words are pieces of it, as
+    Korean ones are.
+    """
+    import csv
+
+    files: list[Path] = sorted(repo.glob("releases/*/release.en.md"))
+    sentences: list[str] = []
+    for path in files:
+        text = _strip_markdown(path.read_text("utf-8"))
+        for sentence in _SENTENCE_END.split(text):
+            sentence = sentence.strip()
+            if len(sentence) >= 8 and not _HANGUL.search(sentence):
+                sentences.append(sentence)
+    tables = sorted(parallel_dir.glob("*.tsv")) if parallel_dir.is_dir() else []
+    for path in tables:
+        with path.open(encoding="utf-8", newline="") as fh:
+            sentences += [
+                row["en"].strip() for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            ]
+    return [s for s in sentences if s], [str(p) for p in files + tables]
 
 
 def synthetic_terms(count: int, exclude: set[str], seed: int = SEED) -> list[tuple[str, str]]:

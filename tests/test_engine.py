@@ -154,6 +154,41 @@ def test_whitespace_is_kept_and_blank_sentences_skip_the_model(
     assert tr.translate_batch([]) == []
 
 
+def test_language_prefixes_are_sent_and_stripped_for_every_hypothesis(
+    installed: InstalledPackage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Packages with source/target prefix tokens (multilingual models): the source gets
+    its prefix, every hypothesis loses the target ones, and the pieces of a split
+    sentence are joined hypothesis by hypothesis."""
+    tr = CTranslate2Translator(installed, max_segment_tokens=8)
+    monkeypatch.setattr(tr, "source_prefix", "__ko__")
+    monkeypatch.setattr(tr, "target_prefix", "__en__")
+    calls: list[tuple[list[list[str]], dict[str, Any]]] = []
+
+    def fake(sources: list[list[str]], **options: Any) -> list[Any]:
+        calls.append((sources, options))
+        results = []
+        for i, source in enumerate(sources):
+            words = tr._sp.decode(source[1:])
+            best = ["__en__", *tr._sp.encode(f"<{words}>", out_type=str)]
+            second = ["__en__", "__en__", *tr._sp.encode(f"[{words}]", out_type=str)]
+            results.append(type("R", (), {"hypotheses": [best] if i == 0 else [best, second]})())
+        return results
+
+    monkeypatch.setattr(tr, "_model", type("M", (), {"translate_batch": staticmethod(fake)}))
+    long = "가나다 라마바 사아자 차카타 파하 가나다 라마바 사아자 차카타 파하"
+    assert tr.count_tokens(long) > 8
+    out = tr.translate_batch(["첫째.", long], num_hypotheses=2)
+    ((sources, options),) = calls
+    assert all(source[0] == "__ko__" for source in sources)
+    assert options["target_prefix"] == [["__en__"]] * len(sources)
+    assert options["num_hypotheses"] == 2
+    assert out[0] == ["<첫째.>"]
+    pieces = [tr._sp.decode(source[1:]) for source in sources[1:]]
+    assert len(pieces) >= 2 and " ".join(pieces) == long
+    assert out[1] == [" ".join(f"<{p}>" for p in pieces), " ".join(f"[{p}]" for p in pieces)]
+
+
 def test_num_hypotheses(translator: Translator) -> None:
     sentences = ["국방부는 발표했다.", "The city agreed."]
     result = translator.translate_batch(sentences, num_hypotheses=3)

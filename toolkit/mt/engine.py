@@ -128,18 +128,26 @@ class CTranslate2Translator:
     def count_tokens(self, text: str) -> int:
         return len(self._sp.encode(text))
 
-    def _segments(self, sentences: Sequence[str]) -> list[_Segment]:
+    def _segments(self, sentences: Sequence[str]) -> tuple[list[_Segment], list[list[str]]]:
+        """The pieces to translate and their source tokens (one SentencePiece call for all
+        sentences; only a sentence over the token budget is split and encoded again)."""
+        stripped = [(index, *_strip_parts(sentence)) for index, sentence in enumerate(sentences)]
+        stripped = [row for row in stripped if row[2]]
+        encoded: list[list[str]] = self._sp.encode([core for _, _, core, _ in stripped], out_type=str)
         segments: list[_Segment] = []
-        for index, sentence in enumerate(sentences):
-            lead, core, trail = _strip_parts(sentence)
-            if not core:
+        tokens: list[list[str]] = []
+        for (index, lead, core, trail), pieces in zip(stripped, encoded, strict=True):
+            if len(core) <= 1 or len(pieces) <= self.max_segment_tokens:  # split_overlong's own test
+                segments.append(_Segment(index, lead, core, trail))
+                tokens.append(pieces)
                 continue
             parts = split_overlong(core, self.count_tokens, self.max_segment_tokens)
+            split: list[_Segment] = []
             for i, part in enumerate(parts):
                 p_lead, p_core, p_trail = _strip_parts(part)
                 if not p_core:
                     continue
-                segments.append(
+                split.append(
                     _Segment(
                         index,
                         (lead if i == 0 else "") + p_lead,
@@ -147,28 +155,36 @@ class CTranslate2Translator:
                         p_trail + (trail if i == len(parts) - 1 else ""),
                     )
                 )
-        return segments
+            segments.extend(split)
+            tokens.extend(self._sp.encode([seg.core for seg in split], out_type=str))
+        return segments, tokens
 
-    def _decode(self, pieces: list[str]) -> str:
+    def _decode(self, hypotheses: list[list[str]]) -> list[str]:
+        """Target text of each hypothesis (one SentencePiece call for all of them)."""
         if self.target_prefix:
-            while pieces and pieces[0] == self.target_prefix:
-                pieces = pieces[1:]
+            prefix = self.target_prefix
+            for i, pieces in enumerate(hypotheses):
+                start = 0
+                while start < len(pieces) and pieces[start] == prefix:
+                    start += 1
+                hypotheses[i] = pieces[start:]
         # sp.decode maps only the word-boundary marker ▁ to a space and rebuilds
         # byte-fallback pieces; "_" stays "_" (argos replaces it with a space).
-        text: str = self._sp.decode(pieces)
-        return text.strip()
+        texts: list[str] = self._sp.decode(hypotheses)
+        return [text.strip() for text in texts]
 
     def translate_batch(self, sentences: Sequence[str], *, num_hypotheses: int = 1) -> list[list[str]]:
         if num_hypotheses < 1:
             raise ValueError("num_hypotheses must be >= 1")
-        segments = self._segments(sentences)
+        segments, tokens = self._segments(sentences)
         outputs: list[list[str]] = []
         if segments:
-            sources: list[list[str]] = []
-            for seg in segments:
-                tokens = self._sp.encode(seg.core, out_type=str)
-                sources.append(([self.source_prefix] if self.source_prefix else []) + tokens)
+            sources = [[self.source_prefix, *t] for t in tokens] if self.source_prefix else tokens
             longest = max(len(s) for s in sources)
+            # Asking for n hypotheses costs no decoding: with a length penalty set
+            # (argos' 0.2; the bare default is 1), CTranslate2's beam search never
+            # exits early and always runs until beam_size hypotheses are finished,
+            # whatever num_hypotheses is, and the best of them is the same either way.
             options: dict[str, Any] = {
                 "beam_size": max(self.beam_size, num_hypotheses),
                 "num_hypotheses": num_hypotheses,
@@ -177,15 +193,15 @@ class CTranslate2Translator:
                 "max_decoding_length": max(MIN_DECODING_LENGTH, 2 * longest + 16),
                 "length_penalty": 0.2,
                 "replace_unknowns": True,
-                "return_scores": True,
             }
             if self.target_prefix:
                 options["target_prefix"] = [[self.target_prefix]] * len(sources)
             with self._lock:
                 results = self._model.translate_batch(sources, **options)
+            flat = [list(h) for result in results for h in result.hypotheses]
+            texts = iter(self._decode(flat) if flat else [])
             for result in results:
-                hyps = [self._decode(list(h)) for h in result.hypotheses]
-                outputs.append(hyps or [""])
+                outputs.append([next(texts) for _ in result.hypotheses] or [""])
         # Re-assemble: hypothesis k of a sentence = hypothesis k of each of its pieces.
         by_sentence: dict[int, list[tuple[_Segment, list[str]]]] = {}
         for seg, hyps in zip(segments, outputs, strict=True):

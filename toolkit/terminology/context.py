@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from toolkit.core.errors import Problem
 
@@ -188,9 +189,15 @@ def _before_ok(text: str, start: int, phrase: Phrase, strip: frozenset[str]) -> 
         return False
     # Korean spacing differs: the compact text before the term ends with an
     # alternative of two characters or more (not 일 'Japan' at the end of 1일).
-    longest = max(map(len, wants), default=0)
+    longest = _longest(wants)
     tail = _compact(text[max(0, start - longest - 8) : start], lang).rstrip(_CLOSING)
     return any(tail[-size:] in wants for size in range(2, min(longest, len(tail)) + 1))
+
+
+@lru_cache(maxsize=4096)
+def _longest(words: frozenset[str]) -> int:
+    """Length of the longest alternative, once per phrase (@foreign has eighty; this runs per match)."""
+    return max(map(len, words), default=0)
 
 
 _CLOSING = ")]}'\"’”»〉》」』】"

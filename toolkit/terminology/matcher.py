@@ -111,6 +111,7 @@ def is_particle_tail(tail: str) -> bool:
         return True
     return tail.startswith(PLURAL) and (len(tail) == 1 or tail[1:] in PARTICLES)
 
+
 _WORD_REST = re.compile(r"[^\W_]*")  # the rest of a word: letters and digits
 _INSIDE_WORD = "inside a word"  # English: too common (Korea/Korean) to report as a near miss
 _HYPHENS = frozenset("-\u2010\u2011")
@@ -129,7 +130,6 @@ def is_delimiter(char: str) -> bool:
 def fold(text: str) -> str:
     """ASCII-only lower-casing: length-preserving, so offsets stay valid."""
     return text.translate(_ASCII_LOWER)
-
 
 
 # --------------------------------------------------------------------------- results
@@ -281,12 +281,12 @@ class _Item:
 class Matcher:
     """All source terms of one direction, compiled once; ``find`` is linear in the text.
 
-    ``find`` visits only word starts (found by one C-level regex scan) and, at
-    each, looks up the first three (and two) characters in a hash table that
-    lists the term lengths beginning with them, then tries those lengths
-    longest first. (Three characters, because a realistic public-body glossary
-    puts thousands of terms of a dozen lengths under two-character heads such as
-    창원 or 국방.)
+    ``find`` visits only word starts (found by one C-level regex scan; in Korean
+    only those whose first two characters may begin a term) and, at each, looks
+    up the first three (and two) characters in a hash table that lists the term
+    lengths beginning with them, then tries those lengths longest first. (Three
+    characters, because a realistic public-body glossary puts thousands of terms
+    of a dozen lengths under two-character heads such as 창원 or 국방.)
     The cost per word is constant, whatever the glossary size. (A pure
     Aho-Corasick scan with pyahocorasick slowed down 5x from 200 to 20,000
     entries: its trie nodes with thousands of Hangul children are searched
@@ -294,9 +294,9 @@ class Matcher:
     need infix hits (신창원) and run per segment in QA only.
 
     Korean keys are stored without spaces; at a word start the text is read
-    space-free for as many characters as a key needs, so spacing variants cost
-    one ``str.replace`` on a short slice, only where the text has a space there
-    and a key that may be split there exists.
+    space-free for as many characters as the longest key needs, so spacing
+    variants cost one ``str.replace`` on a short slice, only where the text has
+    a space there and a key that may be split there exists.
     """
 
     def __init__(self, glossary: Glossary, src_lang: str) -> None:
@@ -349,10 +349,28 @@ class Matcher:
         self._after_two = {p: tuple(sorted(ls, reverse=True)) for p, ls in after_two.items()}
         self._has_single = any(len(k) == 1 for k in self._items)
         # Word starts, plus any place where a term beginning with punctuation starts.
+        odd = "".join(re.escape(c) for c in sorted(odd_firsts))
         pattern = r"(?<![^\W_])[^\W_]"
-        if odd_firsts:
-            pattern += "|[" + "".join(re.escape(c) for c in sorted(odd_firsts)) + "]"
+        if odd:
+            pattern += f"|[{odd}]"
         self._starts = re.compile(pattern)
+        self._odd_firsts = bool(odd_firsts)
+        # Korean: the same places, but only where a key can begin (one C-level scan
+        # skips the words no term can start with), and the length lists merged per
+        # head, so a word start costs one or two dict looks.
+        singles = {k: self._lengths[k] for k in self._items if len(k) == 1}
+
+        def then(head: str) -> tuple[int, ...]:  # what follows the head's own lengths
+            return self._lengths.get(head[:2], ()) + singles.get(head[0], ())
+
+        self._opts3 = {h: ls + then(h) for h, ls in self._lengths.items() if len(h) == 3}
+        self._opts_after = {h: ls + then(h) for h, ls in self._after_two.items()}
+        self._opts2 = {h: ls + singles.get(h[0], ()) for h, ls in self._lengths.items() if len(h) == 2}
+        self._opts1 = singles
+        self._twos = frozenset(h[:2] for h in [*self._opts3, *self._opts_after, *self._opts2])
+        self._heads = re.compile(
+            _heads_pattern(self._items, odd, [*self._opts3, *self._opts_after, *self._opts2])
+        )
         self._automaton: ahocorasick.Automaton | None = None
 
     # ----------------------------------------------------------------- find
@@ -375,40 +393,75 @@ class Matcher:
     def _find_view(self, view: str) -> list[TermMatch]:
         if not self._korean:
             return self._find_english(view)
-        items, lengths, after_two = self._items, self._lengths, self._after_two
-        single = self._has_single
+        items, opts3, opts_after = self._items, self._opts3, self._opts_after
+        opts2, opts1, twos = self._opts2, self._opts1, self._twos
+        single, odd = self._has_single, self._odd_firsts
+        word_rest = _WORD_REST.match
+        size = len(view)
         result: list[TermMatch] = []
         position = 0
-        for hit in self._starts.finditer(view):
+        for hit in self._heads.finditer(view):
             start = hit.start()
             if start < position:
                 continue
+            if odd and start and view[start - 1].isalnum():
+                continue  # a term starting with punctuation, inside a word
             head = view[start : start + 3]
-            if head[2:] == " ":  # a two-character word: a longer term may go on after the space
-                options = after_two.get(head[:2] + view[start + 3 : start + 4], ())
-            else:
-                options = lengths.get(head, ()) if len(head) == 3 else ()
-            options = options + lengths.get(head[:2], ())
-            if single:
-                options = options + lengths.get(view[start], ())
-            for length in options:
-                window = view[start : start + length]
-                if len(window) != length:
-                    continue  # the text ends sooner (a cut window could spell a shorter key)
-                candidates = items.get(window)
-                if candidates is not None:  # keys hold no spaces: the text has none here either
-                    match = _accept_korean(view, start, start + length, candidates, False)
-                elif " " not in window:
+            two = head[:2]
+            if two in twos:
+                options = opts3.get(head)  # its heads have three characters, none a space at 2
+                if options is None and len(head) == 3 and head[2] == " ":
+                    # a two-character word: a longer term may go on after the space
+                    options = opts_after.get(two + view[start + 3 : start + 4])
+                if options is None:
+                    options = opts2.get(two)
+            else:  # the scan's test of the second character is per class, not per pair
+                options = None
+            if options is None:
+                if not single:
                     continue
-                else:  # the text spaces a term (탄도 미사일): read it space-free
-                    candidates = items.get(view[start : start + 2 * length].replace(" ", "")[:length])
-                    if candidates is None:
+                options = opts1.get(head[0])
+                if options is None:
+                    continue
+            # Windows up to the first space are looked up as they are; a window
+            # with a space is read space-free (탄도 미사일 for 탄도미사일). The view
+            # never holds two spaces in a row, so 2n characters hold n non-spaces
+            # (or reach the end): one space-free reading serves every length.
+            space = view.find(" ", start, start + options[0])
+            compact = ""
+            for length in options:
+                end = start + length
+                if end > size:
+                    continue  # the text ends sooner (a cut window could spell a shorter key)
+                if space < 0 or end <= space:  # keys hold no spaces: the text has none here either
+                    candidates = items.get(view[start:end])
+                    spaced = False
+                else:
+                    if not compact:
+                        compact = view[start : start + 2 * options[0]].replace(" ", "")
+                    candidates = items.get(compact[:length])
+                    spaced = True
+                    if candidates is not None:
+                        end = _compact_end(view, start, length)
+                if candidates is None:
+                    continue
+                # check_korean, inlined (this runs for every candidate): the rest of
+                # the word must be nothing or particles
+                stop = word_rest(view, end).end()  # type: ignore[union-attr]  # `*` always matches
+                tail = view[end:stop]
+                if tail and tail not in PARTICLES and not is_particle_tail(tail):
+                    continue
+                for item in candidates:
+                    if spaced and not _spacing_ok(view, start, end, item.spaces):
                         continue
-                    match = _accept_korean(view, start, _compact_end(view, start, length), candidates, True)
-                if match is not None:
-                    result.append(match)
-                    position = match.particle_end
+                    if item.rules is not None and not item.rules.allows(view, start, end, PARTICLES):
+                        continue
+                    result.append(TermMatch(start, end, item.entry, item.source, item.target, tail, stop))
                     break
+                else:
+                    continue
+                position = stop
+                break
         return result
 
     def _find_english(self, view: str) -> list[TermMatch]:
@@ -494,21 +547,6 @@ class Matcher:
         return self._automaton
 
 
-def _accept_korean(
-    view: str, start: int, end: int, candidates: tuple[_Item, ...], spaced: bool
-) -> TermMatch | None:
-    verdict = check_korean(view, start, end)
-    if isinstance(verdict, str):
-        return None
-    for item in candidates:
-        if spaced and not _spacing_ok(view, start, end, item.spaces):
-            continue
-        if item.rules is not None and not item.rules.allows(view, start, end, PARTICLES):
-            continue
-        return TermMatch(start, end, item.entry, item.source, item.target, verdict[0], verdict[1])
-    return None
-
-
 def _accept_english(view: str, start: int, end: int, candidates: tuple[_Item, ...]) -> TermMatch | None:
     verdict = check_english(view, start, end)
     if isinstance(verdict, str):
@@ -522,15 +560,44 @@ def _accept_english(view: str, start: int, end: int, candidates: tuple[_Item, ..
     return None
 
 
+def _heads_pattern(keys: dict[str, tuple[_Item, ...]], odd: str, heads: list[str]) -> str:
+    """Where a Korean term can start, as one regex (a superset; the length tables decide).
+
+    A word start whose first character begins a key and whose second begins the
+    second of some table head, or a one-character key; or an odd first character
+    anywhere. The second character is a look-ahead, so every match is one
+    character long and none hides the next candidate.
+    """
+    firsts = sorted({k[0] for k in keys if k[0].isalnum()})
+    ones = sorted({k for k in keys if len(k) == 1 and k.isalnum()})
+    seconds = sorted({h[1] for h in heads if len(h) > 1})
+    alternatives: list[str] = []
+    if firsts and seconds:
+        alternatives.append(f"[{_char_class(firsts)}](?=[{_char_class(seconds)}])")
+    if ones:
+        alternatives.append(f"[{_char_class(ones)}]")
+    patterns = [r"(?<![^\W_])(?:" + "|".join(alternatives) + ")"] if alternatives else []
+    if odd:
+        patterns.append(f"[{odd}]")
+    return "|".join(patterns) or "(?!)"
+
+
+def _char_class(chars: list[str]) -> str:
+    return "".join(re.escape(c) for c in chars)
+
+
 def _compact_end(text: str, start: int, length: int) -> int:
-    """End of the shortest span from ``start`` holding ``length`` non-space characters."""
-    count = 0
-    index = start
-    while index < len(text) and count < length:
-        if text[index] != " ":
-            count += 1
-        index += 1
-    return index
+    """End of the shortest span from ``start`` holding ``length`` non-space characters.
+
+    Each space inside the span pushes its end one further (a matching view never
+    holds two spaces in a row, so the character at the new end is not a space).
+    """
+    end = start + length
+    space = text.find(" ", start, end)
+    while space >= 0:
+        end += 1
+        space = text.find(" ", space + 1, end)
+    return min(end, len(text))
 
 
 def _misses(
