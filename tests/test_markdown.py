@@ -301,14 +301,17 @@ def test_translate_patches_only_the_changed_paragraph_of_the_translation(tmp_pat
     assert first.endswith(
         "\n수치가 올랐다.\n\n- 올해 크게.\n\n| 항목 | 금액 |\n| --- | --- |\n| 포럼 | 1,000 |\n"
     )
-    # the translator post-edits the bullet and, as in the filed bug, writes it right under the paragraph
-    edited = first.replace("수치가 올랐다.\n\n- 올해 크게.", "The numbers rose.\n- sharply this year.")
+    # the translator post-edits the bullet and, as in the filed bug, writes it right under the
+    # paragraph, which stays presspack's machine text
+    edited = first.replace("수치가 올랐다.\n\n- 올해 크게.", "수치가 올랐다.\n- sharply this year.")
     target.write_text(edited, "utf-8")
     source.write_text(source.read_text("utf-8").replace("수치가 올랐다.", "수치가 많이 올랐다."), "utf-8")
     result = CliRunner().invoke(main, ["translate", str(source), "--to", "en"])
     assert result.exit_code == 0, result.output
-    # only the paragraph whose source changed is rewritten; the bullet stays its own block
-    assert target.read_text("utf-8") == edited.replace("The numbers rose.", "수치가 많이 올랐다.")
+    # only the paragraph whose source changed is re-translated and rewritten; the bullet stays its
+    # own block, as the translator wrote it
+    assert target.read_text("utf-8") == edited.replace("수치가 올랐다.", "수치가 많이 올랐다.")
+    assert "sharply this year." in target.read_text("utf-8")
 
 
 def test_the_examples_in_the_releases_readme_read_as_described(tmp_path: Path) -> None:

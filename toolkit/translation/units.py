@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from toolkit.core.document import Block, Lang, Meta, Release
 from toolkit.core.inline import canonical, escape, plain
 
-__all__ = ["Unit", "release_from_units", "units_of"]
+__all__ = ["Placed", "Unit", "assemble_release", "release_from_units", "unit_locations", "units_of"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,188 @@ def units_of(release: Release) -> list[Unit]:
 
     _map_units(release, collect)
     return units
+
+
+Template = Literal["source", "target"]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An output unit and the template unit whose block it fills (``index`` into ``units_of(template)``).
+
+    A sync lays out units the translator's file had (``"target"``) and units
+    only the source has (``"source"``); ``template=None`` is text with neither
+    (its block is made from the id alone).
+    """
+
+    unit: Unit
+    template: Template | None = None
+    index: int = -1
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a unit's text sits: a block (section, index, place in ``Block.texts()``) or a meta field."""
+
+    section: str  # "body", "about", "attachments"; "" for meta fields and section titles
+    block: int = -1
+    slot: int = -1
+
+
+def unit_locations(release: Release) -> list[Location]:
+    """The location of every unit of :func:`units_of` (same length, same order)."""
+    locations: list[Location] = []
+    m = release.meta
+    fields = (m.title, *(str(getattr(m, k)) for k in _META_FIELDS))
+    locations.extend(Location("") for value in fields if value)
+    locations.extend(Location("") for line in (m.contact.split("\n") if m.contact else []) if line)
+    for where, title, blocks in _sections(release):
+        if title:
+            locations.append(Location(""))
+        for i, block in enumerate(blocks):
+            locations.extend(Location(where, i, slot) for slot, text in enumerate(block.texts()) if text)
+    return locations
+
+
+def _sections(release: Release) -> list[tuple[str, str, tuple[Block, ...]]]:
+    return [
+        ("body", "", release.body),
+        ("about", release.about_title, release.about),
+        ("attachments", release.attachments_title, release.attachments),
+    ]
+
+
+def assemble_release(
+    source: Release,
+    target: Release | None,
+    placed: Sequence[Placed],
+    tgt: Lang,
+    *,
+    copyright_text: str = "",
+    path: str = "",
+) -> Release:
+    """A release in ``tgt`` from units a sync laid out, each filling the block of its template unit.
+
+    Unlike :func:`release_from_units` the units need not match one template
+    one to one: a translator may have added, removed, split or merged
+    paragraphs. A block keeps its template's shape (a table's rows, a photo's
+    file, a list's numbering); consecutive units of one template block fill
+    it together; a text whose template is unknown becomes a block of the kind
+    its id names (a paragraph for table or photo text).
+    """
+    templates: dict[str, tuple[Release, list[Location]]] = {"source": (source, unit_locations(source))}
+    if target is not None:
+        templates["target"] = (target, unit_locations(target))
+    meta_texts: dict[str, str] = {}
+    contact: list[str] = []
+    titles = {"about": "", "attachments": ""}
+    sections: dict[str, list[Block]] = {"body": [], "about": [], "attachments": []}
+    group: list[object] = []  # [key, block, section, {slot: text}]
+
+    def flush() -> None:
+        if group:
+            _key, block, where, filled = group
+            assert isinstance(block, Block) and isinstance(where, str) and isinstance(filled, dict)
+            sections[where].append(_filled(block, filled))
+            group.clear()
+
+    for p in placed:
+        unit = p.unit
+        where = unit.id.split(":", 1)[0]
+        if where not in sections:
+            flush()
+            if unit.id == "contact":
+                contact.append(plain(unit.text).strip())
+            elif unit.id.endswith("_title") and unit.id[: -len("_title")] in titles:
+                titles[unit.id[: -len("_title")]] = _canonical_text(unit.text)
+            else:
+                meta_texts.setdefault(unit.id, " ".join(plain(unit.text).split()))
+            continue
+        kind, level = _kind_of(unit.id)
+        found = templates.get(p.template or "")
+        loc = found[1][p.index] if found is not None and 0 <= p.index < len(found[1]) else None
+        block: Block | None = None
+        if loc is not None and loc.section:
+            assert found is not None
+            block = _sections_of(found[0])[loc.section][loc.block]
+            if block.kind != kind:
+                block = None
+        if block is None or loc is None:
+            flush()
+            if kind in ("table", "image"):
+                kind, level = "paragraph", 0
+            sections[where].append(Block(kind=kind, text=_canonical_text(unit.text), level=level))  # type: ignore[arg-type]
+            continue
+        key = (p.template, loc.section, loc.block)
+        if not group or group[0] != key or loc.slot in group[3]:  # type: ignore[operator]
+            flush()
+            if kind == "list_item" and block.level != level:
+                block = replace(block, level=level)
+            group.extend([key, block, where, {}])
+        filled = group[3]
+        assert isinstance(filled, dict)
+        filled[loc.slot] = _canonical_text(unit.text)
+    flush()
+
+    m = source.meta
+    dateline = meta_texts.get("dateline", "")
+    meta = Meta(
+        title=meta_texts.get("title", ""),
+        lang=tgt,
+        subtitle=meta_texts.get("subtitle", ""),
+        date=m.date,
+        dateline=dateline.upper() if tgt == "en" else dateline,
+        organization=meta_texts.get("organization", ""),
+        copyright=copyright_text,
+        contact="\n".join(contact),
+        embargo=m.embargo,
+        department=meta_texts.get("department", ""),
+        manager=meta_texts.get("manager", ""),
+        contact_person=meta_texts.get("contact_person", ""),
+        # numbers are not translated; the 보도시점/배포 wording is Korean only
+        manager_phone=m.manager_phone,
+        contact_phone=m.contact_phone,
+        contact_email=m.contact_email,
+        release_time=m.release_time if tgt == "ko" else "",
+        distribution=m.distribution if tgt == "ko" else "",
+    )
+    return replace(
+        source,
+        meta=meta,
+        body=tuple(sections["body"]),
+        about_title=titles["about"],
+        about=tuple(sections["about"]),
+        attachments_title=titles["attachments"],
+        attachments=tuple(sections["attachments"]),
+        source_path=path,
+    )
+
+
+def _canonical_text(text: str) -> str:
+    return canonical(text) if text else ""
+
+
+def _sections_of(release: Release) -> dict[str, tuple[Block, ...]]:
+    return {where: blocks for where, _, blocks in _sections(release)}
+
+
+def _kind_of(unit_id: str) -> tuple[str, int]:
+    """The block kind and level a unit id names (``body:list_item:1`` → list_item, 1)."""
+    parts = unit_id.split(":")
+    kind = parts[1] if len(parts) > 1 else "paragraph"
+    level = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
+    return kind, level
+
+
+def _filled(block: Block, filled: dict[int, str]) -> Block:
+    """``block`` with the texts in ``filled`` at their places in ``block.texts()``; the others emptied."""
+    texts = [filled.get(slot, "") for slot in range(len(block.texts()))]
+    if block.kind == "table":
+        caption = texts.pop(0) if block.text else ""
+        it = iter(texts)
+        rows = tuple(tuple(next(it, "") for _ in row) for row in block.rows)
+        return replace(block, text=caption, rows=rows)
+    return replace(block, text=texts[0] if texts else "")
 
 
 def release_from_units(
