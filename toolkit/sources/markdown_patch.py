@@ -26,7 +26,7 @@ from toolkit.core.document import Block, Meta, Release
 from toolkit.core.errors import PresspackError
 from toolkit.core.inline import escape
 from toolkit.sources.markdown_document import Document, read_document, read_markdown_text
-from toolkit.sources.markdown_reader import SECTIONS, Located, SectionName
+from toolkit.sources.markdown_reader import SECTIONS, Located, SectionName, item_prefix
 from toolkit.sources.markdown_writer import (
     FRONT_MATTER_ORDER,
     BlockWriter,
@@ -89,7 +89,17 @@ def patch_markdown_verbose(old_text: str, old: Release, new: Release) -> tuple[s
     text = patch.minimal()
     if text is not None and reads_as(text, new):
         return text, True
+    text = patch.with_list_ends() if text is not None else None
+    if text is not None:
+        return text, True
     return patch.rewrite_body(), False
+
+
+# A line that ends a list and prints nothing (a link reference definition, the usual Markdown
+# comment): where a deleted block was all that kept the next block out of the list above it
+# (an indented paragraph or code block would continue the last item, a numbered list would
+# continue the numbering).
+LIST_END = '[//]: # "presspack: the list above ends here"'
 
 
 # --------------------------------------------------------------------------- checking
@@ -163,6 +173,7 @@ class _Entry:
     section: SectionName
     block: Block
     prefix: str  # list items: their marker prefix as written
+    loc: Located | None = None  # where it is in the old file (None: inserted)
 
 
 class _Conflict(Exception):
@@ -178,6 +189,10 @@ class _Patch:
         self.replaces: dict[int, tuple[int, list[str]]] = {}
         self.inserts: dict[int, list[_Piece]] = {}
         self.new_heads: dict[SectionName, str] = {}  # headings of sections the file lacks
+        # an empty item whose marker line holds a nested block ("- > q"): lines that go before
+        # that line, and the marker prefix on it that becomes indentation (or a new number)
+        self.splits: dict[int, tuple[list[str], str, str]] = {}
+        self.seams: list[int] = []  # kept blocks a list above may take in (see :meth:`seam`)
 
     # -- collecting edits
 
@@ -200,39 +215,67 @@ class _Patch:
     ) -> None:
         self.inserts.setdefault(at, []).append(_Piece(lines, blank_before, blank_after))
 
-    def apply(self, *, front_only: bool = False) -> str:
-        """The file with the edits made (``front_only``: only those in the front matter)."""
+    def apply(self, *, front_only: bool = False, separators: Sequence[int] = ()) -> str:
+        """The file with the edits made (``front_only``: only those in the front matter;
+        ``separators``: lines before which a list must end, see :data:`LIST_END`)."""
         out: list[str] = []
         i = 0
         n = len(self.lines)
+        inserts = {k: list(v) for k, v in self.inserts.items()}
+        for at in separators:
+            inserts.setdefault(at, []).append(_Piece([LIST_END], True, True))
         for start, (end, lines) in sorted(self.replaces.items()):
-            for at in sorted(a for a in self.inserts if start < a < end):
+            if any(start < at < end for at in self.splits):
+                raise _Conflict  # the line a nested block starts on went with another edit
+            for at in sorted(a for a in inserts if start < a < end):
                 if lines:
                     raise _Conflict
                 # inside deleted lines (a blank line that went with a block): insert after them
-                self.inserts[end] = self.inserts.pop(at) + self.inserts.get(end, [])
+                inserts[end] = inserts.pop(at) + inserts.get(end, [])
         while i <= n:
             active = not front_only or i < self.doc.body_start
-            pieces = self.inserts.get(i, []) if active else []
+            pieces = inserts.get(i, []) if active else []
             for piece in pieces:
                 if piece.blank_before and out and out[-1].strip():
                     out.append("")
                 out.extend(piece.lines)
             replacing = i in self.replaces and active
-            if pieces and pieces[-1].blank_after and out and out[-1].strip():
-                following = self.replaces[i][1] if replacing else self.lines[i : i + 1]
-                if following and following[0].strip():
-                    out.append("")
+            current = self.replaces[i][1] if replacing else self.lines[i : i + 1]
+            split = self.splits.get(i) if active and i < n else None
+            if split is not None:
+                above, old_prefix, new_prefix = split
+                if current:
+                    if not current[0].startswith(old_prefix):
+                        raise _Conflict
+                    current = [new_prefix + current[0][len(old_prefix) :], *current[1:]]
+                current = [*above, *current]
+            text_follows = bool(current) and bool(current[0].strip())
+            if pieces and pieces[-1].blank_after and out and out[-1].strip() and text_follows:
+                out.append("")
             if i == n:
                 break
-            if replacing:
-                end, lines = self.replaces[i]
-                out.extend(lines)
-                i = end
-            else:
-                out.append(self.lines[i])
-                i += 1
+            out.extend(current)
+            i = self.replaces[i][0] if replacing else i + 1
         return "\n".join(out)
+
+    def with_list_ends(self) -> str | None:
+        """The minimal patch with :data:`LIST_END` lines at the deletions that need one, or None."""
+        if not self.seams:
+            return None
+        try:
+            self.seams.sort()
+            text = self.apply(separators=self.seams)
+            if not reads_as(text, self.new):
+                return None
+            needed = list(self.seams)
+            for seam in self.seams:  # only where the file reads wrong without it
+                fewer = [at for at in needed if at != seam]
+                trial = self.apply(separators=fewer)
+                if reads_as(trial, self.new):
+                    needed, text = fewer, trial
+        except _Conflict:
+            return None
+        return text
 
     def rewrite_body(self) -> str:
         """The safety net: the patched front matter, then the body written afresh."""
@@ -325,6 +368,7 @@ class _Patch:
                 self.delete(*loc.own)
                 if loc.caption is not None:
                     self.delete(*loc.caption)
+                self.seam(old_items, following[index])
                 continue
             assert j is not None
             section, block = new_items[j]
@@ -341,7 +385,9 @@ class _Patch:
             loc = old_items[i][1]
             before = placed[-1] if placed else None
             prefix = self.rewrite(loc, block, section, before) if op == "edit" else loc.prefix
-            placed.append(_Entry(section, block, prefix))
+            if op == "edit" and block.kind == "list_item":
+                self.seam(old_items, following[index])
+            placed.append(_Entry(section, block, prefix, loc))
             last_old[section] = loc
         for anchor, at, lines in inserted:
             self.add_heads(placed[at].section)
@@ -355,6 +401,18 @@ class _Patch:
                 blank_after=after is None or not _tight(entry, after),
             )
         self.add_heads("attachments")
+
+    def seam(self, old_items: Sequence[tuple[SectionName, Located]], following: int | None) -> None:
+        """Note the kept block after a deletion or an edited item: if the list above now
+        takes it in (an indented block continues an item that got text or lost its
+        neighbour), :meth:`with_list_ends` puts :data:`LIST_END` before it."""
+        if following is None:
+            return
+        loc = old_items[following][1]
+        if not loc.in_item:
+            start = min(loc.own[0], loc.caption[0]) if loc.caption is not None else loc.own[0]
+            if start not in self.seams:
+                self.seams.append(start)
 
     def anchor(
         self, section: SectionName, previous: Located | None, following: tuple[SectionName, Located] | None
@@ -454,18 +512,22 @@ class _Patch:
             prefix = re.sub(r"\d{1,9}(?=[.)][ \t]*$)", str(block.number), prefix)
         if block.text == old.text and prefix == loc.prefix:
             return prefix
-        if not loc.text and loc.own[0] == loc.own[1]:
-            raise _Conflict  # an empty item whose marker line holds a nested block: no line for the text
         gap: list[str] = []
         start = loc.own[0]
         if block.kind == "list_item" and before is not None and start > 0 and self.lines[start - 1].strip():
             # right below other text: an item that cannot interrupt it would continue it
-            if before.block.kind == "list_item":
+            owner = self.text_owner(start - 1)
+            if before.block.kind == "list_item" and (owner is None or owner is before.loc):
                 separate = not _tight(before, _Entry(section, block, prefix))
             else:
                 separate = not _interrupts(block)
             if separate:
                 gap = [continuation(prefix[: len(prefix) - len(prefix.lstrip(" >"))]).rstrip()]
+        if loc.own[0] == loc.own[1]:
+            self.split(loc, block, prefix, gap)
+            for start, end in loc.text:  # its text after the nested block goes above it
+                self.delete(start, end)
+            return prefix
         if block.kind == "list_item" and not block.text:
             # an empty item: its marker alone, nested items right below (a blank line would end it)
             self.replace_lines(loc.own[0], loc.own[1], [*gap, prefix.rstrip()])
@@ -475,10 +537,63 @@ class _Patch:
             return prefix
         regions = loc.text or ((loc.own[0], loc.own[0] + 1),)
         lines = text_lines(block.text, prefix, continuation(prefix))
+        if loc.form == "code":
+            # a code block becomes a paragraph: text right above or below it would join it
+            # (a fence may follow a line of text; nothing continues a code block lazily)
+            blank = continuation(prefix).rstrip()
+            first, last = regions[0]
+            if first > self.doc.body_start and self.lines[first - 1].strip(" >"):
+                gap = [*gap, blank]
+            if last < len(self.lines) and self.lines[last].strip(" >"):
+                lines = [*lines, blank]
+        if not loc.text and block.kind == "list_item" and self.joins_text(loc, loc.own[0] + 1):
+            lines = [*lines, continuation(prefix).rstrip()]
         self.replace_lines(regions[0][0], regions[0][1], [*gap, *lines])
         for start, end in regions[1:]:
             self.delete(start, end)
         return prefix
+
+    def text_owner(self, line: int) -> Located | None:
+        """The block whose text is on ``line`` (an item's text after its nested list is the
+        item's, not the nested item's right above)."""
+        for section in SECTIONS:
+            for loc in self.doc.body.sections[section]:
+                if any(start <= line < end for start, end in loc.text):
+                    return loc
+        return None
+
+    def joins_text(self, loc: Located, at: int) -> bool:
+        """Would line ``at``, right under an empty item, continue the text the item gets?
+
+        Under a marker alone a nested ``3)`` list, an indented code block or a line of
+        text is its own block; under a line of text it continues that text. A sibling
+        item (same marker column) is left alone.
+        """
+        if at >= len(self.lines) or not self.lines[at].strip(" >"):
+            return False
+        nxt = self.lines[at]
+        marker = item_prefix(nxt)
+        column = len(loc.prefix) - len(loc.prefix.lstrip(" >"))
+        sibling = bool(re.match(r"[ >]*(?:[-+*]|\d{1,9}[.)])[ \t]", marker))
+        return not (sibling and len(marker) - len(marker.lstrip(" >")) == column)
+
+    def split(self, loc: Located, block: Block, prefix: str, gap: list[str]) -> None:
+        """An item whose marker line holds a nested block (``- > q``, ``3. - x``): renumber the
+        marker, or write the item's text on lines of their own above the nested block, which
+        keeps its lines with the marker turned into indentation."""
+        start = loc.own[0]
+        line = self.lines[start]
+        spaces = len(loc.prefix) - len(loc.prefix.rstrip(" "))
+        if not line.startswith(loc.prefix) or "\t" in loc.prefix or spaces > 4 or start in self.splits:
+            raise _Conflict  # tabs, or a nested code block whose column is not the marker's
+        if not block.text:
+            if gap:
+                raise _Conflict
+            self.splits[start] = ([], loc.prefix, prefix)
+            return
+        cont = continuation(prefix)
+        above = [*gap, *text_lines(block.text, prefix, cont), cont.rstrip()]
+        self.splits[start] = (above, loc.prefix, continuation(loc.prefix))
 
     def caption(self, loc: Located, block: Block) -> None:
         if loc.caption is not None:
@@ -574,11 +689,13 @@ def _align(
     if [shape(x) for x in old] == [shape(x) for x in new]:
         # same structure: block k is block k, unless matching contents keeps more blocks
         # (an insertion and a deletion of the same kind); texts repeat, so on a tie
-        # matching them could pair wrongly
+        # matching them could pair wrongly, and blocks without text (an empty list item)
+        # match by chance: they do not count
         same: list[tuple[str, int | None, int | None]] = [
             ("keep" if a == b else "edit", k, k) for k, (a, b) in enumerate(zip(old, new, strict=True))
         ]
-        if sum(op == "keep" for op, _, _ in same) >= len(common):
+        kept = sum(_has_text(old[k][1]) for op, k, _ in same if op == "keep" and k is not None)
+        if kept >= sum(_has_text(old[k][1]) for k, _ in common):
             return same
     ops: list[tuple[str, int | None, int | None]] = []
     i = j = 0
@@ -596,6 +713,10 @@ def _align(
             ops.append(("keep", a, b))
         i, j = a + 1, b + 1
     return ops
+
+
+def _has_text(block: Block) -> bool:
+    return bool(block.texts() or block.src)
 
 
 def _common(a: Sequence[object], b: Sequence[object]) -> list[tuple[int, int]]:

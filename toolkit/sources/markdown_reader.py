@@ -263,7 +263,9 @@ class _Walker:
         loc = self.out[item.index]
         start = loc.own[0]
         own_end = item.child if item.child is not None else item.end
-        prefix = item.prefix or item_prefix(self.lines[start])
+        # the marker's prefix; where a nested block starts on the marker line ("- > q"), the
+        # item's text (after that block) is indented, and the marker is still what it is
+        prefix = item.prefix if item.prefix and own_end > start else item_prefix(self.lines[start])
         self.out[item.index] = replace(
             loc,
             block=replace(loc.block, text=to_inline(item.spans)),
