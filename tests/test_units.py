@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from markdown_strategies import release_file
 
 from toolkit.core.document import Block, Meta, Release
+from toolkit.core.errors import SourceError
+from toolkit.sources.markdown import read_markdown_text
+from toolkit.sources.markdown_patch import same_release
 from toolkit.translation import memory
-from toolkit.translation.units import Unit, release_from_units, units_of
+from toolkit.translation.units import (
+    Placed,
+    Unit,
+    assemble_release,
+    release_from_units,
+    unit_locations,
+    units_of,
+)
 
 SOURCE = Release(
     meta=Meta(
@@ -108,3 +121,167 @@ def test_memory_still_exports_units() -> None:
         and memory.release_from_units is release_from_units
         and memory.Unit is Unit
     )
+
+
+# --------------------------------------------------------------------------- assemble_release
+
+
+def read(text: str) -> Release:
+    try:
+        return read_markdown_text(text, "r.md").release
+    except SourceError:
+        assume(False)  # e.g. a file whose only block is an end mark
+        raise
+
+
+def blocks_of(release: Release, section: str) -> tuple[Block, ...]:
+    return {"body": release.body, "about": release.about, "attachments": release.attachments}[section]
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=release_file())
+def test_every_unit_has_a_location_in_the_same_order(text: str) -> None:
+    release = read(text)
+    units, locations = units_of(release), unit_locations(release)
+    assert len(locations) == len(units)
+    for unit, loc in zip(units, locations, strict=True):
+        if not loc.section:  # a meta field or a section title
+            assert ":" not in unit.id
+            continue
+        assert unit.id.startswith(loc.section + ":")
+        block = blocks_of(release, loc.section)[loc.block]
+        assert unit.id.split(":")[1] == block.kind
+        assert block.texts()[loc.slot] == unit.text
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=release_file())
+def test_the_units_of_a_release_placed_on_itself_give_it_back(text: str) -> None:
+    release = read(text)
+    units = units_of(release)
+    copyright_text = release.meta.copyright
+    as_source = assemble_release(
+        release, None, [Placed(u, "source", i) for i, u in enumerate(units)], release.lang
+    )
+    assert same_release(as_source, release)
+    as_target = assemble_release(
+        release, release, [Placed(u, "target", i) for i, u in enumerate(units)], release.lang
+    )
+    assert same_release(as_target, release)
+    assert copyright_text == as_target.meta.copyright == ""  # the generated files have none
+
+
+KO = Release(
+    meta=Meta(title="포럼", lang="ko"),
+    body=(
+        Block("paragraph", "첫 문단."),  # 0
+        Block("image", "", src="a.jpg"),  # 1: no caption, no unit
+        Block("list_item", "개회", ordered=True, number=1),  # 2
+        Block("list_item", "", ordered=True, number=2),  # 3: empty, no unit
+        Block("list_item", "토론", level=1),  # 4
+        Block("table", "< 일정 >", rows=(("시간", "장소"), ("14:00", "대회의실")), align=("left", "center")),
+        Block("paragraph", "둘째 문단."),  # 6
+        Block("image", "", src="end.jpg"),  # 7: no caption, last
+    ),
+)
+
+
+def english_file() -> Release:
+    """KO as presspack wrote it in English (the copy of every text with "EN " before it)."""
+    return release_from_units(KO, ["EN " + u.text for u in units_of(KO)], "en")
+
+
+def placed_from(release: Release, template: str, *indices: int) -> list[Placed]:
+    units = units_of(release)
+    return [Placed(units[i], template, i) for i in indices]  # type: ignore[arg-type]
+
+
+def test_a_translators_file_keeps_its_shapes_and_its_blocks_without_text() -> None:
+    target = english_file()
+    # units of the English file: 0 title, 1 첫 문단, 2 개회, 3 토론, 4 caption, 5-8 cells, 9 둘째 문단
+    human = Placed(Unit("body:paragraph:0", "A paragraph the translator added."))
+    cell = Placed(Unit("body:table:cell", "EN 15:00"), "source", 7)  # the source changed a cell
+    layout = [
+        *placed_from(target, "target", 0, 1),
+        human,
+        *placed_from(target, "target", 2, 3, 4, 5, 6),
+        cell,
+        *placed_from(target, "target", 8),
+        # the translator deleted "둘째 문단"
+    ]
+    out = assemble_release(KO, target, layout, "en")
+    assert [(b.kind, b.text, b.src) for b in out.body] == [
+        ("paragraph", "EN 첫 문단.", ""),
+        ("paragraph", "A paragraph the translator added.", ""),
+        ("image", "", "a.jpg"),  # the photo without caption still after the first paragraph
+        ("list_item", "EN 개회", ""),
+        ("list_item", "", ""),  # the empty item with its number
+        ("list_item", "EN 토론", ""),
+        ("table", "EN < 일정 >", ""),
+        ("image", "", "end.jpg"),  # the last photo, after the last block with text
+    ]
+    table = out.body[6]
+    assert (table.rows, table.align) == (
+        (("EN 시간", "EN 장소"), ("EN 15:00", "EN 대회의실")),
+        KO.body[5].align,
+    )
+    assert [(b.ordered, b.number, b.level) for b in out.body[3:6]] == [
+        (True, 1, 0),
+        (True, 2, 0),
+        (False, 0, 1),
+    ]
+
+
+def test_a_photo_without_caption_new_in_the_source_comes_with_the_block_after_it() -> None:
+    old_source = replace(KO, body=KO.body[:1] + KO.body[6:7])  # 첫 문단, 둘째 문단
+    target = release_from_units(old_source, ["EN " + u.text for u in units_of(old_source)], "en")
+    new_source = replace(
+        KO, body=(KO.body[0], Block("image", "", src="new.jpg"), Block("paragraph", "새 문단."), KO.body[6])
+    )
+    layout = [
+        *placed_from(target, "target", 0, 1),
+        Placed(Unit("body:paragraph:0", "새 문단."), "source", 2),
+        *placed_from(target, "target", 2),
+    ]
+    out = assemble_release(new_source, target, layout, "en")
+    assert [(b.kind, b.text, b.src) for b in out.body] == [
+        ("paragraph", "EN 첫 문단.", ""),
+        ("image", "", "new.jpg"),
+        ("paragraph", "새 문단.", ""),
+        ("paragraph", "EN 둘째 문단.", ""),
+    ]
+
+
+def test_a_photo_without_caption_the_translators_file_has_is_not_doubled() -> None:
+    target = english_file()
+    source = replace(KO, body=(*KO.body[:6], Block("paragraph", "새 문단."), *KO.body[6:]))
+    # the new paragraph is placed from the source; the source's blocks without text before it
+    # (end.jpg is after it; a.jpg is earlier, behind blocks with text) do not come along
+    layout = [
+        *placed_from(target, "target", 0, 1, 2, 3, 4, 5, 6, 7, 8),
+        Placed(Unit("body:paragraph:0", "새 문단."), "source", 10),
+        *placed_from(target, "target", 9),
+    ]
+    out = assemble_release(source, target, layout, "en")
+    assert [b.src for b in out.body if b.kind == "image"] == ["a.jpg", "end.jpg"]
+    assert [b.text for b in out.body if b.kind == "paragraph"] == ["EN 첫 문단.", "새 문단.", "EN 둘째 문단."]
+
+
+def test_text_without_a_template_block_becomes_a_block_of_its_kind() -> None:
+    layout = [
+        Placed(Unit("title", "Forum")),
+        Placed(Unit("body:list_item:1", "An item")),
+        Placed(Unit("body:table:cell", "A cell")),  # no table to put it in: a paragraph
+        Placed(Unit("body:paragraph:0", "Kind mismatch"), "source", 2),  # source unit 2 is a list item
+    ]
+    out = assemble_release(KO, None, layout, "en")
+    assert out.meta.title == "Forum"
+    assert [(b.kind, b.text, b.level, b.src) for b in out.body] == [
+        ("list_item", "An item", 1, ""),
+        ("paragraph", "A cell", 0, ""),
+        ("paragraph", "Kind mismatch", 0, ""),
+        # no block was placed from the source, the only template: its blocks without text end it
+        ("image", "", 0, "a.jpg"),
+        ("list_item", "", 0, ""),
+        ("image", "", 0, "end.jpg"),
+    ]

@@ -115,93 +115,154 @@ def assemble_release(
     file, a list's numbering); consecutive units of one template block fill
     it together; a text whose template is unknown becomes a block of the kind
     its id names (a paragraph for table or photo text).
+
+    Blocks without text (a photo without caption, an empty list item, a table
+    of empty cells) have no unit, so no sync places them: they come with the
+    blocks around them. The translator's file (the source when there is none)
+    keeps all of its own, each after the block it followed there; from the other
+    template only those right before a block placed from it come along, and only
+    when the translator's file has no such block.
     """
-    templates: dict[str, tuple[Release, list[Location]]] = {"source": (source, unit_locations(source))}
-    if target is not None:
-        templates["target"] = (target, unit_locations(target))
-    meta_texts: dict[str, str] = {}
-    contact: list[str] = []
-    titles = {"about": "", "attachments": ""}
-    sections: dict[str, list[Block]] = {"body": [], "about": [], "attachments": []}
-    group: list[object] = []  # [key, block, section, {slot: text}]
+    return _Assembly(source, target).run(placed, tgt, copyright_text=copyright_text, path=path)
 
-    def flush() -> None:
-        if group:
-            _key, block, where, filled = group
-            assert isinstance(block, Block) and isinstance(where, str) and isinstance(filled, dict)
-            sections[where].append(_filled(block, filled))
-            group.clear()
 
-    for p in placed:
+class _Assembly:
+    def __init__(self, source: Release, target: Release | None) -> None:
+        self.source = source
+        self.templates: dict[str, tuple[dict[str, tuple[Block, ...]], list[Location]]] = {
+            "source": (_sections_of(source), unit_locations(source))
+        }
+        if target is not None:
+            self.templates["target"] = (_sections_of(target), unit_locations(target))
+        self.main: Template = "target" if target is not None else "source"
+        main_blocks = self.templates[self.main][0]
+        self.main_textless = {
+            _shape(b) for blocks in main_blocks.values() for b in blocks if not any(b.texts())
+        }
+        self.cursor: dict[tuple[str, str], int] = {}  # (template, section) → last block placed from it
+        self.sections: dict[str, list[Block]] = {"body": [], "about": [], "attachments": []}
+        self.group: tuple[tuple[str, str, int], Block, str, dict[int, str]] | None = None
+
+    def flush(self) -> None:
+        if self.group is not None:
+            _key, block, where, filled = self.group
+            self.sections[where].append(_filled(block, filled))
+            self.group = None
+
+    def textless(self, template: str, section: str, upto: int, where: str) -> None:
+        """Place the template's blocks without text after the last one placed from it, before ``upto``."""
+        blocks = self.templates[template][0][section]
+        last = self.cursor.get((template, section), -1)
+        between = range(last + 1, min(upto, len(blocks)))
+        if template == self.main:
+            keep = [k for k in between if not any(blocks[k].texts())]
+        else:
+            keep = []
+            for k in reversed(between):  # only those right before the block placed
+                if any(blocks[k].texts()) or _shape(blocks[k]) in self.main_textless:
+                    break
+                keep.insert(0, k)
+        self.sections[where].extend(blocks[k] for k in keep)
+
+    def block(self, p: Placed, where: str) -> None:
         unit = p.unit
-        where = unit.id.split(":", 1)[0]
-        if where not in sections:
-            flush()
+        kind, level = _kind_of(unit.id)
+        found = self.templates.get(p.template or "")
+        loc = found[1][p.index] if found is not None and 0 <= p.index < len(found[1]) else None
+        block: Block | None = None
+        if found is not None and loc is not None and loc.section:
+            block = found[0][loc.section][loc.block]
+            if block.kind != kind:
+                block = None
+        if block is None or loc is None or p.template is None:
+            self.flush()
+            if kind in ("table", "image"):
+                kind, level = "paragraph", 0
+            self.sections[where].append(Block(kind=kind, text=_canonical_text(unit.text), level=level))  # type: ignore[arg-type]
+            return
+        key: tuple[str, str, int] = (p.template, loc.section, loc.block)
+        group = self.group
+        if group is not None and group[0][0] != p.template and _same_table(group[1], block):
+            key = group[0]  # a cell of the other template's copy of the table being filled
+        if self.group is None or self.group[0] != key or loc.slot in self.group[3]:
+            self.flush()
+            if self.cursor.get((p.template, loc.section), -1) < loc.block:
+                self.textless(p.template, loc.section, loc.block, where)
+                self.cursor[(p.template, loc.section)] = loc.block
+            if kind == "list_item" and block.level != level:
+                block = replace(block, level=level)
+            self.group = (key, block, where, {})
+        self.group[3][loc.slot] = _canonical_text(unit.text)
+
+    def run(self, placed: Sequence[Placed], tgt: Lang, *, copyright_text: str, path: str) -> Release:
+        meta_texts: dict[str, str] = {}
+        contact: list[str] = []
+        titles = {"about": "", "attachments": ""}
+        for p in placed:
+            unit = p.unit
+            where = unit.id.split(":", 1)[0]
+            if where in self.sections:
+                self.block(p, where)
+                continue
+            self.flush()
             if unit.id == "contact":
                 contact.append(plain(unit.text).strip())
             elif unit.id.endswith("_title") and unit.id[: -len("_title")] in titles:
                 titles[unit.id[: -len("_title")]] = _canonical_text(unit.text)
             else:
                 meta_texts.setdefault(unit.id, " ".join(plain(unit.text).split()))
-            continue
-        kind, level = _kind_of(unit.id)
-        found = templates.get(p.template or "")
-        loc = found[1][p.index] if found is not None and 0 <= p.index < len(found[1]) else None
-        block: Block | None = None
-        if loc is not None and loc.section:
-            assert found is not None
-            block = _sections_of(found[0])[loc.section][loc.block]
-            if block.kind != kind:
-                block = None
-        if block is None or loc is None:
-            flush()
-            if kind in ("table", "image"):
-                kind, level = "paragraph", 0
-            sections[where].append(Block(kind=kind, text=_canonical_text(unit.text), level=level))  # type: ignore[arg-type]
-            continue
-        key = (p.template, loc.section, loc.block)
-        if not group or group[0] != key or loc.slot in group[3]:  # type: ignore[operator]
-            flush()
-            if kind == "list_item" and block.level != level:
-                block = replace(block, level=level)
-            group.extend([key, block, where, {}])
-        filled = group[3]
-        assert isinstance(filled, dict)
-        filled[loc.slot] = _canonical_text(unit.text)
-    flush()
+        self.flush()
+        for section in self.sections:  # the translator's file's blocks without text at the end
+            self.textless(self.main, section, len(self.templates[self.main][0][section]), section)
+        sections = self.sections
+        source = self.source
 
-    m = source.meta
-    dateline = meta_texts.get("dateline", "")
-    meta = Meta(
-        title=meta_texts.get("title", ""),
-        lang=tgt,
-        subtitle=meta_texts.get("subtitle", ""),
-        date=m.date,
-        dateline=dateline.upper() if tgt == "en" else dateline,
-        organization=meta_texts.get("organization", ""),
-        copyright=copyright_text,
-        contact="\n".join(contact),
-        embargo=m.embargo,
-        department=meta_texts.get("department", ""),
-        manager=meta_texts.get("manager", ""),
-        contact_person=meta_texts.get("contact_person", ""),
-        # numbers are not translated; the 보도시점/배포 wording is Korean only
-        manager_phone=m.manager_phone,
-        contact_phone=m.contact_phone,
-        contact_email=m.contact_email,
-        release_time=m.release_time if tgt == "ko" else "",
-        distribution=m.distribution if tgt == "ko" else "",
+        m = source.meta
+        dateline = meta_texts.get("dateline", "")
+        meta = Meta(
+            title=meta_texts.get("title", ""),
+            lang=tgt,
+            subtitle=meta_texts.get("subtitle", ""),
+            date=m.date,
+            dateline=dateline.upper() if tgt == "en" else dateline,
+            organization=meta_texts.get("organization", ""),
+            copyright=copyright_text,
+            contact="\n".join(contact),
+            embargo=m.embargo,
+            department=meta_texts.get("department", ""),
+            manager=meta_texts.get("manager", ""),
+            contact_person=meta_texts.get("contact_person", ""),
+            # numbers are not translated; the 보도시점/배포 wording is Korean only
+            manager_phone=m.manager_phone,
+            contact_phone=m.contact_phone,
+            contact_email=m.contact_email,
+            release_time=m.release_time if tgt == "ko" else "",
+            distribution=m.distribution if tgt == "ko" else "",
+        )
+        return replace(
+            source,
+            meta=meta,
+            body=tuple(sections["body"]),
+            about_title=titles["about"],
+            about=tuple(sections["about"]),
+            attachments_title=titles["attachments"],
+            attachments=tuple(sections["attachments"]),
+            source_path=path,
+        )
+
+
+def _same_table(a: Block, b: Block) -> bool:
+    """Two tables whose texts sit at the same places (rows of the same widths, both or neither captioned)."""
+    return (
+        a.kind == b.kind == "table"
+        and [len(r) for r in a.rows] == [len(r) for r in b.rows]
+        and bool(a.text) == bool(b.text)
     )
-    return replace(
-        source,
-        meta=meta,
-        body=tuple(sections["body"]),
-        about_title=titles["about"],
-        about=tuple(sections["about"]),
-        attachments_title=titles["attachments"],
-        attachments=tuple(sections["attachments"]),
-        source_path=path,
-    )
+
+
+def _shape(block: Block) -> Block:
+    """A block without text as it stands anywhere in a release (its line number aside)."""
+    return replace(block, line=0)
 
 
 def _canonical_text(text: str) -> str:
