@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from toolkit.cli import main
+from toolkit.core.document import Release
 from toolkit.sources import load_release
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +78,26 @@ def test_rich_sample_builds_to_docx_and_pdf_with_everything_in_it(tmp_path: Path
         assert needle in lines, needle
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
     assert [r.split()[3:5] for r in images.splitlines()[2:]] == [["1600", "1000"]]
+
+
+@pytest.mark.usefixtures("project")
+def test_rich_sample_builds_to_hwpx_that_reads_back_as_the_release(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, err = run(["build", f"releases/{RESULTS}", "--out", str(out), "--formats", "hwpx"])
+    assert code == 0, err
+    for lang in ("ko", "en"):
+        source = load_release(Path("releases") / RESULTS / f"release.{lang}.md").release
+        back = load_release(out / RESULTS / f"{RESULTS}.{lang}.hwpx").release
+
+        def shape(r: Release) -> list[tuple[object, ...]]:
+            return [(b.kind, b.text, b.rows, b.level, b.ordered, b.number) for b in (*r.body, *r.attachments)]
+
+        assert shape(back) == shape(source)
+        assert (back.attachments_title, back.meta.title) == (source.attachments_title, source.meta.title)
+        photo = next(b for b in back.body if b.kind == "image")
+        with zipfile.ZipFile(out / RESULTS / f"{RESULTS}.{lang}.hwpx") as zf:
+            embedded = zf.read(photo.src.split("#", 1)[1])
+        assert embedded == (Path("releases") / RESULTS / "forum.jpg").read_bytes()
 
 
 @pytest.mark.usefixtures("project", "copy_models")
