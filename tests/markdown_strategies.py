@@ -9,10 +9,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
-from toolkit.core.document import Block, Meta, Release
+from toolkit.core.document import Block, Release
+from toolkit.core.errors import SourceError
 from toolkit.core.inline import canonical
+from toolkit.sources.markdown import read_markdown_text
+
+
+def read(text: str) -> Release:
+    """The release a generated file holds (a file that is no release, e.g. one whose only
+    block is an end mark, is not an example)."""
+    try:
+        return read_markdown_text(text, "r.md").release
+    except SourceError:
+        assume(False)
+        raise
 
 LETTERS = st.sampled_from([*list("abcxyz가나다창원"), "K9", "2026", "Łódź"])
 PUNCT = st.sampled_from([*list(".,:;!?'\"()-+=#>|*_`[]<>&\\~/"), "“", "”", "—", "1.", "&amp;", "&#8212;"])
@@ -342,10 +355,6 @@ def changed_structure(draw: st.DrawFn, release: Release) -> Release:
         attachments=edit(attachments) if attachments_title else (),
         attachments_title=attachments_title,
     )
-
-
-def meta_only(release: Release) -> Meta:
-    return release.meta
 
 
 @st.composite

@@ -168,16 +168,22 @@ date: 2026-11-06
 HUMAN = "The forum drew 250 people from the defense industry."
 
 
+def korean_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[Path, Path]:
+    """A release folder with ``text`` as its Korean source and the sample photo; the source and
+    English file paths. The cwd has no glossary: the copy model's output is its input."""
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    shutil.copy(ROOT / "releases" / RESULTS / "forum.jpg", folder / "forum.jpg")
+    (folder / "release.ko.md").write_text(text, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    return folder / "release.ko.md", folder / "release.en.md"
+
+
 @pytest.mark.usefixtures("copy_models")
 def test_a_translation_keeps_table_photo_and_list_through_the_translators_edits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "rel"
-    folder.mkdir()
-    shutil.copy(ROOT / "releases" / RESULTS / "forum.jpg", folder / "forum.jpg")
-    source_path, target_path = folder / "release.ko.md", folder / "release.en.md"
-    source_path.write_text(SOURCE, "utf-8")
-    monkeypatch.chdir(tmp_path)  # no glossary: the copy model's output is its input
+    source_path, target_path = korean_release(tmp_path, monkeypatch, SOURCE)
     code, _, err = run(["translate", str(source_path), "--to", "en"])
     assert code == 0, err
     # the translator adds a paragraph of their own and deletes another
@@ -234,15 +240,9 @@ def test_a_photo_without_caption_and_an_empty_item_reach_the_translation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # they have no text, so no translation unit: they come with the blocks around them
-    folder = tmp_path / "rel"
-    folder.mkdir()
-    shutil.copy(ROOT / "releases" / RESULTS / "forum.jpg", folder / "forum.jpg")
-    source_path, target_path = folder / "release.ko.md", folder / "release.en.md"
-    source_path.write_text(
-        "---\ntitle: 포럼\nlang: ko\n---\n\n첫 문단.\n\n![](forum.jpg)\n\n1. 개회\n2.\n3. 폐회\n\n끝 문단.\n",
-        "utf-8",
-    )
-    monkeypatch.chdir(tmp_path)
+    text = "---\ntitle: 포럼\nlang: ko\n---\n\n첫 문단.\n\n![](forum.jpg)\n\n1. 개회\n2.\n3. 폐회\n\n"
+    text += "끝 문단.\n"
+    source_path, target_path = korean_release(tmp_path, monkeypatch, text)
     assert run(["translate", str(source_path), "--to", "en"])[0] == 0
     shapes = [(b.kind, b.text, b.src, b.number) for b in load_release(target_path).release.body]
     expected = [

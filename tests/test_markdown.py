@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from toolkit.core.errors import SourceError
 from toolkit.core.inline import plain
 from toolkit.sources import load_release
 from toolkit.sources.markdown import dump_markdown, patch_markdown
+from toolkit.sources.markdown_patch import LIST_END
 
 HEAD = "---\ntitle: Changwon hosts forum\nlang: en\ndate: 2026-11-05\n---\n\n"
 
@@ -230,6 +232,72 @@ class TestProblems:
             "inside the bold (“**창원**”은, not **“창원”**은) or write \\*\\* for asterisks",
         ]
         assert plain(loaded.release.body[0].text) == "사진 시장 설명."
+
+
+Change = Callable[[tuple[Block, ...]], tuple[Block, ...]]
+
+
+class TestPatching:
+    """Cases the property tests found: the patch touches only the changed blocks' lines."""
+
+    def patch(
+        self, tmp_path: Path, body: str, change: Callable[[tuple[Block, ...]], tuple[Block, ...]]
+    ) -> str:
+        text = HEAD + body
+        old = read_text(text, tmp_path)
+        new = replace(old, body=change(old.body))
+        patched = patch_markdown(text, old, new)
+        assert kinds(read_text(patched, tmp_path).body) == kinds(new.body)
+        assert patched.startswith(HEAD)
+        return patched[len(HEAD) :]
+
+    def test_an_empty_item_with_a_quote_on_its_marker_line_gets_its_text_above_the_quote(
+        self, tmp_path: Path
+    ) -> None:
+        body = "- first\n- > quoted\n  lazy line\n\nAfter.\n"
+        out = self.patch(tmp_path, body, lambda b: (b[0], replace(b[1], text="second"), *b[2:]))
+        # the quote keeps its lines; the marker on its line became indentation
+        assert out == "- first\n- second\n\n  > quoted\n  lazy line\n\nAfter.\n"
+
+    def test_a_renumbered_item_with_a_nested_list_on_its_marker_line(self, tmp_path: Path) -> None:
+        body = "Text.\n\n7. - nested\n"
+        out = self.patch(tmp_path, body, lambda b: (b[0], replace(b[1], number=8), *b[2:]))
+        assert out == "Text.\n\n8. - nested\n"
+
+    def test_a_deleted_block_that_ended_a_list_leaves_a_list_end(self, tmp_path: Path) -> None:
+        # "   Indented." is a paragraph only because the quote ends the list; without it, the
+        # paragraph would continue the bullet
+        body = "- item\n\n> quote\n\n   Indented.\n"
+        out = self.patch(tmp_path, body, lambda b: (b[0], b[2]))
+        assert out == f"- item\n\n{LIST_END}\n\n   Indented.\n"
+
+    def test_a_deleted_paragraph_between_two_numbered_lists_keeps_their_numbers(self, tmp_path: Path) -> None:
+        body = "1. one\n\nBetween.\n\n1. again one\n"
+        out = self.patch(tmp_path, body, lambda b: (b[0], b[2]))
+        assert out == f"1. one\n\n{LIST_END}\n\n1. again one\n"
+
+    def test_no_list_end_where_the_next_block_is_not_taken_in(self, tmp_path: Path) -> None:
+        out = self.patch(tmp_path, "- item\n\n> quote\n\nPlain.\n", lambda b: (b[0], b[2]))
+        assert out == "- item\n\nPlain.\n"
+
+    def test_a_code_block_rewritten_as_text_stays_apart_from_the_text_around_it(self, tmp_path: Path) -> None:
+        body = "Before,\nwrapped.\n```\ncode\n```\nAfter.\n"
+        out = self.patch(tmp_path, body, lambda b: (b[0], replace(b[1], text="New text."), b[2]))
+        assert out == "Before,\nwrapped.\n\nNew text.\n\nAfter.\n"
+
+    def test_an_empty_item_getting_text_keeps_its_nested_list_apart(self, tmp_path: Path) -> None:
+        # "3." cannot interrupt a line of text: under "- text" it would be more text
+        body = "*\n  3. nested\n"
+        out = self.patch(tmp_path, body, lambda b: (replace(b[0], text="parent"), b[1]))
+        assert out == "* parent\n\n  3. nested\n"
+
+    def test_an_emptied_item_under_its_parents_later_text_does_not_become_a_heading(
+        self, tmp_path: Path
+    ) -> None:
+        # "    -" right under the parent's text would be a setext underline
+        body = "+\n  -\n\n  parent text\n  - child\n"
+        out = self.patch(tmp_path, body, lambda b: (*b[:2], replace(b[2], text="")))
+        assert out == "+\n  -\n\n  parent text\n\n  -\n"
 
 
 class TestWriting:

@@ -16,26 +16,18 @@ from markdown_strategies import (
     changed_structure,
     changed_texts,
     inserted_block,
+    read,
     release_file,
     top_level_changes,
     valid,
 )
 
 from toolkit.core.document import Meta, Release
-from toolkit.core.errors import SourceError
-from toolkit.sources.markdown import dump_markdown, encode_like, read_document, read_markdown_text
+from toolkit.sources.markdown import dump_markdown, encode_like, read_document
 from toolkit.sources.markdown_patch import PATCHED_KEYS, _value, patch_markdown_verbose, same_release
 from toolkit.sources.markdown_reader import SECTIONS
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def read(text: str) -> Release:
-    try:
-        return read_markdown_text(text, "r.md").release
-    except SourceError:
-        assume(False)  # e.g. a file whose only block is an end mark
-        raise
 
 
 def changed_ranges(text: str, old: Release, new: Release) -> list[tuple[int, int]]:

@@ -6,12 +6,10 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
-from markdown_strategies import release_file
+from hypothesis import HealthCheck, given, settings
+from markdown_strategies import read, release_file
 
 from toolkit.core.document import Block, Meta, Release
-from toolkit.core.errors import SourceError
-from toolkit.sources.markdown import read_markdown_text
 from toolkit.sources.markdown_patch import same_release
 from toolkit.translation import memory
 from toolkit.translation.units import (
@@ -124,14 +122,6 @@ def test_memory_still_exports_units() -> None:
 
 
 # --------------------------------------------------------------------------- assemble_release
-
-
-def read(text: str) -> Release:
-    try:
-        return read_markdown_text(text, "r.md").release
-    except SourceError:
-        assume(False)  # e.g. a file whose only block is an end mark
-        raise
 
 
 def blocks_of(release: Release, section: str) -> tuple[Block, ...]:

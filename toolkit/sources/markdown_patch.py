@@ -48,25 +48,8 @@ from toolkit.sources.markdown_writer import (
 if TYPE_CHECKING:
     from toolkit.sources.release import LoadedRelease
 
-PATCHED_KEYS = (
-    "title",
-    "subtitle",
-    "date",
-    "dateline",
-    "lang",
-    "organization",
-    "department",
-    "contact",
-    "manager",
-    "manager_phone",
-    "contact_person",
-    "contact_phone",
-    "contact_email",
-    "embargo",
-    "release_time",
-    "distribution",
-    "copyright",
-)
+# every key the reader turns into a Meta field (translation_of is kept as written)
+PATCHED_KEYS = tuple(key for key in FRONT_MATTER_ORDER if key != "translation_of")
 
 
 def patch_markdown(old_text: str, old: Release, new: Release) -> str:
