@@ -21,7 +21,7 @@ from toolkit.core.errors import SourceError
 from toolkit.core.inline import plain
 from toolkit.sources import load_release
 from toolkit.sources.markdown import dump_markdown, patch_markdown
-from toolkit.sources.markdown_patch import LIST_END
+from toolkit.sources.markdown_patch import SEPARATOR
 
 HEAD = "---\ntitle: Changwon hosts forum\nlang: en\ndate: 2026-11-05\n---\n\n"
 
@@ -264,21 +264,27 @@ class TestPatching:
         out = self.patch(tmp_path, body, lambda b: (b[0], replace(b[1], number=8), *b[2:]))
         assert out == "Text.\n\n8. - nested\n"
 
-    def test_a_deleted_block_that_ended_a_list_leaves_a_list_end(self, tmp_path: Path) -> None:
+    def test_a_deleted_block_that_ended_a_list_leaves_a_separator(self, tmp_path: Path) -> None:
         # "   Indented." is a paragraph only because the quote ends the list; without it, the
         # paragraph would continue the bullet
         body = "- item\n\n> quote\n\n   Indented.\n"
         out = self.patch(tmp_path, body, lambda b: (b[0], b[2]))
-        assert out == f"- item\n\n{LIST_END}\n\n   Indented.\n"
+        assert out == f"- item\n\n{SEPARATOR}\n\n   Indented.\n"
 
     def test_a_deleted_paragraph_between_two_numbered_lists_keeps_their_numbers(self, tmp_path: Path) -> None:
         body = "1. one\n\nBetween.\n\n1. again one\n"
         out = self.patch(tmp_path, body, lambda b: (b[0], b[2]))
-        assert out == f"1. one\n\n{LIST_END}\n\n1. again one\n"
+        assert out == f"1. one\n\n{SEPARATOR}\n\n1. again one\n"
 
-    def test_no_list_end_where_the_next_block_is_not_taken_in(self, tmp_path: Path) -> None:
+    def test_no_separator_where_the_next_block_is_not_taken_in(self, tmp_path: Path) -> None:
         out = self.patch(tmp_path, "- item\n\n> quote\n\nPlain.\n", lambda b: (b[0], b[2]))
         assert out == "- item\n\nPlain.\n"
+
+    def test_a_removed_caption_leaves_the_caption_of_the_table_above_in_place(self, tmp_path: Path) -> None:
+        # a caption between two tables names the one after it: "Table: First" must not move
+        body = "| a |\n| --- |\n\nTable: First\n\nTable: Second\n\n| b |\n| --- |\n"
+        out = self.patch(tmp_path, body, lambda b: (b[0], replace(b[1], text="")))
+        assert out == f"| a |\n| --- |\n\nTable: First\n\n{SEPARATOR}\n\n| b |\n| --- |\n"
 
     def test_a_code_block_rewritten_as_text_stays_apart_from_the_text_around_it(self, tmp_path: Path) -> None:
         body = "Before,\nwrapped.\n```\ncode\n```\nAfter.\n"

@@ -72,17 +72,17 @@ def patch_markdown_verbose(old_text: str, old: Release, new: Release) -> tuple[s
     text = patch.minimal()
     if text is not None and reads_as(text, new):
         return text, True
-    text = patch.with_list_ends() if text is not None else None
+    text = patch.with_separators() if text is not None else None
     if text is not None:
         return text, True
     return patch.rewrite_body(), False
 
 
-# A line that ends a list and prints nothing (a link reference definition, the usual Markdown
-# comment): where a deleted block was all that kept the next block out of the list above it
-# (an indented paragraph or code block would continue the last item, a numbered list would
-# continue the numbering).
-LIST_END = '[//]: # "presspack: the list above ends here"'
+# A line that prints nothing (a link reference definition, the usual Markdown comment) and keeps
+# two blocks apart: where a deleted block was all that kept the next block out of the list above
+# it (an indented paragraph would continue the last item, a numbered list the numbering), or a
+# table caption from the table after it.
+SEPARATOR = '[//]: # "presspack: keeps the blocks above and below apart"'
 
 
 # --------------------------------------------------------------------------- checking
@@ -200,13 +200,13 @@ class _Patch:
 
     def apply(self, *, front_only: bool = False, separators: Sequence[int] = ()) -> str:
         """The file with the edits made (``front_only``: only those in the front matter;
-        ``separators``: lines before which a list must end, see :data:`LIST_END`)."""
+        ``separators``: lines to put :data:`SEPARATOR` before)."""
         out: list[str] = []
         i = 0
         n = len(self.lines)
         inserts = {k: list(v) for k, v in self.inserts.items()}
         for at in separators:
-            inserts.setdefault(at, []).append(_Piece([LIST_END], True, True))
+            inserts.setdefault(at, []).append(_Piece([SEPARATOR], True, True))
         for start, (end, lines) in sorted(self.replaces.items()):
             if any(start < at < end for at in self.splits):
                 raise _Conflict  # the line a nested block starts on went with another edit
@@ -241,8 +241,8 @@ class _Patch:
             i = self.replaces[i][0] if replacing else i + 1
         return "\n".join(out)
 
-    def with_list_ends(self) -> str | None:
-        """The minimal patch with :data:`LIST_END` lines at the deletions that need one, or None."""
+    def with_separators(self) -> str | None:
+        """The minimal patch with :data:`SEPARATOR` lines at the deletions that need one, or None."""
         if not self.seams:
             return None
         try:
@@ -388,7 +388,7 @@ class _Patch:
     def seam(self, old_items: Sequence[tuple[SectionName, Located]], following: int | None) -> None:
         """Note the kept block after a deletion or an edited item: if the list above now
         takes it in (an indented block continues an item that got text or lost its
-        neighbour), :meth:`with_list_ends` puts :data:`LIST_END` before it."""
+        neighbour), :meth:`with_separators` puts :data:`SEPARATOR` before it."""
         if following is None:
             return
         loc = old_items[following][1]
@@ -582,6 +582,8 @@ class _Patch:
         if loc.caption is not None:
             if not block.text:
                 self.delete(*loc.caption)
+                if not loc.caption_after and loc.own[0] not in self.seams:
+                    self.seams.append(loc.own[0])  # a caption after the table above may be next to it now
             elif block.text != loc.block.text:
                 self.replace_lines(*loc.caption, caption_lines(block.text, loc.caption_form))
         elif block.text:

@@ -89,7 +89,7 @@ def read_body(lines: list[str], first: int, path: Path | str) -> Body:
     tokens = md.parse("\n".join(lines[first:]))
     walker = _Walker(lines, first, str(path))
     walker.walk(tokens)
-    located = _flat_levels(_captions(walker.out))
+    located = _flat_levels(_captions(walker.out, lines))
     sections: dict[SectionName, list[Located]] = {name: [] for name in SECTIONS}
     heads: dict[SectionName, Located] = {}
     current: SectionName = "body"
@@ -477,19 +477,29 @@ def _caption_of(loc: Located, *, after: bool) -> tuple[str, str] | None:
     return to_inline(normalize(slice_spans(spans, found.start(group), found.end(group)))), form
 
 
-def _captions(located: list[Located]) -> list[Located]:
-    """Fold caption paragraphs into the tables they name."""
+def _captions(located: list[Located], lines: list[str]) -> list[Located]:
+    """Fold caption paragraphs into the tables they name (with only blank lines between them)."""
+
+    def touching(above: Located, below: Located) -> bool:
+        return not any(line.strip() for line in lines[above.own[1] : below.own[0]])
+
     out: list[Located] = []
     i = 0
     while i < len(located):
         loc = located[i]
         if loc.block.kind == "table":
-            before = _caption_of(out[-1], after=False) if out else None
+            before = _caption_of(out[-1], after=False) if out and touching(out[-1], loc) else None
             # a caption between two tables names the one after it
-            between = i + 2 < len(located) and located[i + 2].block.kind == "table"
+            nxt = located[i + 1] if i + 1 < len(located) else None
+            between = (
+                nxt is not None
+                and i + 2 < len(located)
+                and located[i + 2].block.kind == "table"
+                and touching(nxt, located[i + 2])
+            )
             after = (
-                _caption_of(located[i + 1], after=True)
-                if before is None and i + 1 < len(located) and not between
+                _caption_of(nxt, after=True)
+                if before is None and nxt is not None and not between and touching(loc, nxt)
                 else None
             )
             if before is not None:
