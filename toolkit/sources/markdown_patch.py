@@ -9,10 +9,14 @@ quoting style) and the diff shows exactly what presspack touched:
   aligned block sequences (old file ↔ new release) put them;
 * front matter keys are patched, added or removed using their YAML node spans.
 
-The result is read back before it is returned: if it does not read as the new
-release (a structure no local edit can express, e.g. a renumbered list whose
-nested items must move), the body is written afresh below the patched front
-matter — the front matter and the text stay right, the diff is larger.
+The result is read back before it is returned. Where a deletion let a neighbour
+change its meaning (the list above takes in an indented paragraph, a numbered
+list continues the numbering, a caption moves to the next table), a
+:data:`SEPARATOR` line goes there, only where needed. If it still does not read
+as the new release (a structure no local edit can express, e.g. an item that
+gets its first text while the indented lines under it belong to its parent), the
+body is written afresh below the patched front matter — the front matter and the
+text stay right, the diff is larger.
 """
 
 from __future__ import annotations
@@ -172,8 +176,8 @@ class _Patch:
         self.replaces: dict[int, tuple[int, list[str]]] = {}
         self.inserts: dict[int, list[_Piece]] = {}
         self.new_heads: dict[SectionName, str] = {}  # headings of sections the file lacks
-        # an empty item whose marker line holds a nested block ("- > q"): lines that go before
-        # that line, and the marker prefix on it that becomes indentation (or a new number)
+        # an item whose marker line holds a nested block ("- > q"): lines that go before that
+        # line, and the marker prefix on it that becomes indentation (or a new number)
         self.splits: dict[int, tuple[list[str], str, str]] = {}
         self.seams: list[int] = []  # kept blocks a list above may take in (see :meth:`seam`)
 
@@ -701,7 +705,7 @@ def _align(
 
 
 def _has_text(block: Block) -> bool:
-    return bool(block.texts() or block.src)
+    return any(block.texts()) or bool(block.src)
 
 
 def _common(a: Sequence[object], b: Sequence[object]) -> list[tuple[int, int]]:

@@ -9,7 +9,8 @@ Conventions on top of CommonMark + GFM tables (documented in ``releases/README.m
   file is checked by :mod:`toolkit.sources.images`: inside the release folder,
   a readable PNG, JPEG or WebP).
 * A paragraph ``Table: …`` / ``표: …`` or a Korean ``< 제목 >`` line right before a
-  table (or ``Table: …`` right after it) is the table's caption.
+  table (or ``Table: …`` right after it), with only blank lines between, is the
+  table's caption; one between two tables names the table after it.
 * The first heading ``About …`` / ``… 소개`` / ``… 개요`` starts the About
   section, the first ``붙임`` / ``첨부`` / ``Attachments`` heading the
   attachments section (written as plain heading text).
