@@ -180,6 +180,7 @@ class _Patch:
         # line, and the marker prefix on it that becomes indentation (or a new number)
         self.splits: dict[int, tuple[list[str], str, str]] = {}
         self.seams: list[int] = []  # kept blocks a list above may take in (see :meth:`seam`)
+        self.above: dict[int, list[str]] = {}  # a new table caption: right above its table's line
 
     # -- collecting edits
 
@@ -212,8 +213,8 @@ class _Patch:
         for at in separators:
             inserts.setdefault(at, []).append(_Piece([SEPARATOR], True, True))
         for start, (end, lines) in sorted(self.replaces.items()):
-            if any(start < at < end for at in self.splits):
-                raise _Conflict  # the line a nested block starts on went with another edit
+            if any(start < at < end for at in (*self.splits, *self.above)):
+                raise _Conflict  # the line a nested block or table starts on went with another edit
             for at in sorted(a for a in inserts if start < a < end):
                 if lines:
                     raise _Conflict
@@ -236,6 +237,11 @@ class _Patch:
                         raise _Conflict
                     current = [new_prefix + current[0][len(old_prefix) :], *current[1:]]
                 current = [*above, *current]
+            caption = self.above.get(i) if active and i < n else None
+            if caption:  # after any block inserted here: the caption stays next to its table
+                if not pieces and out and out[-1].strip():
+                    out.append("")
+                current = [*caption, *current]
             text_follows = bool(current) and bool(current[0].strip())
             if pieces and pieces[-1].blank_after and out and out[-1].strip() and text_follows:
                 out.append("")
@@ -592,9 +598,8 @@ class _Patch:
                 self.replace_lines(*loc.caption, caption_lines(block.text, loc.caption_form))
         elif block.text:
             form = "<>" if self.new.lang == "ko" else "Table:"
-            self.insert(
-                loc.own[0], caption_lines(block.text, form, loc.prefix), blank_before=True, blank_after=True
-            )
+            lines = caption_lines(block.text, form, loc.prefix)
+            self.above[loc.own[0]] = [*lines, continuation(loc.prefix).rstrip()]
 
     def render(
         self, block: Block, section: SectionName, placed: Sequence[_Entry]
