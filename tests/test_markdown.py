@@ -286,6 +286,15 @@ class TestPatching:
         out = self.patch(tmp_path, body, lambda b: (b[0], replace(b[1], text="")))
         assert out == f"| a |\n| --- |\n\nTable: First\n\n{SEPARATOR}\n\n| b |\n| --- |\n"
 
+    def test_a_new_caption_goes_right_above_its_table_after_a_block_inserted_there(
+        self, tmp_path: Path
+    ) -> None:
+        body = "| a  |  b |\n|---|---|\n| 1 | 2 |\n"
+        out = self.patch(
+            tmp_path, body, lambda b: (Block("heading", "Budget", level=3), replace(b[0], text="Costs"))
+        )
+        assert out == "### Budget\n\nTable: Costs\n\n" + body
+
     def test_a_code_block_rewritten_as_text_stays_apart_from_the_text_around_it(self, tmp_path: Path) -> None:
         body = "Before,\nwrapped.\n```\ncode\n```\nAfter.\n"
         out = self.patch(tmp_path, body, lambda b: (b[0], replace(b[1], text="New text."), b[2]))
