@@ -5,12 +5,19 @@ Nothing here touches the network or the user's real argos packages.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# HYPOTHESIS_PROFILE=deep runs the property tests that do not fix their own number of
+# examples 20 times longer (2,000 each): for hunting rare cases, not for every run.
+settings.register_profile("deep", max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")

@@ -47,6 +47,7 @@ KO_BODY = "창원특례시는 포럼을 열었다.\n\n"
         ("## 추진 일정\n\n일정.\n\n## 사업 개요\n\n사업 내용.\n", "the last section, but names no issuer"),
         ("## 행사 소개\n\n행사 내용.\n", "행사 is no organization"),
         ("## 참여 기관 소개\n\n기관 목록.\n", "two words, neither the issuer's name"),
+        ("## 2026 소개\n\n올해 내용.\n", "a number is no name"),
     ],
 )
 def test_body_headings_that_are_not_the_boilerplate(tmp_path: Path, body: str, why: str) -> None:
@@ -64,6 +65,9 @@ def test_body_headings_that_are_not_the_boilerplate(tmp_path: Path, body: str, w
         ("## 회사 개요\n\n방산 기업이다.\n", "회사 개요", "한화에어로스페이스"),
         ("## 기관 소개\n\n공공기관이다.\n", "기관 소개", ""),
         ("## 창원산업진흥원 소개\n\n진흥원이다.\n", "창원산업진흥원 소개", "창원특례시"),  # a partner's
+        ("## KAI 소개\n\n항공 기업이다.\n", "KAI 소개", ""),  # a name in Latin letters is a proper name
+        # an English name before the Korean word, as an untranslated heading keeps it
+        ("## Changwon Special City 소개\n\n창원은 산업 도시다.\n", "Changwon Special City 소개", ""),
     ],
 )
 def test_korean_boilerplate_headings(tmp_path: Path, body: str, title: str, organization: str) -> None:

@@ -370,18 +370,16 @@ def test_an_about_heading_that_would_no_longer_open_its_section_is_refused(
     settled = digest(machine)
     assert run(["translate", str(machine / "release.ko.md"), "--to", "en"])[0] == 0
     assert digest(machine) == settled
-    # the heading is "Changwon Special City 소개": it names the organization, so a new name for
-    # the organization alone is refused too (found although it is in another unit)
+    # the heading is "Changwon Special City 소개": a proper name in Latin letters before 소개 opens
+    # the closing section whatever the organization is called, so a new name for the organization
+    # alone goes in and the section stays
     again = tmp_path / "again.xlf"
     assert run(["export", "xliff", str(machine), "-o", str(again)])[0] == 0
     code, _, err = run(["import", str(tt_edit(again, {"창원특례시": "Changwon City Hall"}, exact=True))])
-    assert code == 1
-    assert (
-        ": with “Changwon City Hall” here, presspack would no longer find the closing section of "
-        "release.en.md by its heading “Changwon Special City 소개” (a heading that starts with 'About' or "
-        "is “<organization> 소개”), so it was not imported — change the two together in release.en.md\n"
-    ) in err
-    assert digest(machine) == settled
+    assert code == 0, err
+    text = (machine / "release.en.md").read_text("utf-8")
+    assert "\n## Changwon Special City 소개\n" in text and "\norganization: Changwon City Hall\n" in text
+    assert digest(machine) != settled
     # with an "About …" heading, both go in
     edits = {"창원특례시": "Changwon City Hall", "창원특례시 소개": "About Changwon City Hall"}
     code, _, err = run(["import", str(tt_edit(again, edits, exact=True))])
@@ -728,15 +726,15 @@ def test_any_set_of_edits_lands_exactly_and_leaves_the_sync_in_step(
             for s in u["segments"]
         }
         # refused only where the file would read differently: the closing section's heading
-        # without "About"; the organization, while that heading ("… 소개") still names the old one;
-        # perhaps a body heading starting with "About" (if the reader would take it for the
-        # closing section's); nothing else, ever
+        # without "About" (its machine text "Changwon Special City 소개" opens the section by the
+        # name in Latin letters, whatever the organization is called); perhaps a body heading
+        # starting with "About" (if the reader would take it for the closing section's); nothing
+        # else, ever
         refused = {f.segment for f in result.findings}
         assert {f.check for f in result.findings} <= {"import-structure"}, result.findings
         assert len(refused) == len(result.findings)
         about_kept = about in edits and edits[about].startswith("About")
         required = {src for src in edits if src == about and not about_kept}
-        required |= {src for src in edits if src == first["organization"] and not about_kept}
         allowed = required | {src for src in edits if src in headings and edits[src].startswith("About")}
         assert required <= refused <= allowed, (required, refused)
         assert (result.refused, result.edited) == (len(refused), len(picks) - len(refused))

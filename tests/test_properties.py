@@ -10,7 +10,6 @@ import io
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +21,6 @@ from toolkit.core.inline import escape
 from toolkit.render.docx import render_docx
 from toolkit.render.pdf import render_pdf
 from toolkit.render.style import load_style
-from toolkit.sources.markdown import dump_markdown
 
 STYLE = load_style(bundled_templates(), "default")
 
@@ -71,30 +69,3 @@ def test_docx_never_drops_a_character(text: str, lang: str) -> None:
     document = docx.Document(io.BytesIO(render_docx(release_with(text, lang), STYLE)))
     paragraphs = [p.text for p in document.paragraphs]
     assert text in paragraphs
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    paragraphs=st.lists(WORDS, min_size=1, max_size=5),
-    title=WORDS,
-    lang=st.sampled_from(["ko", "en"]),
-)
-def test_markdown_writer_round_trips(paragraphs: list[str], title: str, lang: str) -> None:
-    from toolkit.sources import load_release
-
-    title = " ".join(title.split())
-    release = Release(
-        meta=Meta(title=title, lang="ko" if lang == "ko" else "en"),
-        body=tuple(Block(kind="paragraph", text=" ".join(p.split())) for p in paragraphs),
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "r.md"
-        path.write_text(dump_markdown(release), "utf-8")
-        back = load_release(path).release
-    assert back.meta.title == release.meta.title
-    body_texts = [b.text for b in back.body]
-    expected = [b.text for b in release.body]
-    # a trailing paragraph that looks like a copyright line becomes the footer
-    if back.meta.copyright:
-        body_texts.append(back.meta.copyright)
-    assert body_texts == expected

@@ -559,9 +559,7 @@ def test_a_docx_presspack_wrote_reads_back_as_the_release(
         shutil.copy(folder / "forum.jpg", tmp_path / "forum.jpg")
         path.write_bytes(render_docx(release, style))
         back = load_release(path).release
-        body = [b for b in release.body]
-        if release.attachments:  # 붙임 reads back as a heading and its list, in the body
-            body += [Block("heading", "붙임", level=2), *release.attachments]
+        body = list(release.body)
 
         def shape(b: Block) -> tuple[object, ...]:
             src = "forum.jpg" if b.src else ""
@@ -578,6 +576,9 @@ def test_a_docx_presspack_wrote_reads_back_as_the_release(
 
         got = [shape(dataclasses.replace(b, src="forum.jpg" if b.src else "")) for b in back.body]
         assert got == [shape(b) for b in body]
+        # the 붙임 heading starts the attachments section, as in Markdown
+        assert back.attachments_title == ("붙임" if release.attachments else "")
+        assert [shape(b) for b in back.attachments] == [shape(b) for b in release.attachments]
         assert (
             back.body[[b.kind for b in back.body].index("image")].src == f"{path.name}#word/media/image1.jpg"
         )

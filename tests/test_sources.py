@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.core.errors import SourceError
+from toolkit.core.inline import plain
 from toolkit.sources import decode_source, detect_lang, discover, load_release
 
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "asiae-k-defense-forum.txt"
@@ -89,20 +90,29 @@ class TestMarkdown:
         assert load_release(write(tmp_path, "e.md", text)).release.meta.lang == "en"
         assert detect_lang("창원특례시는 포럼을 열었다. K9") == "ko"
 
-    def test_markup_like_text_is_kept_literally(self, tmp_path: Path) -> None:
+    def test_raw_html_is_text_and_entities_are_characters(self, tmp_path: Path) -> None:
         text = (
             '---\ntitle: "<font size=40>Big</font>"\nlang: en\n---\n\n'
-            'See <img src="/etc/passwd"/> & *stars*.\n'
+            'See <img src="/etc/passwd"/> &amp; *stars* &#8212; \\*not\\*.\n'
         )
         r = load_release(write(tmp_path, "x.md", text)).release
-        assert r.meta.title == "<font size=40>Big</font>"
-        assert r.body[0].text == 'See <img src="/etc/passwd"/> & *stars*.'
+        assert r.meta.title == "<font size=40>Big</font>"  # meta is plain text
+        assert r.body[0].text == 'See <img src="/etc/passwd"/> & *stars* — \\*not\\*.'
+        assert plain(r.body[0].text) == 'See <img src="/etc/passwd"/> & stars — *not*.'
 
-    def test_trailing_copyright_paragraph_becomes_footer(self, tmp_path: Path) -> None:
-        text = "---\ntitle: T\nlang: en\n---\n\nBody text here.\n\n© 2026 Example Org. All rights reserved.\n"
+    def test_copyright_paragraph_stays_body_text(self, tmp_path: Path) -> None:
+        """Regression: a last paragraph starting "Copyright" silently became the page footer."""
+        text = (
+            "---\ntitle: T\nlang: en\n---\n\nBody text here.\n\n"
+            "Copyright 2026 Example Org. All rights reserved.\n\n© Photo: Example News\n"
+        )
         r = load_release(write(tmp_path, "c.md", text)).release
-        assert r.meta.copyright == "© 2026 Example Org. All rights reserved."
-        assert [b.text for b in r.body] == ["Body text here."]
+        assert r.meta.copyright == ""  # the footer comes only from the 'copyright:' key
+        assert [b.text for b in r.body] == [
+            "Body text here.",
+            "Copyright 2026 Example Org. All rights reserved.",
+            "© Photo: Example News",
+        ]
 
 
 class TestPlainText:
@@ -123,6 +133,13 @@ class TestPlainText:
         assert r.meta.copyright == "ⓒ Example News. All rights reserved."
         assert r.meta.lang == "en"
 
+    def test_text_is_literal_even_with_markup_characters(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "m.txt", "Headline *here*\n3 * 4 = 12, a_b, [1] <b>x</b> &amp; `c`\n")
+        r = load_release(path).release
+        assert r.meta.title == "Headline *here*"
+        (block,) = r.body
+        assert plain(block.text) == "3 * 4 = 12, a_b, [1] <b>x</b> &amp; `c`"
+
     @pytest.mark.skipif(not SHARED_SEED.exists(), reason="../shared is not beside the project")
     def test_real_seed(self) -> None:
         r = load_release(SHARED_SEED).release
@@ -139,19 +156,21 @@ class TestDocx:
         d.add_heading("창원특례시, 방산 포럼 개최", level=0)
         d.add_paragraph("창원특례시는 포럼을 열었다.")
         d.add_heading("프로그램", level=2)
-        d.add_paragraph("제1세션", style="List Bullet")
+        d.add_paragraph("제1세션: *핵심* [부품] 국산화", style="List Bullet")
         d.add_paragraph("ⓒ 창원특례시. 무단 전재 및 재배포 금지")
         path = tmp_path / "word.docx"
         d.save(str(path))
         r = load_release(path).release
         assert r.meta.title == "창원특례시, 방산 포럼 개최"
         assert r.meta.lang == "ko"
-        assert [(b.kind, b.text) for b in r.body] == [
+        assert [(b.kind, plain(b.text)) for b in r.body] == [
             ("paragraph", "창원특례시는 포럼을 열었다."),
             ("heading", "프로그램"),
-            ("list_item", "제1세션"),
+            ("list_item", "제1세션: *핵심* [부품] 국산화"),  # typed characters, not markup
+            ("paragraph", "ⓒ 창원특례시. 무단 전재 및 재배포 금지"),  # the footer rule is plain text's
         ]
-        assert r.meta.copyright == "ⓒ 창원특례시. 무단 전재 및 재배포 금지"
+        assert r.body[2].text == "제1세션: \\*핵심\\* \\[부품] 국산화"
+        assert r.meta.copyright == ""
 
     def test_corrupt_docx(self, tmp_path: Path) -> None:
         path = write(tmp_path, "bad.docx", b"PK\x03\x04 not really a zip")

@@ -18,8 +18,10 @@ from toolkit.core.errors import (
     RenderError,
     SourceError,
 )
+from toolkit.core.inline import Span
 from toolkit.mt.engine import Translator
 from toolkit.translation.files import TranslateRequest, TranslateResult
+from toolkit.translation.units import Unit
 
 __all__ = [
     "LANGS",
@@ -39,7 +41,9 @@ __all__ = [
     "RenderError",
     "Severity",
     "SourceError",
+    "Span",
     "TranslateRequest",
     "TranslateResult",
     "Translator",
+    "Unit",
 ]

@@ -325,10 +325,12 @@ def _glossary_used_fp(inputs: BuildInputs, source: Release) -> str:
     :func:`toolkit.terminology.glossary.fingerprint`): editing a note or
     another release's term rebuilds nothing.
     """
+    from toolkit.core.inline import plain
     from toolkit.terminology.glossary import fingerprint
     from toolkit.translation.memory import units_of
 
     matcher = inputs.matcher(source.lang)
     if matcher is None:
         return ""
-    return fingerprint(m.entry for unit in units_of(source) for m in matcher.find(unit.text))
+    # units are inline Markdown: terms are matched in the visible text
+    return fingerprint(m.entry for unit in units_of(source) for m in matcher.find(plain(unit.text)))

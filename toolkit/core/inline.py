@@ -56,10 +56,12 @@ __all__ = [
     "Span",
     "canonical",
     "escape",
+    "link_destination",
     "markdown_parser",
     "normalize",
     "parse_inline",
     "plain",
+    "slice_spans",
     "spans_of_tokens",
     "to_inline",
 ]
@@ -154,6 +156,19 @@ def plain(text: str) -> str:
     if not _MAY_BE_MARKUP.search(text):
         return text
     return "".join("\n" if s.line_break else s.text for s in parse_inline(text))
+
+
+def slice_spans(spans: Sequence[Span], start: int, end: int | None = None) -> tuple[Span, ...]:
+    """The runs covering visible characters ``start:end`` (a line break counts as one)."""
+    out: list[Span] = []
+    position = 0
+    for span in spans:
+        size = 1 if span.line_break else len(span.text)
+        lo, hi = max(start - position, 0), size if end is None else min(end - position, size)
+        if lo < hi:
+            out.append(span if span.line_break else replace(span, text=span.text[lo:hi]))
+        position += size
+    return normalize(out)
 
 
 # Texts without these characters read as themselves (fast path for plain prose).
@@ -293,8 +308,14 @@ def _trim_run(run: list[Span], flag: str) -> list[Span]:
 # --------------------------------------------------------------------------- writing
 
 
-def to_inline(spans: Iterable[Span]) -> str:
-    """Runs → canonical inline Markdown (deterministic; see the module docstring)."""
+def to_inline(spans: Iterable[Span], *, in_table: bool = False, brackets: bool = False) -> str:
+    """Runs → canonical inline Markdown (deterministic; see the module docstring).
+
+    ``in_table``: for a GFM table cell, where ``|`` must be escaped inside code
+    too. ``brackets``: for text between ``[`` and ``]`` (a photo caption), where
+    ``]`` must be escaped.
+    """
+    mode = _Mode(in_table=in_table, brackets=brackets)
     runs = normalize(spans)
     lines: list[list[Span]] = [[]]
     for span in runs:
@@ -303,7 +324,7 @@ def to_inline(spans: Iterable[Span]) -> str:
         else:
             lines[-1].append(span)
     last = len(lines) - 1
-    return "\\\n".join(_line_md(line, at_end=index == last) for index, line in enumerate(lines))
+    return "\\\n".join(_line_md(line, mode, at_end=index == last) for index, line in enumerate(lines))
 
 
 def escape(plain_text: str) -> str:
@@ -320,7 +341,19 @@ def canonical(text: str) -> str:
     return to_inline(parse_inline(text))
 
 
-def _line_md(line: list[Span], *, at_end: bool) -> str:
+@dataclass(frozen=True)
+class _Mode:
+    """Where the whole text goes (see :func:`to_inline`)."""
+
+    in_table: bool = False
+    brackets: bool = False
+
+    def reads_as(self, text: str, spans: Sequence[Span]) -> bool:
+        # a table cell's pipes are unescaped by the table before inline parsing
+        return parse_inline(text.replace("\\|", "|") if self.in_table else text) == tuple(spans)
+
+
+def _line_md(line: list[Span], mode: _Mode, *, at_end: bool) -> str:
     """One line (between hard breaks): link segments, each checked by re-reading it."""
     segments: list[list[Span]] = []
     for span in line:
@@ -334,6 +367,7 @@ def _line_md(line: list[Span], *, at_end: bool) -> str:
         pieces.append(
             _segment_md(
                 segment,
+                mode,
                 _Edges(
                     line_start=index == 0,
                     line_end=last,
@@ -355,7 +389,7 @@ class _Edges:
     before_link: bool = False  # a link follows directly ('!' + '[' would make an image)
 
 
-def _segment_md(segment: list[Span], edges: _Edges) -> str:
+def _segment_md(segment: list[Span], mode: _Mode, edges: _Edges) -> str:
     """The segment's Markdown, checked by reading it back when it has bold or italic.
 
     CommonMark cannot write every formatting with ``**``/``*``: next try
@@ -367,7 +401,7 @@ def _segment_md(segment: list[Span], edges: _Edges) -> str:
     """
     plain_runs = not any(s.bold or s.italic for s in segment)
     if plain_runs:
-        return _render_segment(segment, edges, _STARS)
+        return _render_segment(segment, mode, edges, _STARS)
     shrunk = _shrink(segment)
     variants = (
         segment,
@@ -379,10 +413,10 @@ def _segment_md(segment: list[Span], edges: _Edges) -> str:
     )
     for variant in variants:
         for delimiters in (_STARS, _STAR_UNDERSCORE, _UNDERSCORE_STAR):
-            text = _render_segment(variant, edges, delimiters)
-            if parse_inline(text) == tuple(variant):
+            text = _render_segment(variant, mode, edges, delimiters)
+            if mode.reads_as(text, variant):
                 return text
-    return _render_segment(_without(segment, "bold", "italic"), edges, _STARS)
+    return _render_segment(_without(segment, "bold", "italic"), mode, edges, _STARS)
 
 
 _STARS = ("**", "*")
@@ -425,14 +459,17 @@ def _shrink(spans: Sequence[Span]) -> list[Span]:
     return list(normalize(atoms))
 
 
-def _render_segment(spans: Sequence[Span], edges: _Edges, delimiters: tuple[str, str]) -> str:
+def _render_segment(spans: Sequence[Span], mode: _Mode, edges: _Edges, delimiters: tuple[str, str]) -> str:
     href = spans[0].href if spans else ""
     if href:  # link text sits between brackets: no edge of the line is touched
-        return f"[{_emphasis_md(spans, _Edges(), delimiters, in_link=True)}]({_destination(href)})"
-    return _emphasis_md(spans, edges, delimiters, in_link=False)
+        inner = _emphasis_md(spans, _Edges(), delimiters, in_link=True, in_table=mode.in_table)
+        return f"[{inner}]({link_destination(href)})"
+    return _emphasis_md(spans, edges, delimiters, in_link=mode.brackets, in_table=mode.in_table)
 
 
-def _emphasis_md(spans: Sequence[Span], edges: _Edges, delimiters: tuple[str, str], *, in_link: bool) -> str:
+def _emphasis_md(
+    spans: Sequence[Span], edges: _Edges, delimiters: tuple[str, str], *, in_link: bool, in_table: bool
+) -> str:
     """Delimiters around runs; the flag whose run lasts longer is opened first (outside)."""
     strong, em = delimiters
     out: list[str] = []
@@ -454,7 +491,7 @@ def _emphasis_md(spans: Sequence[Span], edges: _Edges, delimiters: tuple[str, st
             stack.append(delimiter)
             out.append(delimiter)
         if span.code:
-            out.append(_code_md(span.text))
+            out.append(_code_md(span.text, in_table=in_table))
             continue
         bare = not (span.bold or span.italic)  # no delimiter between this text and the edge
         first, last = index == 0, index == len(spans) - 1
@@ -475,7 +512,7 @@ def _emphasis_md(spans: Sequence[Span], edges: _Edges, delimiters: tuple[str, st
     return "".join(out)
 
 
-def _code_md(text: str) -> str:
+def _code_md(text: str, *, in_table: bool = False) -> str:
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = (
@@ -483,7 +520,8 @@ def _code_md(text: str) -> str:
         or text.endswith("`")
         or (text.startswith(" ") and text.endswith(" ") and any(c != " " for c in text))
     )
-    return f"{fence} {text} {fence}" if pad else f"{fence}{text}{fence}"
+    body = text.replace("|", "\\|") if in_table else text
+    return f"{fence} {body} {fence}" if pad else f"{fence}{body}{fence}"
 
 
 _AUTOLINK_RE = re.compile(r"<[a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^<>\x00-\x20]*>")
@@ -513,7 +551,14 @@ def _is_entity(text: str, start: int) -> bool:
     return bool(match) and (match.group(1) is None or match.group(1) in entities)  # type: ignore[union-attr]
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\`*\[|_\]<&!]")
+
+
 def _escape_text(text: str, edges: _Edges, *, in_link: bool) -> str:
+    if not _NEEDS_ESCAPE.search(text) and not (
+        text and ((edges.line_start and text[0].isspace()) or (edges.text_end and text[-1].isspace()))
+    ):
+        return text  # plain prose: nothing to escape
     lead = 0
     if edges.line_start:
         while lead < len(text) and text[lead].isspace():
@@ -547,7 +592,7 @@ def _escape_text(text: str, edges: _Edges, *, in_link: bool) -> str:
     return "".join(out)
 
 
-def _destination(href: str) -> str:
+def link_destination(href: str) -> str:
     """A link destination that reads back as ``href``: bare, or ``<…>`` when it holds spaces."""
     out: list[str] = []
     angle = href.startswith("<") or any(c.isspace() or ord(c) < 0x20 for c in href)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from toolkit.core.document import Block
 from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.core.inline import escape
 from toolkit.sources.decode import SourceFile
 from toolkit.sources.release import _END_MARK_RE, LoadedRelease, _finish, _is_about_heading, _meta_from_values
 
@@ -42,9 +43,9 @@ def _load_plain(src: SourceFile, expected_lang: str | None) -> LoadedRelease:
         if _END_MARK_RE.match(b.text):
             continue
         if len(b.text) < 80 and _is_about_heading(b.text, "") and not b.text.endswith((".", "다.")):
-            cleaned.append(Block(kind="heading", text=b.text, level=2, line=b.line))
+            cleaned.append(Block(kind="heading", text=escape(b.text), level=2, line=b.line))
         else:
-            cleaned.append(b)
+            cleaned.append(Block(kind=b.kind, text=escape(b.text), line=b.line))
     values = {"title": (title, title_line)}
     meta, translation_of = _meta_from_values(src.path, values, src.text, expected_lang, problems, warnings)
-    return _finish(src.path, meta, cleaned, translation_of, problems, warnings)
+    return _finish(src.path, meta, cleaned, translation_of, problems, warnings, trailing_copyright=True)

@@ -148,7 +148,13 @@ def _is_about_heading(text: str, lang: str = "", organization: str = "") -> bool
         return False
     name = re.sub(r"\s+", "", m.group(1))
     org = re.sub(r"\s+", "", organization)
-    return (bool(org) and name == org) or (bool(_KO_ISSUER_RE.match(name)) and " " not in m.group(1).strip())
+    if bool(org) and name == org:
+        return True
+    if not re.search(r"[\uac00-\ud7a3]", name):
+        # a name in Latin letters is a proper name, an issuer's ("KAI 소개", or an English
+        # release whose heading kept the Korean word: "Changwon Special City 소개")
+        return bool(re.match(r"^(?=.*[A-Za-z])[A-Z0-9][\w&.,'’ -]*$", m.group(1).strip()))
+    return bool(_KO_ISSUER_RE.match(name)) and " " not in m.group(1).strip()
 
 
 def about_start(blocks: Sequence[Block], organization: str = "") -> int | None:
@@ -182,19 +188,56 @@ def about_start(blocks: Sequence[Block], organization: str = "") -> int | None:
     return start
 
 
-def _split_about(
-    blocks: Sequence[Block], lang: str, organization: str = ""
-) -> tuple[list[Block], list[Block], str]:
-    start = about_start(blocks, organization)
-    if start is None:
-        return list(blocks), [], ""
-    return list(blocks[:start]), list(blocks[start + 1 :]), blocks[start].text
+
+_ATTACHMENTS_RE = re.compile(r"^(?:붙임|첨부|Attachments?\b|Annex(?:es)?\b|Enclosures?\b)")
 
 
-def _split_copyright(blocks: list[Block]) -> tuple[list[Block], str]:
-    if blocks and blocks[-1].kind == "paragraph" and _COPYRIGHT_RE.match(blocks[-1].text):
-        return blocks[:-1], blocks[-1].text
-    return blocks, ""
+def _is_attachments_heading(text: str) -> bool:
+    """``붙임`` / ``첨부`` / ``Attachments`` (also ``붙임 1. …``): the attachments section's heading."""
+    return bool(_ATTACHMENTS_RE.match(text.strip()))
+
+
+@dataclass(frozen=True)
+class Sections:
+    """A release body split at its About and attachments headings (headings not included)."""
+
+    body: tuple[Block, ...]
+    about: tuple[Block, ...] = ()
+    about_title: str = ""
+    attachments: tuple[Block, ...] = ()
+    attachments_title: str = ""
+
+
+def _split_sections(blocks: Sequence[Block], lang: str = "", organization: str = "") -> Sections:
+    """The About heading (:func:`about_start`: the last section's) starts the About
+    section, the first attachments heading the attachments section; each runs
+    until the other one starts."""
+    parts: dict[str, list[Block]] = {"body": [], "about": [], "attachments": []}
+    titles = {"about": "", "attachments": ""}
+    current = "body"
+    about = about_start(blocks, organization)
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            if index == about:
+                current, titles["about"] = "about", block.text
+                continue
+            if not titles["attachments"] and _is_attachments_heading(block.text):
+                current, titles["attachments"] = "attachments", block.text
+                continue
+        parts[current].append(block)
+    return Sections(
+        body=tuple(parts["body"]),
+        about=tuple(parts["about"]),
+        about_title=titles["about"],
+        attachments=tuple(parts["attachments"]),
+        attachments_title=titles["attachments"],
+    )
+
+
+def _split_copyright(blocks: Sequence[Block]) -> tuple[tuple[Block, ...], str]:
+    if blocks and blocks[-1].kind == "paragraph" and _COPYRIGHT_RE.match(plain(blocks[-1].text)):
+        return tuple(blocks[:-1]), plain(blocks[-1].text)
+    return tuple(blocks), ""
 
 
 def _meta_from_values(
@@ -365,16 +408,35 @@ def _finish(
     problems: list[Problem],
     warnings: list[Problem],
     copyright_from_body: str = "",
+    *,
+    trailing_copyright: bool = False,
+    sections: Sections | None = None,
+    check_photos: bool = True,
 ) -> LoadedRelease:
-    body, about, about_title = _split_about(blocks, meta.lang, meta.organization)
-    if about:
-        about, trailing_copyright = _split_copyright(about)
-    else:
-        body, trailing_copyright = _split_copyright(body)
-    footer = copyright_from_body or trailing_copyright
+    """Split sections (unless the reader did), validate, raise every problem at once.
+
+    ``trailing_copyright``: a last paragraph starting with ©/ⓒ/Copyright is the
+    page footer — the plain-text convention (the seed's shape). Markdown has
+    the ``copyright:`` key for that, so there such a paragraph stays text.
+    ``check_photos=False``: text held in memory (the patcher reading its own
+    output), with no release folder to find photos in.
+    """
+    parts = sections if sections is not None else _split_sections(blocks, meta.lang, meta.organization)
+    footer = copyright_from_body
+    if trailing_copyright:
+        if parts.attachments:
+            attachments, trailing = _split_copyright(parts.attachments)
+            parts = replace(parts, attachments=attachments)
+        elif parts.about:
+            about, trailing = _split_copyright(parts.about)
+            parts = replace(parts, about=about)
+        else:
+            body, trailing = _split_copyright(parts.body)
+            parts = replace(parts, body=body)
+        footer = footer or trailing
     if footer and not meta.copyright:
         meta = replace(meta, copyright=footer)
-    if not body and not about:
+    if not parts.body and not parts.about and not parts.attachments:
         problems.append(
             problem(
                 path,
@@ -386,15 +448,24 @@ def _finish(
     # photos named in the release must be right (an error); a picture inside a Word or
     # Hancom source that cannot be embedded (an EMF logo, a damaged file) is left out with
     # a warning — its caption stays — as the writer of that document did not choose it
-    body, about = (_embedded_pictures_checked(path, part, warnings) for part in (body, about))
-    problems.extend(check_images(path, [b for b in (*body, *about) if "#" not in b.src]))
+    if check_photos:
+        parts = replace(
+            parts,
+            body=tuple(_embedded_pictures_checked(path, list(parts.body), warnings)),
+            about=tuple(_embedded_pictures_checked(path, list(parts.about), warnings)),
+            attachments=tuple(_embedded_pictures_checked(path, list(parts.attachments), warnings)),
+        )
+        named = [b for b in (*parts.body, *parts.about, *parts.attachments) if "#" not in b.src]
+        problems.extend(check_images(path, named))
     if problems:
         raise SourceError(sorted(problems, key=lambda p: p.line or 0) + warnings)
     release = Release(
         meta=meta,
-        body=tuple(body),
-        about=tuple(about),
-        about_title=about_title,
+        body=parts.body,
+        about=parts.about,
+        about_title=parts.about_title,
+        attachments=parts.attachments,
+        attachments_title=parts.attachments_title,
         source_path=str(path),
     )
     return LoadedRelease(release=release, translation_of=translation_of, warnings=tuple(warnings))

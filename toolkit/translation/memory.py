@@ -34,10 +34,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from toolkit.core.document import Block, Lang, Meta, Release
 from toolkit.core.errors import PresspackError, problem
 from toolkit.core.limits import LimitExceeded, loads_json
 from toolkit.mt.markup import sentences
+from toolkit.translation.units import Unit, release_from_units, units_of
+
+__all__ = [  # Unit, units_of and release_from_units live in toolkit.translation.units
+    "Memory",
+    "SegmentMemory",
+    "Unit",
+    "UnitMemory",
+    "join_segments",
+    "memory_path",
+    "release_from_units",
+    "segments_of",
+    "units_of",
+]
 
 TM_FORMAT = 2
 READABLE_FORMATS = (1, 2)
@@ -46,86 +58,6 @@ Origin = Literal["machine", "human"]
 State = Literal["translated", "needs-review", "final"]
 ORIGINS: tuple[Origin, ...] = ("machine", "human")
 STATES: tuple[State, ...] = ("translated", "needs-review", "final")
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A translatable field or block: the unit of structure kept across languages."""
-
-    id: str  # "title", "subtitle", "dateline", "organization", "department", "manager",
-    # "contact_person", "contact", "about_title",
-    # "body:<kind>:<level>", "about:<kind>:<level>"
-    text: str
-    line: int = 0
-
-
-def units_of(release: Release) -> list[Unit]:
-    m = release.meta
-    units: list[Unit] = [Unit("title", m.title)]
-    for key in ("subtitle", "dateline", "organization", "department", "manager", "contact_person"):
-        value = str(getattr(m, key))
-        if key == "dateline" and m.lang == "en" and value.isupper():
-            value = value.title()  # "CHANGWON" is style, the name is "Changwon"
-        if value:
-            units.append(Unit(key, value))
-    for line in m.contact.split("\n") if m.contact else []:
-        units.append(Unit("contact", line))
-    for b in release.body:
-        units.append(Unit(f"body:{b.kind}:{b.level}", b.text, b.line))
-    if release.about_title or release.about:
-        units.append(Unit("about_title", release.about_title))
-        for b in release.about:
-            units.append(Unit(f"about:{b.kind}:{b.level}", b.text, b.line))
-    return units
-
-
-_META_UNITS = ("title", "subtitle", "dateline", "organization", "department", "manager", "contact_person")
-
-
-def release_from_units(
-    source: Release, units: Sequence[Unit], tgt: Lang, *, copyright_text: str = "", path: str = ""
-) -> Release:
-    """Rebuild a Release in the target language around translated units."""
-    fields: dict[str, str] = {}
-    contact: list[str] = []
-    body: list[Block] = []
-    about: list[Block] = []
-    about_title = ""
-    for u in units:
-        if u.id in _META_UNITS:
-            fields[u.id] = u.text
-        elif u.id == "contact":
-            contact.append(u.text)
-        elif u.id == "about_title":
-            about_title = u.text
-        else:
-            where, kind, level = u.id.split(":")
-            block = Block(kind=kind, text=u.text, level=int(level))  # type: ignore[arg-type]
-            (body if where == "body" else about).append(block)
-    dateline = fields.get("dateline", "")
-    if tgt == "en":
-        dateline = dateline.upper()
-    meta = Meta(
-        title=fields.get("title", ""),
-        lang=tgt,
-        subtitle=fields.get("subtitle", ""),
-        date=source.meta.date,
-        dateline=dateline,
-        organization=fields.get("organization", ""),
-        copyright=copyright_text,
-        contact="\n".join(contact),
-        embargo=source.meta.embargo,
-        department=fields.get("department", ""),
-        manager=fields.get("manager", ""),
-        contact_person=fields.get("contact_person", ""),
-        # numbers are not translated; the 보도시점/배포 wording is Korean only
-        manager_phone=source.meta.manager_phone,
-        contact_phone=source.meta.contact_phone,
-        contact_email=source.meta.contact_email,
-        release_time=source.meta.release_time if tgt == "ko" else "",
-        distribution=source.meta.distribution if tgt == "ko" else "",
-    )
-    return Release(meta=meta, body=tuple(body), about=tuple(about), about_title=about_title, source_path=path)
 
 
 def segments_of(text: str, lang: str) -> list[str]:

@@ -38,7 +38,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from toolkit.core.document import Finding, Lang, Release
 from toolkit.mt.enforce import TranslateFn, machine_translate
@@ -61,9 +61,9 @@ from toolkit.translation.memory import (
     Unit,
     UnitMemory,
     join_segments,
-    release_from_units,
     units_of,
 )
+from toolkit.translation.units import Placed, assemble_release
 
 if TYPE_CHECKING:
     from toolkit.terminology.glossary import Entry, Glossary
@@ -221,6 +221,7 @@ class _Out:
     id: str
     chunks: list[_Chunk]
     file_index: int | None  # the input file unit it continues (global index); None: new
+    source_index: int | None = None  # the source unit it translates (global index), where known
 
     def seg_ids(self) -> list[int]:
         return list(dict.fromkeys(c.seg for c in self.chunks if c.seg is not None))
@@ -394,6 +395,7 @@ def sync_translation(
             _SectionSync(
                 plan,
                 new=[u for u in new_units if _section(u.id) == section],
+                new_index=[i for i, u in enumerate(new_units) if _section(u.id) == section],
                 mem=[u for u in mem_units if _section(u.id) == section],
                 files=[(i, u) for i, u in enumerate(file_units) if _section(u.id) == section],
                 src_lang=src_lang,
@@ -460,6 +462,12 @@ def sync_translation(
 
     # the output units (file order) and the memory (source order)
     out_units: list[Unit] = []
+    out_placed: list[Placed] = []
+    # the units of the file presspack writes take their block from the translator's file; when only
+    # the memory is left, from the source if the memory still has the source's units one to one
+    file_template: Literal["source", "target"] | None = "target" if target is not None else None
+    if target is None and [u.id for u in file_units] == [u.id for u in new_units]:
+        file_template = "source"
     seg_out: dict[int, int] = {}
     seg_rank: dict[int, tuple[int, int]] = {}  # (output unit, place in it): findings in document order
     for section_outs in plan.outs:
@@ -471,6 +479,12 @@ def sync_translation(
                 seg_out.setdefault(k, len(out_units))
                 seg_rank.setdefault(k, (len(out_units), place))
             out_units.append(Unit(o.id, text))
+            if o.file_index is not None and file_template is not None:
+                out_placed.append(Placed(out_units[-1], file_template, o.file_index))
+            elif o.source_index is not None:
+                out_placed.append(Placed(out_units[-1], "source", o.source_index))
+            else:
+                out_placed.append(Placed(out_units[-1]))
     mem_out: list[UnitMemory] = []
     for section_units in plan.memory:
         for uid, seg_ids in section_units:
@@ -502,7 +516,9 @@ def sync_translation(
     placed = [(f, seg_out.get(k) if k is not None else None) for f, k in findings]
 
     copyright_text = target.meta.copyright if target is not None else ""
-    release = release_from_units(source, out_units, tgt, copyright_text=copyright_text, path=target_path)
+    release = assemble_release(
+        source, target, out_placed, tgt, copyright_text=copyright_text, path=target_path
+    )
     new_memory = Memory(
         source_lang=src_lang,
         target_lang=tgt,
@@ -771,6 +787,7 @@ class _SectionSync:
         plan: _Plan,
         *,
         new: list[Unit],
+        new_index: list[int],
         mem: list[UnitMemory],
         files: list[tuple[int, Unit]],
         src_lang: str,
@@ -781,6 +798,7 @@ class _SectionSync:
         self.segs = plan.segs
         self.first_seg = len(plan.segs)
         self.new = new
+        self.new_index = new_index  # global index in units_of(source) of each unit of ``new``
         self.new_texts = [u.text for u in new]
         self.mem = mem
         self.files = files
@@ -1142,7 +1160,10 @@ class _SectionSync:
                 chunks: list[_Chunk] = []
                 for _, k in pending:
                     chunks += [_Chunk(None, " "), _Chunk(k)]
-                outs.insert(_position_for(outs, segs, unit), _Out(self.new[unit].id, chunks, None))
+                outs.insert(
+                    _position_for(outs, segs, unit),
+                    _Out(self.new[unit].id, chunks, None, self.new_index[unit]),
+                )
                 continue
             for offset, k in pending:
                 before = [t for t in here if t[0] < offset]
@@ -1203,10 +1224,10 @@ class _SectionSync:
                 for chunk in o.chunks:
                     u = segs[chunk.seg].unit if chunk.seg is not None else -1
                     if u >= 0 and u != unit_now:
-                        parts.append(_Out(self.new[unit_now].id, current, None))
+                        parts.append(_Out(self.new[unit_now].id, current, None, self.new_index[unit_now]))
                         current, unit_now = [], u
                     current.append(chunk)
-                parts.append(_Out(self.new[unit_now].id, current, None))
+                parts.append(_Out(self.new[unit_now].id, current, None, self.new_index[unit_now]))
                 parts[0].file_index = o.file_index
                 if not as_written:
                     parts[0].id = o.id
@@ -1214,6 +1235,7 @@ class _SectionSync:
                 continue
             if len(distinct) == 1 and as_written:
                 o.id = self.new[distinct[0]].id  # the author changed the kind (paragraph → list item…)
+                o.source_index = self.new_index[distinct[0]]
             result.append(o)
         outs[:] = result
 
