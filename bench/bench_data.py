@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -236,5 +237,8 @@ def make_releases(samples: list[Path], dest: Path, count: int) -> list[Path]:
         for src in sorted(sample.glob("release.*.md")):
             text = src.read_text("utf-8")
             (folder / src.name).write_text(vary_release(text, i + 1, date), "utf-8")
+        for photo in sorted(sample.iterdir()):  # the photos the releases show come along
+            if photo.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp"}:
+                shutil.copyfile(photo, folder / photo.name)
         folders.append(folder)
     return folders
