@@ -24,6 +24,7 @@ from typing import Any
 
 from toolkit.core.errors import PresspackError, problem
 from toolkit.core.limits import EXCHANGE_BYTES, XML_DEPTH, XML_ELEMENTS, LimitExceeded, read_bounded
+from toolkit.core.xmlsafe import hardened_parser
 
 __all__ = ["ExchangeError", "element", "local", "parse_exchange_xml", "read_exchange_bytes", "serialize"]
 
@@ -61,15 +62,7 @@ def parse_exchange_xml(data: bytes, path: Path, what: str) -> Any:
     doctypes = data.count(b"<!DOCTYPE")
     if b"<!ENTITY" in data or doctypes > 1 or (doctypes and not _BARE_TMX_DOCTYPE.search(data)):
         raise _doctype(path, what)
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = hardened_parser()
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

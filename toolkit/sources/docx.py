@@ -49,6 +49,7 @@ from toolkit.core.inline import Span, canonical, escape, parse_inline, plain, to
 from toolkit.core.limits import TEXT_EXPANSION_CHARS, XML_DEPTH, XML_ELEMENTS, LimitExceeded
 from toolkit.core.normalize import nfc
 from toolkit.core.safezip import ArchiveError, SafeZip
+from toolkit.core.xmlsafe import hardened_parser
 from toolkit.sources.release import LoadedRelease, _finish, _meta_from_values
 
 _W_NAMESPACES = frozenset(
@@ -255,15 +256,7 @@ class _DocxReader:
     def parse(self, part: str, data: bytes) -> Any:
         from lxml import etree
 
-        parser = etree.XMLParser(
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        parser = hardened_parser()
         try:
             root = etree.fromstring(data, parser)
         except etree.XMLSyntaxError as exc:
