@@ -189,7 +189,7 @@ def _check_pair(src: str, tgt: str) -> None:
 
 def _translate_release_file(request: TranslateRequest) -> TranslateResult:
     from toolkit.sources import load_release
-    from toolkit.translation.filesync import apply_sync, read_snapshot, sync_file
+    from toolkit.translation.filesync import LazyEngine, apply_sync, read_snapshot, sync_file
 
     source_snap = read_snapshot(request.source)
     if source_snap.data is None:
@@ -224,16 +224,7 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
                     )
                 )
     matcher = _load_matcher(request.glossary, src)
-    engine: dict[str, tuple[TranslateFn, str]] = {}
-
-    def factory() -> TranslateFn:
-        if "e" not in engine:
-            engine["e"] = _translator_fn(src, tgt)
-        return engine["e"][0]
-
-    def model_id() -> str:
-        factory()
-        return engine["e"][1]
+    engine = LazyEngine(lambda: _translator_fn(src, tgt))
 
     plan = sync_file(
         source,
@@ -241,8 +232,8 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
         out_path,
         tgt,
         matcher=matcher,
-        translate=factory,
-        model_id=model_id,
+        translate=engine.translate,
+        model_id=engine.model_id,
         target_snapshot=target_snap,
         write=not to_stdout,
         abbreviations=_abbreviation_style(),

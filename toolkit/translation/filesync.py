@@ -87,6 +87,28 @@ def read_snapshot(path: Path, limit: Limit | None = None) -> Snapshot:
         ) from exc
 
 
+class LazyEngine:
+    """The engine of one sync, loaded only when a segment really needs machine translation.
+
+    ``load`` gives the translate function and the model id; both are asked of the
+    same load, so a release that needs no MT never imports or opens a model.
+    """
+
+    def __init__(self, load: Callable[[], tuple[TranslateFn, str]]) -> None:
+        self._load = load
+        self._loaded: tuple[TranslateFn, str] | None = None
+
+    def translate(self) -> TranslateFn:
+        if self._loaded is None:
+            self._loaded = self._load()
+        return self._loaded[0]
+
+    def model_id(self) -> str:
+        self.translate()
+        assert self._loaded is not None
+        return self._loaded[1]
+
+
 class ChangedWhileRunning(PresspackError):
     """A file presspack planned from was changed by someone else before it could write."""
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.core.document import Finding, Lang
 from toolkit.core.errors import PresspackError, Problem, SourceError, problem
-from toolkit.translation.filesync import apply_sync, read_snapshot, sync_file, units_at
+from toolkit.translation.filesync import LazyEngine, apply_sync, read_snapshot, sync_file, units_at
 
 if TYPE_CHECKING:
     from toolkit.mt.enforce import TranslateFn
@@ -98,16 +98,7 @@ def resolve_reviews(
     source_snap = read_snapshot(source_path)
     source = load_release(source_path, data=source_snap.data).release
     tgt: Lang = loaded.release.lang
-    engine: dict[str, tuple[TranslateFn, str]] = {}
-
-    def factory() -> TranslateFn:
-        if "e" not in engine:
-            engine["e"] = translator(src_lang, tgt)
-        return engine["e"][0]
-
-    def model_id() -> str:
-        factory()
-        return engine["e"][1]
+    engine = LazyEngine(lambda: translator(src_lang, tgt))
 
     # first, without resolving anything: which lines hold a review?
     plan = sync_file(
@@ -116,8 +107,8 @@ def resolve_reviews(
         path,
         tgt,
         matcher=matcher_for(src_lang),
-        translate=factory,
-        model_id=model_id,
+        translate=engine.translate,
+        model_id=engine.model_id,
         target_snapshot=snap,
     )
     if plan.blocked:
@@ -146,8 +137,8 @@ def resolve_reviews(
         path,
         tgt,
         matcher=matcher_for(src_lang),
-        translate=factory,
-        model_id=model_id,
+        translate=engine.translate,
+        model_id=engine.model_id,
         target_snapshot=snap,
         accept=lines if accept else None,
         keep=lines if not accept else None,
