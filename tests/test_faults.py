@@ -101,6 +101,39 @@ def test_ctrl_c_outside_any_library_call_is_130_not_aborted(monkeypatch: pytest.
     assert result.stderr == INTERRUPTED + "\n"
 
 
+_EXEC_INTERRUPT = """
+import toolkit.commands.build as commands
+from toolkit.__main__ import run
+
+
+def interrupt() -> bool:  # Ctrl-C landing inside a string exec, as in a dataclass's methods
+    exec("raise KeyboardInterrupt", {})
+    return False
+
+
+commands.fonts_need_building = interrupt
+run()
+"""
+
+
+def test_ctrl_c_inside_a_string_exec_still_exits_130_under_python_m(tmp_path: Path) -> None:
+    """CPython flags a KeyboardInterrupt that ends a string exec as unhandled even once caught,
+    and `python -m` then dies by SIGINT (-2) instead of exiting 130: the entry point clears it."""
+    (tmp_path / "ctrlc_in_exec.py").write_text(_EXEC_INTERRUPT)
+    env = _env()
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    proc = subprocess.run(
+        [sys.executable, "-m", "ctrlc_in_exec", "build", str(ROOT / "releases"), "-o", str(tmp_path / "o")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == INTERRUPTED + "\n"
+
+
 def _children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()

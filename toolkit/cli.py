@@ -20,6 +20,7 @@ import click
 
 from toolkit import __version__
 from toolkit.core.errors import PresspackError, Problem
+from toolkit.core.interrupts import INTERRUPTED
 
 if TYPE_CHECKING:
     from toolkit.core.document import Finding
@@ -43,7 +44,6 @@ def fail(problems: Sequence[Problem]) -> NoReturn:
 
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 _DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)
-INTERRUPTED = "Error: interrupted — nothing half-written was left behind"
 
 
 def _os_error_line(exc: OSError) -> str:

@@ -15,7 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-__all__ = ["deferred_interrupts"]
+__all__ = ["INTERRUPTED", "deferred_interrupts"]
+
+#: The one line a Ctrl-C prints, wherever it lands (the CLI, or the process entry point).
+INTERRUPTED = "Error: interrupted — nothing half-written was left behind"
 
 
 @contextmanager
