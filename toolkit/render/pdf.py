@@ -22,7 +22,8 @@ metadata, no clock).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from toolkit.core.document import Block, Release
@@ -689,8 +690,31 @@ def _draw_centered(canvas: Any, f: _Fonts, text: str, y: float, size: float, wid
         x += stringWidth(run, name, size)
 
 
+@contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Streams are Flate-compressed binary, not also ASCII85-encoded (reportlab's default).
+
+    ASCII85 makes every stream (page text, font subsets, photos) a quarter larger and is
+    encoded in pure Python: for a photo it was a tenth of a whole batch build. Every
+    PDF reader decodes binary streams; reportlab reads the setting while it writes.
+    """
+    from reportlab import rl_config
+
+    previous = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = previous
+
+
 def render_pdf(release: Release, style: HouseStyle) -> bytes:
     """Render one release to PDF bytes (A4, embedded fonts, footer on every page)."""
+    with _binary_streams():
+        return _render_pdf(release, style)
+
+
+def _render_pdf(release: Release, style: HouseStyle) -> bytes:
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
     from reportlab.platypus.doctemplate import LayoutError
 
