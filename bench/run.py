@@ -166,6 +166,39 @@ def guarded_env(env: dict[str, str], work: Path) -> dict[str, str]:
     return out
 
 
+_RECORD = '''\
+"""Loaded by the bench's one untimed recording run: writes what presspack hands its engine."""
+import json
+import os
+
+import toolkit.mt.engine as _engine
+
+_translate_batch = _engine.CTranslate2Translator.translate_batch
+_calls = []
+
+
+def _recording(self, sentences, *, num_hypotheses=1):
+    _calls.append(list(sentences))
+    with open(os.environ["BENCH_ENGINE_INPUT"], "w", encoding="utf-8") as fh:
+        json.dump([s for call in _calls for s in call], fh, ensure_ascii=False)
+    return _translate_batch(self, sentences, num_hypotheses=num_hypotheses)
+
+
+_engine.CTranslate2Translator.translate_batch = _recording
+'''
+
+
+def recording_env(env: dict[str, str], work: Path, record: Path) -> dict[str, str]:
+    """``env`` (guarded) plus a sitecustomize that records presspack's engine input to ``record``."""
+    folder = work / "record"
+    folder.mkdir(exist_ok=True)
+    (folder / "sitecustomize.py").write_text(_GUARD + "\n" + _RECORD, "utf-8")
+    out = dict(env)
+    out["PYTHONPATH"] = str(folder) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    out["BENCH_ENGINE_INPUT"] = str(record)
+    return out
+
+
 def build_cmd(*args: str) -> list[str]:
     return [
         str(console_script()),
@@ -647,26 +680,42 @@ def bench_translate(ctx: Context) -> list[Metric]:
         return [metric(n, None, f"models install failed: {installed.tail()}") for n in names]
     pkg_dir = Path(tenv["ARGOS_PACKAGES_DIR"]) / "translate-ko_en-1_1"
     threads = str(min(4, os.cpu_count() or 1))  # what presspack's engine uses
-    cmds = {
-        "presspack translate": [
-            str(console_script()),
-            "translate",
-            str(source),
-            "--to",
-            "en",
-            "-o",
-            "-",
-            "--glossary",
-            str(ROOT / "glossary.csv"),
-        ],
-        "bare ctranslate2": [
+    presspack_cmd = [
+        str(console_script()),
+        "translate",
+        str(source),
+        "--to",
+        "en",
+        "-o",
+        "-",
+        "--glossary",
+        str(ROOT / "glossary.csv"),
+    ]
+    # What presspack hands the engine: the sentences with the approved English names
+    # already in place of the Korean ones. The copy model decodes its input, so the
+    # floor must decode these very sentences, or it would decode the (shorter) Korean
+    # names and charge presspack for decoding the longer English ones.
+    engine_input = folder / "engine_input.json"
+    recorded = run(presspack_cmd, recording_env(ctx.env, ctx.work, engine_input), folder)
+    if recorded.returncode != 0 or not engine_input.is_file():
+        failed = f"recording presspack's engine input failed: {recorded.tail()}"
+        return [metric(n, None, failed) for n in names]
+    engine_sentences = json.loads(engine_input.read_text("utf-8"))
+
+    def bare(sentences_file: Path) -> list[str]:
+        return [
             sys.executable,
             str(folder / "ct2_side.py"),
             str(pkg_dir),
-            str(folder / "sentences.json"),
+            str(sentences_file),
             threads,
             str(DEFAULT_BEAM_SIZE),
-        ],
+        ]
+
+    cmds = {
+        "presspack translate": presspack_cmd,
+        "bare ctranslate2": bare(engine_input),
+        "bare ctranslate2 (source sentences)": bare(folder / "sentences.json"),
     }
     has_argos = importlib.util.find_spec("argostranslate") is not None
     if has_argos:
@@ -685,6 +734,7 @@ def bench_translate(ctx: Context) -> list[Metric]:
     )
     pp = median(times["presspack translate"])
     ct2 = median(times["bare ctranslate2"])
+    ct2_source = median(times["bare ctranslate2 (source sentences)"])
     out = [
         metric(
             "translate_overhead_vs_ct2_ratio",
@@ -694,7 +744,10 @@ def bench_translate(ctx: Context) -> list[Metric]:
                 f"enforcement with {DEFAULT_BEAM_SIZE} hypotheses checked, QA, Markdown out): median "
                 f"{pp:.3f} s; bare translate_batch of the same {len(sentences)} sentences, beam "
                 f"{DEFAULT_BEAM_SIZE}, {threads} threads, in a fresh process incl. imports and model "
-                f"load: median {ct2:.3f} s (n={reps})"
+                f"load, given the {len(engine_sentences)} sentences presspack's engine receives (the "
+                f"approved English names already substituted): median {ct2:.3f} s (n={reps}); the same "
+                f"on the Korean source sentences, where the copy model decodes the shorter Korean "
+                f"names instead: median {ct2_source:.3f} s (ratio {pp / ct2_source:.2f})"
             ),
             times["presspack translate"],
         )
