@@ -156,14 +156,18 @@ def base_env(work: Path) -> dict[str, str]:
     return env
 
 
+def _with_sitecustomize(env: dict[str, str], folder: Path, code: str) -> dict[str, str]:
+    """``env`` whose processes load ``code`` as their sitecustomize (written to ``folder``)."""
+    folder.mkdir(exist_ok=True)
+    (folder / "sitecustomize.py").write_text(code, "utf-8")
+    out = dict(env)
+    out["PYTHONPATH"] = str(folder) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return out
+
+
 def guarded_env(env: dict[str, str], work: Path) -> dict[str, str]:
     """``env`` plus a sitecustomize that blocks sockets (used for both translate sides)."""
-    guard = work / "netguard"
-    guard.mkdir(exist_ok=True)
-    (guard / "sitecustomize.py").write_text(_GUARD, "utf-8")
-    out = dict(env)
-    out["PYTHONPATH"] = str(guard) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return out
+    return _with_sitecustomize(env, work / "netguard", _GUARD)
 
 
 _RECORD = '''\
@@ -189,12 +193,8 @@ _engine.CTranslate2Translator.translate_batch = _recording
 
 
 def recording_env(env: dict[str, str], work: Path, record: Path) -> dict[str, str]:
-    """``env`` (guarded) plus a sitecustomize that records presspack's engine input to ``record``."""
-    folder = work / "record"
-    folder.mkdir(exist_ok=True)
-    (folder / "sitecustomize.py").write_text(_GUARD + "\n" + _RECORD, "utf-8")
-    out = dict(env)
-    out["PYTHONPATH"] = str(folder) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    """``env`` plus a sitecustomize that blocks sockets and records presspack's engine input."""
+    out = _with_sitecustomize(env, work / "record", _GUARD + "\n" + _RECORD)
     out["BENCH_ENGINE_INPUT"] = str(record)
     return out
 
