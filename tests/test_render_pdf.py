@@ -324,10 +324,11 @@ def test_deterministic_in_process(style: HouseStyle) -> None:
         assert render_pdf(release, style) == render_pdf(release, style)
 
 
-def test_deterministic_across_processes(style: HouseStyle) -> None:
+def _hashes_in_subprocess(prelude: str = "") -> list[str]:
     code = (
         "import hashlib, sys\n"
-        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        + prelude
+        + f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from test_render_pdf import english, korean\n"
         "from toolkit.render.pdf import render_pdf\n"
         "from toolkit.render.style import load_style\n"
@@ -335,8 +336,20 @@ def test_deterministic_across_processes(style: HouseStyle) -> None:
         "for r in (english(10), korean(10)):\n"
         "    print(hashlib.sha256(render_pdf(r, style)).hexdigest())\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.split()
+
+
+def test_same_bytes_without_reportlab_accelerator(style: HouseStyle) -> None:
+    """rl_accel (reportlab's C number formatting and string widths) is a speed-up only: a PDF
+    made where it is missing (a source install without a compiler) is the same file."""
+    import _rl_accel  # noqa: F401  (installed with presspack: the fast path is what users run)
+
+    without = _hashes_in_subprocess("sys.modules['_rl_accel'] = None\n")
     here = [hashlib.sha256(render_pdf(r, style)).hexdigest() for r in (english(10), korean(10))]
-    assert out == here
+    assert without == here
+
+
+def test_deterministic_across_processes(style: HouseStyle) -> None:
+    here = [hashlib.sha256(render_pdf(r, style)).hexdigest() for r in (english(10), korean(10))]
+    assert _hashes_in_subprocess() == here
