@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from toolkit.core.document import Block, Meta, Release
@@ -353,3 +355,50 @@ def test_same_bytes_without_reportlab_accelerator(style: HouseStyle) -> None:
 def test_deterministic_across_processes(style: HouseStyle) -> None:
     here = [hashlib.sha256(render_pdf(r, style)).hexdigest() for r in (english(10), korean(10))]
     assert _hashes_in_subprocess() == here
+
+
+def test_reportlab_url_pattern_classes_are_the_same_sets_at_every_code_point() -> None:
+    """The cheap classes seeded for reportlab (toolkit/render/_reportlab.py) match exactly the
+    characters its own case-insensitive ones do, over all of Unicode (surrogates included)."""
+    from toolkit.render._reportlab import CLASS_EQUIVALENTS
+
+    everything = "".join(map(chr, range(0x110000)))
+    for big, small in CLASS_EQUIVALENTS.items():
+        theirs = [m.start() for m in re.finditer(big, everything, re.IGNORECASE)]
+        ours = [m.start() for m in re.finditer(small, everything, re.IGNORECASE)]
+        assert len(theirs) > 60000  # a-z, digits and most of the BMP
+        assert ours == theirs, big.encode("unicode_escape")
+
+
+@given(
+    st.text(alphabet=st.sampled_from("aZ09.-+:/@[]#?x-nlocahsté한\u212a\u017f\U0001f600 "), max_size=40)
+    | st.from_regex(r"\A(https?|ftp)://[a-z0-9가-힣.-]{1,30}(:\d{2,5})?(/[^\s]{0,20})?\Z")
+)
+def test_reportlab_url_pattern_matches_as_reportlab_compiles_it(text: str) -> None:
+    from toolkit.render._reportlab import URI_SOURCE, uri_equivalent
+
+    theirs = re.compile(URI_SOURCE, re.IGNORECASE).match(text)
+    ours = re.compile(uri_equivalent(), re.IGNORECASE).match(text)
+    assert (ours.groups() if ours else None) == (theirs.groups() if theirs else None)
+
+
+def test_reportlab_finds_the_seeded_url_pattern() -> None:
+    """The seed is reportlab's very pattern (a reportlab that changes it fails here, not slowly)
+    and a fresh process rendering PDFs gets the cheap compiled form."""
+    import ast
+
+    import reportlab
+
+    from toolkit.render._reportlab import URI_SOURCE
+
+    source = (Path(reportlab.__path__[0]) / "platypus" / "paragraph.py").read_text("utf-8")
+    line = next(x for x in source.splitlines() if x.startswith("uri_pat = re.compile("))
+    call = ast.parse(line).body[0].value  # type: ignore[attr-defined]
+    assert ast.literal_eval(call.args[0]) == URI_SOURCE
+    code = (
+        "import toolkit.render.pdf\n"
+        "from reportlab.platypus.paragraph import uri_pat\n"
+        "print(uri_pat.pattern.count('(?-i:'), uri_pat.flags & 2)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["5", "2"]

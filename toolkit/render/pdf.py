@@ -30,7 +30,7 @@ from typing import Any
 from toolkit.core.document import Block, Release
 from toolkit.core.errors import Problem, RenderError, problem
 from toolkit.core.inline import parse_inline, plain
-from toolkit.render import fonts
+from toolkit.render import _reportlab, fonts
 from toolkit.render.layout import (
     Item,
     caption_template,
@@ -44,6 +44,8 @@ from toolkit.render.layout import (
 )
 from toolkit.render.style import HouseStyle
 from toolkit.sources.images import ImageError, Picture, picture_loader
+
+_reportlab.seed()  # before any reportlab.platypus import below
 
 # dateline_text/footer_text re-exported for the pack builder.
 __all__ = ["dateline_text", "footer_text", "prepare_fonts", "render_pdf"]
