@@ -15,17 +15,24 @@ Why a wrapper around ``toolkit.cli.main``: it is the only place that owns the re
   string eval just before exiting clears it.
 
 In-process callers (Click's CliRunner, the tests) call ``toolkit.cli.main`` and keep their
-signal handlers.
+signal handlers (and their garbage collector's settings, see :data:`GC_THRESHOLD`).
 """
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 from contextlib import suppress
 from typing import NoReturn
 
 from toolkit.core.interrupts import INTERRUPTED
+
+# A presspack process lives for seconds and allocates millions of small objects (XML
+# elements, layout boxes, font tables) of which few ever form cycles. CPython's default,
+# a collection every 700 allocations, spent 8% of a one-release build (callgrind: 3.94 G
+# → 3.63 G instructions) walking them again and again. Cycles are still collected.
+GC_THRESHOLD = (10_000, 50, 50)
 
 
 def _settle() -> None:
@@ -37,6 +44,7 @@ def _settle() -> None:
 def run() -> NoReturn:
     """Run the presspack CLI as a process: parse, run, exit with its code."""
     code: int | str | None = 0
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         try:
             from toolkit.cli import main
