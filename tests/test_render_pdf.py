@@ -326,7 +326,7 @@ def test_deterministic_in_process(style: HouseStyle) -> None:
         assert render_pdf(release, style) == render_pdf(release, style)
 
 
-def _hashes_in_subprocess(prelude: str = "") -> list[str]:
+def _hashes_in_subprocess(prelude: str = "", env: dict[str, str] | None = None) -> list[str]:
     code = (
         "import hashlib, sys\n"
         + prelude
@@ -338,7 +338,7 @@ def _hashes_in_subprocess(prelude: str = "") -> list[str]:
         "for r in (english(10), korean(10)):\n"
         "    print(hashlib.sha256(render_pdf(r, style)).hexdigest())\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     return done.stdout.split()
 
 
@@ -402,3 +402,75 @@ def test_reportlab_finds_the_seeded_url_pattern() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["5", "2"]
+
+
+def _instance(weight: int = 400) -> Path:
+    from toolkit.render import fonts
+
+    return fonts.ensure_instance(fonts.SOURCES["noto-sans-kr"], weight)
+
+
+def _same_font(ours: object, theirs: object) -> None:
+    a, b = vars(ours), vars(theirs)
+    assert sorted(a) == sorted(b)
+    assert {k: v for k, v in a.items() if k not in ("face", "state", "encoding")} == {
+        k: v for k, v in b.items() if k not in ("face", "state", "encoding")
+    }
+    assert type(a["encoding"]) is type(b["encoding"]) and vars(a["encoding"]) == vars(b["encoding"])
+    fa, fb = vars(a["face"]), vars(b["face"])
+    assert sorted(fa) == sorted(fb)
+    fa_data = {k: v for k, v in fa.items() if k != "_pdfScale"}
+    assert fa_data == {k: v for k, v in fb.items() if k != "_pdfScale"}
+    assert {k: type(v) for k, v in fa.items()} == {k: type(v) for k, v in fb.items()}
+    assert [fa["_pdfScale"](x) for x in (0, 7, 1000)] == [fb["_pdfScale"](x) for x in (0, 7, 1000)]
+
+
+def test_font_read_from_saved_metrics_is_the_font_reportlab_parses(tmp_path: Path) -> None:
+    """load_ttfont's second read (metrics saved beside the instance) builds the very object
+    reportlab's own TTFont(name, path) does: every attribute, of the font and of its face."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from toolkit.render._reportlab import load_ttfont, metrics_path
+
+    path = tmp_path / "font.ttf"
+    path.write_bytes(_instance().read_bytes())
+    first = load_ttfont("PP-Test", path)  # parses, saves
+    assert metrics_path(path).is_file()
+    second = load_ttfont("PP-Test", path)  # reads the saved metrics
+    _same_font(second, TTFont("PP-Test", str(path)))
+    _same_font(first, TTFont("PP-Test", str(path)))
+    text = "창원 K9 자주포"
+    assert second.stringWidth(text, 11) == TTFont("x", str(path)).stringWidth(text, 11)
+
+
+def test_saved_metrics_of_other_bytes_or_damaged_are_not_used(tmp_path: Path) -> None:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from toolkit.render._reportlab import load_ttfont, metrics_path
+
+    light, bold = tmp_path / "light.ttf", tmp_path / "bold.ttf"
+    light.write_bytes(_instance(400).read_bytes())
+    bold.write_bytes(_instance(700).read_bytes())
+    load_ttfont("A", bold)
+    # the bold's metrics put beside the regular file (a copied cache, a file replaced)
+    metrics_path(light).write_bytes(metrics_path(bold).read_bytes())
+    _same_font(load_ttfont("A", light), TTFont("A", str(light)))
+    for damage in (b"", b"\x00garbage", metrics_path(bold).read_bytes()[:1000]):
+        metrics_path(light).write_bytes(damage)
+        _same_font(load_ttfont("A", light), TTFont("A", str(light)))
+        assert metrics_path(light).read_bytes() != damage  # parsed again, and saved right
+    _same_font(load_ttfont("A", light), TTFont("A", str(light)))
+
+
+def test_pdf_bytes_the_same_with_and_without_saved_font_metrics(tmp_path: Path) -> None:
+    """A first process parses the fonts and saves their metrics; a second reads them: same PDFs."""
+    from toolkit.render import fonts
+
+    cache = tmp_path / "cache"
+    shutil.copytree(fonts.cache_dir(), cache / "fonts", ignore=shutil.ignore_patterns("*.metrics"))
+    env = {**__import__("os").environ, "PRESSPACK_CACHE_DIR": str(cache)}
+    first = _hashes_in_subprocess(env=env)
+    saved = {p.name: p.read_bytes() for p in (cache / "fonts").glob("*.metrics")}
+    assert len(saved) >= 4  # Noto Sans and Noto Sans KR, regular and bold
+    assert _hashes_in_subprocess(env=env) == first
+    assert {p.name: p.read_bytes() for p in (cache / "fonts").glob("*.metrics")} == saved

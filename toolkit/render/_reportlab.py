@@ -1,4 +1,7 @@
-"""reportlab's slowest import, made cheap without changing what it does.
+"""reportlab's slowest start-up work, made cheap without changing what it does.
+
+Two things reportlab redoes in every process: compiling one regular expression and
+parsing the TrueType fonts (see :func:`load_ttfont`, below).
 
 On import, ``reportlab.platypus.paragraph`` compiles a case-insensitive URL pattern
 (Django's validator; reportlab uses it to split long links) whose character classes
@@ -16,8 +19,17 @@ found and reportlab compiles its own, as before: slower, never different.
 
 from __future__ import annotations
 
+import contextlib
+import fnmatch
+import hashlib
+import marshal
 import re
 import sys
+import weakref
+from pathlib import Path
+from typing import Any
+
+from toolkit.core.atomic import write_bytes_atomic
 
 # reportlab/platypus/paragraph.py: uri_pat (reportlab 4.x and 5.x), compiled with re.I
 URI_SOURCE = (
@@ -52,3 +64,83 @@ def seed() -> None:
     cache = getattr(re, "_cache", None)  # CPython 3.11-3.13: dict keyed (type, pattern, flags)
     if isinstance(cache, dict):
         cache[(str, URI_SOURCE, int(re.IGNORECASE))] = re.compile(uri_equivalent(), re.IGNORECASE)
+
+
+# --- parsed TrueType metrics, kept beside each font instance -------------------------------
+#
+# reportlab parses a TrueType file in Python (cmap, hmtx, glyph offsets: tens of thousands
+# of struct reads): 20-40 ms for each of the four instances a Korean-and-English build
+# uses, every run. What it derives depends only on the file's bytes and reportlab's
+# version, so it is saved once beside the instance (marshal: plain data, nothing that runs
+# on load) and read back in a few milliseconds. The file's own bytes are still read and
+# must hash to what the saved metrics were made from; anything unexpected means a parse.
+
+_NAME_BYTES = "__name_bytes__"  # keys of reportlab's TTFNameBytes (a bytes subclass) values
+_DATA_SHA = "__sha256__"
+_SKIP = ("_ttf_data", "_pdfScale")  # the file itself, and a lambda made from unitsPerEm
+
+
+def metrics_path(path: Path) -> Path:
+    from reportlab import Version
+
+    return path.with_name(f"{path.name}.reportlab-{Version}.metrics")
+
+
+def _face_state(face: Any, sha: str) -> bytes:
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    state = {k: v for k, v in vars(face).items() if k not in _SKIP}
+    names = [k for k, v in state.items() if isinstance(v, TTFNameBytes)]
+    state = {k: bytes(v) if k in names else v for k, v in state.items()}
+    state[_NAME_BYTES] = names
+    state[_DATA_SHA] = sha
+    return marshal.dumps(state)
+
+
+def _face_from_state(blob: bytes, data: bytes, sha: str) -> Any | None:
+    from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
+
+    try:
+        state = marshal.loads(blob)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(state, dict) or state.pop(_DATA_SHA, None) != sha:
+        return None
+    names = state.pop(_NAME_BYTES, [])
+    per_em = state.get("unitsPerEm")
+    if not isinstance(names, list) or not isinstance(per_em, int) or per_em <= 0:
+        return None
+    face = TTFontFace.__new__(TTFontFace)
+    face.__dict__.update({k: TTFNameBytes(v) if k in names else v for k, v in state.items()})
+    face._ttf_data = data
+    # as TTFontFile.extractInfo makes it
+    face._pdfScale = (lambda x: x) if per_em == 1000 else (lambda x, m=1000 / per_em: x * m)
+    return face
+
+
+def load_ttfont(name: str, path: Path) -> Any:
+    """reportlab's ``TTFont(name, path)``, its parse saved beside the file the first time."""
+    from reportlab import rl_config
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, unShapedFontGlob
+
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    saved = metrics_path(path)
+    try:
+        face = _face_from_state(saved.read_bytes(), data, sha)
+    except OSError:
+        face = None
+    if face is None:
+        font = TTFont(name, str(path))
+        with contextlib.suppress(OSError, ValueError):  # a read-only cache: parse every time
+            write_bytes_atomic(saved, _face_state(font.face, sha))
+        return font
+    # TTFont.__init__ with the face given rather than parsed (tests compare the two objects)
+    font = TTFont.__new__(TTFont)
+    font.fontName = name
+    font.face = face
+    font.encoding = TTEncoding()
+    font.state = weakref.WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = not any(fnmatch.fnmatch(name, glob) for glob in unShapedFontGlob)
+    return font

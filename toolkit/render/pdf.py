@@ -66,7 +66,7 @@ class _Face:
 
     Its coverage comes from the font cache's small coverage file, so a part
     (rare Hangul, Hanja) is only built and parsed when a run of text needs it;
-    each instance is parsed by reportlab once per process.
+    each instance is parsed by reportlab once (its metrics kept beside it).
     """
 
     def __init__(self, key: str, part: str) -> None:
@@ -96,11 +96,9 @@ class _Face:
     def _register(self, bold: bool) -> None:
         from reportlab.lib.fonts import addMapping
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
         path = fonts.ensure_instance(self.source, fonts.WEIGHTS[1 if bold else 0], self.part)
         try:
-            font = TTFont(self._names[bold], str(path))
+            font = _reportlab.load_ttfont(self._names[bold], path)
         except Exception as exc:  # a corrupt cache file: say where it is
             raise RenderError(
                 problem(
