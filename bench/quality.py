@@ -298,16 +298,16 @@ def _renderings(en: str, entry: Any) -> list[tuple[int, int]]:
     """Non-overlapping spans of every accepted English rendering of ``entry`` in ``en``."""
     from toolkit.terminology.abbrev import target_forms
     from toolkit.translation.checks import (
-        _english_pattern,  # the QA's own reading of a form
+        _spans_en,  # the QA's own reading of a form
         automatic_variants,
     )
 
     forms = [*target_forms(entry), *entry.en_variants, *automatic_variants(entry.en)]
     taken: list[tuple[int, int]] = []
     for form in sorted(set(forms), key=len, reverse=True):
-        for hit in _english_pattern(form, True).finditer(en):
-            if not any(s < hit.end() and hit.start() < e for s, e in taken):
-                taken.append(hit.span())
+        for start, end in _spans_en(en, form, True):
+            if not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
     return sorted(taken)
 
 

@@ -22,12 +22,11 @@ alone at the first mention is reported as info, it is not an error.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from toolkit.terminology.glossary import Entry
+from toolkit.terminology.words import Right, word_spans
 
 __all__ = [
     "FIRST_MENTION",
@@ -75,21 +74,6 @@ def form_for(entry: Entry, seen: Iterable[str] | Mentions, style: str = FIRST_ME
     return later_form(entry) if concept(entry) in known else first_form(entry)
 
 
-# Edges of a Latin word (Hangul may touch a name: "DAPA은"). Each is an ASCII class plus one
-# range rather than one mixed class: ``re`` compiles a mixed class that reaches past U+00FF
-# into a 64 K-entry table (half a millisecond a pattern, and a build compiles about a hundred).
-NOT_AFTER_WORD = r"(?<![0-9A-Za-z_\-])(?<![\u00c0-\u024f])"  # nor after a hyphen
-NOT_BEFORE_WORD = r"(?![0-9A-Za-z_])(?![\u00c0-\u024f])"
-NOT_BEFORE_WORD_OR_HYPHEN = r"(?![0-9A-Za-z_\-])(?![\u00c0-\u024f])"
-
-
-@lru_cache(maxsize=4096)
-def _pattern(form: str) -> re.Pattern[str]:
-    edge_left = NOT_AFTER_WORD if form[:1].isalnum() else ""
-    edge_right = NOT_BEFORE_WORD_OR_HYPHEN if form[-1:].isalnum() else ""
-    return re.compile(edge_left + re.escape(form) + edge_right)
-
-
 def mentioned(texts: Iterable[str], entries: Iterable[Entry]) -> set[str]:
     """Concepts (see :func:`concept`) of ``entries`` with an abbreviation that ``texts``
     already mention, by full name or by abbreviation (a reader who saw either
@@ -103,7 +87,8 @@ def mentioned(texts: Iterable[str], entries: Iterable[Entry]) -> set[str]:
             key = concept(entry)
             if key in found:
                 continue
-            if entry.en in text or _pattern(entry.abbr).search(text):
+            right: Right = "word_or_hyphen" if entry.abbr[-1:].isalnum() else "none"
+            if entry.en in text or word_spans(text, entry.abbr, right=right):
                 found.add(key)
     return found
 

@@ -37,15 +37,10 @@ from typing import TYPE_CHECKING
 from toolkit.core.document import Finding, Severity
 from toolkit.core.inline import plain
 from toolkit.core.normalize import for_matching
-from toolkit.terminology.abbrev import (
-    NOT_AFTER_WORD,
-    NOT_BEFORE_WORD,
-    concept,
-    mentioned,
-    target_forms,
-)
+from toolkit.terminology.abbrev import concept, mentioned, target_forms
 from toolkit.terminology.glossary import Entry, Glossary
 from toolkit.terminology.matcher import Matcher, TermMatch
+from toolkit.terminology.words import NOT_AFTER_WORD, NOT_BEFORE_WORD, word_spans
 from toolkit.translation import numbers as num
 
 if TYPE_CHECKING:
@@ -200,27 +195,20 @@ def _concepts(matcher: Matcher) -> dict[str, _Concept]:
 # Hangul itself is hangul-in-english's business).
 
 
-@lru_cache(maxsize=8192)
-def _english_pattern(form: str, insensitive: bool) -> re.Pattern[str]:
-    """A form as a whole word, with free spacing and an inflection (plural, demonym) allowed.
-
-    Only the words ignore case, not the edges: an IGNORECASE class is compiled by folding
-    every character of it, a millisecond for each of a build's hundred patterns.
-    """
-    body = r"\s+".join(re.escape(word) for word in form.split())
-    left = NOT_AFTER_WORD if form[:1].isalnum() else ""
-    right = NOT_BEFORE_WORD
-    if form[-1:].isalpha():
-        body += "(?:s|es|n|an|ese|ns|ans)?"
-    elif form[-1:].isdigit():
-        right = r"(?![\-]?\d)(?![A-Za-z])"
-    if insensitive:
-        body = f"(?i:{body})"
-    return re.compile(left + body + right)
+INFLECTIONS = ("s", "es", "n", "an", "ese", "ns", "ans")  # plural, demonym: Korea → Koreans
 
 
 def _spans_en(text: str, form: str, insensitive: bool) -> list[tuple[int, int]]:
-    return [m.span() for m in _english_pattern(form, insensitive).finditer(text)]
+    """A form as a whole word, with free spacing and an inflection (plural, demonym) allowed;
+    after a number, no other digit or letter."""
+    return word_spans(
+        text,
+        form,
+        spaced=True,
+        suffixes=INFLECTIONS if form[-1:].isalpha() else (),
+        right="number" if form[-1:].isdigit() else "word",
+        insensitive=insensitive,
+    )
 
 
 def _spans_ko(text: str, form: str) -> list[tuple[int, int]]:
