@@ -22,6 +22,7 @@ from toolkit.core.document import Block
 from toolkit.core.inline import Span, plain, to_inline
 from toolkit.mt.enforce import machine_translate
 from toolkit.mt.markup import TAG_RE, decode, encode, strip
+from toolkit.sources import images
 from toolkit.sources.images import check_images, load_picture
 from toolkit.terminology.glossary import load_glossary
 from toolkit.terminology.matcher import Matcher
@@ -221,7 +222,31 @@ def test_webp_becomes_png_and_png_is_kept_byte_for_byte(photos: Path) -> None:
     webp = load_picture(photos, "ok.webp")
     assert webp.format == "png" and webp.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert (webp.width, webp.height) == (40, 30)
+    images._CHECKED.clear()  # decoded and converted again, not the checked one of this process
     assert load_picture(photos, "ok.webp").data == webp.data  # deterministic
+
+
+def test_a_photo_is_decoded_once_per_file_and_content(photos: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    decoded: list[str] = []
+    real = images._decode
+
+    def counting(data: bytes, name: str, *, embedded: bool = False) -> images.Picture:
+        decoded.append(name)
+        return real(data, name, embedded=embedded)
+
+    monkeypatch.setattr(images, "_decode", counting)
+    images._CHECKED.clear()
+    first = [load_picture(photos, "ok.png") for _ in range(4)]  # each language and renderer
+    assert decoded == ["ok.png"] and len(set(first)) == 1
+    copy = photos.parent / "other-release"
+    copy.mkdir()
+    (copy / "ok.png").write_bytes((photos / "ok.png").read_bytes())
+    assert load_picture(copy, "ok.png") == first[0]
+    assert decoded == ["ok.png", "ok.png"]  # another release's copy is checked for itself
+    (photos / "ok.png").write_bytes((photos / "cut.jpg").read_bytes())  # saved again, cut short
+    with pytest.raises(images.ImageError) as caught:
+        load_picture(photos, "ok.png")
+    assert caught.value.what == "photo 'ok.png' is damaged (it cannot be decoded to the end)"
 
 
 def test_pixel_cap_is_enforced_before_decoding(photos: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -96,6 +96,25 @@ def resolve(folder: Path, src: str) -> Path:
     return path
 
 
+# Checked photos of this process by file and content: a release's photo is read by the
+# check of each language and by each renderer (8 times for ko+en in DOCX, PDF and HWPX),
+# and decoding every pixel is what checking costs. Keyed by the file *and* its bytes: a
+# photo saved again is checked again, and another release's copy of it is its own file.
+_CHECKED: dict[tuple[str, str, bool, int], Picture] = {}
+_CHECKED_MAX = 32
+
+
+def _decode_once(where: str, data: bytes, name: str, *, embedded: bool = False) -> Picture:
+    key = (where, hashlib.sha256(data).hexdigest(), embedded, IMAGE_PIXELS.value)
+    found = _CHECKED.get(key)
+    if found is None:
+        found = _decode(data, name, embedded=embedded)
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.pop(next(iter(_CHECKED)))
+        _CHECKED[key] = found
+    return found
+
+
 def _decode(data: bytes, name: str, *, embedded: bool = False) -> Picture:
     from PIL import Image, UnidentifiedImageError
 
@@ -159,7 +178,8 @@ def _read_embedded(folder: Path, src: str) -> bytes:
 def load_picture(folder: Path, src: str) -> Picture:
     """Read and check the photo ``src`` of a release in ``folder``."""
     if "#" in src:
-        return _decode(_read_embedded(folder, src), src, embedded=True)
+        where = f"{resolve(folder, src.partition('#')[0])}#{src.partition('#')[2]}"
+        return _decode_once(where, _read_embedded(folder, src), src, embedded=True)
     path = resolve(folder, src)
     if not path.is_file():
         raise ImageError(
@@ -176,7 +196,7 @@ def load_picture(folder: Path, src: str) -> Picture:
         raise ImageError(
             f"photo '{src}' cannot be read: {exc.strerror or exc}", "check its permissions"
         ) from None
-    return _decode(data, src)
+    return _decode_once(str(path), data, src)
 
 
 def image_blocks(release: Release) -> tuple[Block, ...]:
