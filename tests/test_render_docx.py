@@ -398,3 +398,40 @@ def test_missing_style(tmp_path: Path) -> None:
     with pytest.raises(PresspackError) as info:
         load_style(tmp_path, "nope")
     assert "cannot read house style 'nope'" in info.value.problems[0].what
+
+
+def test_only_the_styles_a_release_uses_and_each_one_it_names(style: HouseStyle) -> None:
+    """The stock template's 164 styles (table designs, 780 KB with their Word 2010 copy) are
+    not carried into releases: what remains is what the body, header table and footer name,
+    with what those styles are based on, link to and are followed by."""
+    rich = dataclasses.replace(
+        korean(),
+        body=(
+            *korean().body,
+            Block("heading", escape("세부"), level=3, line=20),
+            Block("heading", escape("개요"), level=1, line=21),
+            Block("table", "", rows=(("구분", "내용"), ("일시", "11월 5일")), line=22),
+        ),
+    )
+    for release in (english(), rich):
+        files = zipfile.ZipFile(io.BytesIO(render_docx(release, style)))
+        assert "word/stylesWithEffects.xml" not in files.namelist()
+        assert "stylesWithEffects" not in files.read("[Content_Types].xml").decode()
+        assert "stylesWithEffects" not in files.read("word/_rels/document.xml.rels").decode()
+        styles = ET.fromstring(files.read("word/styles.xml"))
+        defined = {el.get(f"{W}styleId"): el for el in styles.iter(f"{W}style")}
+        named: set[str] = set()
+        for member in ("word/document.xml", "word/footer1.xml"):
+            tree = ET.fromstring(files.read(member))
+            for tag in ("pStyle", "rStyle", "tblStyle"):
+                named |= {el.get(f"{W}val") for el in tree.iter(f"{W}{tag}")}  # type: ignore[misc]
+        for el in defined.values():
+            for ref in ("basedOn", "link", "next"):
+                named |= {x.get(f"{W}val") for x in el.iter(f"{W}{ref}")}  # type: ignore[misc]
+        assert named <= set(defined)  # every style named is there
+        unused = set(defined) - named - {i for i, el in defined.items() if el.get(f"{W}default") == "1"}
+        # … and the few a release may name (tables, photos, other heading levels), never more
+        assert unused <= {
+            *("Header", "HeaderChar", "Heading1", "Heading1Char", "Heading2", "Heading2Char"),
+            *("Heading3", "Heading3Char", "Caption", "TableGrid", "Quote", "QuoteChar", "ListParagraph"),
+        }
