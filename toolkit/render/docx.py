@@ -729,9 +729,12 @@ USED_STYLES = frozenset(
 
 def _slim_template(doc: Any) -> None:
     """Drop the template's styles that no release uses, and its stylesWithEffects part."""
+    from docx.styles import BabelFish
+
     styles_el = doc.styles.element
     by_id = {el.get(_w("styleId")): el for el in styles_el.findall(_w("style"))}
-    wanted = [s.style_id for s in doc.styles if s.name in USED_STYLES]
+    names = {BabelFish.ui2internal(name) for name in USED_STYLES}  # "Heading 1" is "heading 1"
+    wanted = [i for i, el in by_id.items() if el.find(_w("name")).get(_w("val")) in names]
     wanted += [i for i, el in by_id.items() if el.get(_w("default")) in ("1", "true", "on")]
     keep: set[str] = set()
     while wanted:
