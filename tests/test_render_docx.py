@@ -435,3 +435,27 @@ def test_only_the_styles_a_release_uses_and_each_one_it_names(style: HouseStyle)
             *("Header", "HeaderChar", "Heading1", "Heading1Char", "Heading2", "Heading2Char"),
             *("Heading3", "Heading3Char", "Caption", "TableGrid", "Quote", "QuoteChar", "ListParagraph"),
         }
+
+
+RPR_ORDER = [  # ECMA-376 Part 1, §17.3.2.28 (w:rPr), the order Word insists on
+    *("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike"),
+    *("outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden"),
+    *("color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr"),
+    *("shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"),
+]
+
+
+def test_run_properties_in_schema_order(style: HouseStyle) -> None:
+    """Code (shaded), links (coloured, underlined), bold and italic runs: each w:rPr's
+    children in the schema's order, w:shd before w:lang."""
+    text = "**굵게** *기울임* `K9 코드` [창원](https://www.changwon.go.kr) ***둘 다*** `x`"
+    release = dataclasses.replace(korean(), body=(Block("paragraph", text, line=5),))
+    files = zipfile.ZipFile(io.BytesIO(render_docx(release, style)))
+    document = ET.fromstring(files.read("word/document.xml"))
+    seen_shd = 0
+    for rpr in document.iter(f"{W}rPr"):
+        tags = [child.tag.removeprefix(W) for child in rpr]
+        assert all(tag in RPR_ORDER for tag in tags), tags
+        assert tags == sorted(tags, key=RPR_ORDER.index), tags
+        seen_shd += "shd" in tags
+    assert seen_shd == 2  # both code spans

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import functools
 import io
 import re
 import zipfile
@@ -82,10 +83,18 @@ class _Fonts:
         self.lang = "ko-KR" if release.lang == "ko" else "en-US"
 
 
+@functools.cache
 def _w(tag: str) -> str:
     from docx.oxml.ns import qn
 
     return str(qn(f"w:{tag}"))
+
+
+# children of w:rPr that come after w:shd (ECMA-376 §17.3.2.28, python-docx's CT_RPr order)
+_RPR_AFTER_SHD = (
+    *("w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout"),
+    *("w:specVanish", "w:oMath"),
+)
 
 
 def _el(tag: str, **attrs: str) -> Any:
@@ -249,8 +258,9 @@ class _Writer:
         if span.italic:
             run.italic = True
         rpr = run._r.get_or_add_rPr()
-        if span.code:
-            rpr.append(_el("w:shd", val="clear", color="auto", fill=CODE_FILL))
+        if span.code:  # in schema order, before w:lang (Word rejects a misplaced child)
+            shd = _el("w:shd", val="clear", color="auto", fill=CODE_FILL)
+            rpr.insert_element_before(shd, *_RPR_AFTER_SHD)
         if span.href:
             run.font.color.rgb = _rgb(LINK_COLOR)
             run.font.underline = True
