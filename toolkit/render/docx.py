@@ -220,7 +220,11 @@ class _Writer:
     # -- runs ------------------------------------------------------------------
 
     def _run(self, paragraph: Any, text: str, *, bold: bool | None = None) -> Any:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run()
+        if "\t" in text or "\r" in text or "\n" in text:
+            run.text = text  # python-docx makes w:tab and w:br of them
+        elif text:
+            run._r.add_t(text)  # what run.text does for plain text, not one character at a time
         self.chars.update(text)
         if bold is not None:
             run.bold = bold
