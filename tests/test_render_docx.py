@@ -260,9 +260,7 @@ def test_fixed_zip_and_core_properties(style: HouseStyle) -> None:
     assert undated.core_properties.created == dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
-def test_deterministic_bytes(style: HouseStyle) -> None:
-    for release in (english(), korean()):
-        assert render_docx(release, style) == render_docx(release, style)
+def _hashes_in_subprocess(env: dict[str, str] | None = None) -> list[str]:
     code = (
         "import hashlib, sys\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
@@ -273,10 +271,64 @@ def test_deterministic_bytes(style: HouseStyle) -> None:
         "for r in (english(), korean()):\n"
         "    print(hashlib.sha256(render_docx(r, style)).hexdigest())\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert out == [hashlib.sha256(render_docx(r, style)).hexdigest() for r in (english(), korean())]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return done.stdout.split()
+
+
+def test_deterministic_bytes(style: HouseStyle) -> None:
+    for release in (english(), korean()):
+        assert render_docx(release, style) == render_docx(release, style)
+    assert _hashes_in_subprocess() == [
+        hashlib.sha256(render_docx(r, style)).hexdigest() for r in (english(), korean())
+    ]
+
+
+def test_prepared_template_kept_in_the_cache_changes_no_byte(style: HouseStyle, tmp_path: Path) -> None:
+    """The first process prepares the template and saves it; later ones open the saved one;
+    a damaged saved template is prepared again: the same DOCX every time."""
+    import os
+    import shutil
+
+    from toolkit.render import fonts
+
+    cache = tmp_path / "cache"
+    shutil.copytree(fonts.cache_dir(), cache / "fonts")
+    env = {**os.environ, "PRESSPACK_CACHE_DIR": str(cache)}
+    first = _hashes_in_subprocess(env)
+    saved = sorted((cache / "docx-templates").glob("*.docx"))
+    assert len(saved) == 2  # English and Korean fonts
+    stamps = [p.stat().st_mtime_ns for p in saved]
+    assert _hashes_in_subprocess(env) == first
+    assert [p.stat().st_mtime_ns for p in saved] == stamps  # opened, not made again
+    saved[0].write_bytes(saved[0].read_bytes()[:500])  # a cut-short file
+    saved[1].write_bytes(b"")
+    assert _hashes_in_subprocess(env) == first
+    assert all(zipfile.is_zipfile(p) for p in saved)  # and saved again, whole
+    assert first == [hashlib.sha256(render_docx(r, style)).hexdigest() for r in (english(), korean())]
+
+
+def test_a_changed_house_style_gets_its_own_prepared_template(
+    style: HouseStyle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from toolkit.render import fonts
+
+    shutil.copytree(fonts.cache_dir(), tmp_path / "fonts")
+    monkeypatch.setenv("PRESSPACK_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr("toolkit.render.docx._PREPARED", {})  # nothing prepared in this process yet
+    bigger = dataclasses.replace(style, type=dataclasses.replace(style.type, body_size=13.0))
+    sizes = []
+    for house in (style, bigger):
+        files = zipfile.ZipFile(io.BytesIO(render_docx(english(), house)))
+        normal = next(
+            el
+            for el in ET.fromstring(files.read("word/styles.xml")).iter(f"{W}style")
+            if el.get(f"{W}styleId") == "Normal"
+        )
+        sizes.append(normal.find(f"{W}rPr/{W}sz").get(f"{W}val"))  # type: ignore[union-attr]
+    assert sizes == [str(int(style.type.body_size * 2)), "26"]  # half-points
+    assert len(list((tmp_path / "docx-templates").glob("*.docx"))) == 2
 
 
 # ----------------------------------------------------- shared wording

@@ -24,15 +24,19 @@ bytes.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as _dt
 import functools
+import hashlib
 import io
 import re
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from toolkit.core.atomic import write_bytes_atomic
 from toolkit.core.document import Block, Release
 from toolkit.core.errors import Problem, RenderError, problem
 from toolkit.core.inline import Span, parse_inline, plain
@@ -775,31 +779,77 @@ _PREPARED_MAX = 8
 _SHARED_STYLES: dict[int, tuple[Any, bytes]] = {}
 
 
+def _prepare_template(style: HouseStyle, fonts: _Fonts) -> bytes:
+    """python-docx's stock template, slimmed, with the house style's styles and page."""
+    from docx import Document
+    from docx.shared import Mm
+
+    prepared = Document()
+    _slim_template(prepared)
+    _setup_styles(prepared, style, fonts)
+    section = prepared.sections[0]
+    width, height = style.page.size_mm
+    section.page_width, section.page_height = Mm(width), Mm(height)
+    section.top_margin = Mm(style.page.margin_top_mm)
+    section.bottom_margin = Mm(style.page.margin_bottom_mm)
+    section.left_margin = Mm(style.page.margin_left_mm)
+    section.right_margin = Mm(style.page.margin_right_mm)
+    buffer = io.BytesIO()
+    prepared.save(buffer)
+    return buffer.getvalue()
+
+
+def _prepared_template(style: HouseStyle, fonts: _Fonts) -> bytes:
+    """The prepared template as saved, kept in the user's cache beside the fonts.
+
+    Preparing it (reading the stock template's 340 KB of styles, walking them) cost a
+    process's first document a third of its time, and it depends only on the house style,
+    the fonts, python-docx and this module: all four are in the file's name. Every
+    process — the one that prepares it too — opens the saved bytes, so all documents are
+    made from the very same XML. A cache that cannot be read or written is prepared again.
+    """
+    import docx
+
+    from toolkit.render.fonts import cache_dir
+
+    recipe = [_MODULE_SHA, str(docx.__version__), repr(style), fonts.latin_key, fonts.lang]
+    key = hashlib.sha256("\n".join(recipe).encode("utf-8")).hexdigest()[:32]
+    path = cache_dir().parent / "docx-templates" / f"template-{key}.docx"
+    with contextlib.suppress(OSError):
+        data = path.read_bytes()
+        if _opens(data):
+            return data
+    data = _prepare_template(style, fonts)
+    with contextlib.suppress(OSError):
+        write_bytes_atomic(path, data)
+    return data
+
+
+def _opens(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.testzip() is None and "word/styles.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+_MODULE_SHA = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
 def _new_document(style: HouseStyle, fonts: _Fonts) -> Any:
     """A fresh document with the house style's styles and page set up.
 
-    The stock template's styles part is 340 KB of XML: parsing it and walking it to
-    set the fonts cost a quarter of a document. Both depend only on the house style and
-    the fonts, so each such template is prepared once per process and copied — all but
+    The prepared template (see :func:`_prepared_template`) is opened once per process
+    and copied for each document — all but
     its styles, which no document changes once prepared (python-docx only reads them to
     resolve a style name): every copy shares that element and its serialized bytes.
     """
     from docx import Document
-    from docx.shared import Mm
 
     key = (style, fonts.latin_key, fonts.lang)
     cached = _PREPARED.get(key)
     if cached is None:
-        prepared = Document()
-        _slim_template(prepared)
-        _setup_styles(prepared, style, fonts)
-        section = prepared.sections[0]
-        width, height = style.page.size_mm
-        section.page_width, section.page_height = Mm(width), Mm(height)
-        section.top_margin = Mm(style.page.margin_top_mm)
-        section.bottom_margin = Mm(style.page.margin_bottom_mm)
-        section.left_margin = Mm(style.page.margin_left_mm)
-        section.right_margin = Mm(style.page.margin_right_mm)
+        prepared = Document(io.BytesIO(_prepared_template(style, fonts)))
         if len(_PREPARED) >= _PREPARED_MAX:
             _PREPARED.clear()
             _SHARED_STYLES.clear()
