@@ -441,7 +441,8 @@ def bench_pack(ctx: Context) -> list[Metric]:
         metric(
             "pack_build_s",
             median(times),
-            f"{sample.name} ({'+'.join(langs)}, DOCX+PDF+HWPX, no MT, font cache warm); median "
+            f"{sample.name} ({'+'.join(langs)}, DOCX+PDF+HWPX, no MT, user cache warm: fonts and "
+            f"their metrics, prepared DOCX template); median "
             f"({spread(times)}); the same build with no cached DOCX font subsets (a release with "
             f"characters not seen before): median {median(cold):.3f} s ({spread(cold)})",
             times,
