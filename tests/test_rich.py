@@ -692,3 +692,32 @@ def test_a_picture_inside_a_docx_that_cannot_be_embedded_is_left_out_with_a_warn
     assert [b.kind for b in loaded.release.body] == ["paragraph"]
     assert [w.severity for w in loaded.warnings] == ["warning"]
     assert loaded.warnings[0].what.endswith("is not a readable PNG, JPEG or WebP image; it was left out")
+
+
+def test_pdf_photos_embedded_once_each_jpeg_as_its_own_bytes(style: HouseStyle, folder: Path) -> None:
+    """A JPEG goes into the PDF as its file (DCTDecode), a PNG as its pixels; the same photo
+    shown twice is one image object; two different JPEGs are two."""
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(folder / "other.jpg", format="JPEG", quality=90)
+    Image.new("RGB", (64, 48), (10, 160, 60)).save(folder / "chart.png")
+    photos = ("forum.jpg", "other.jpg", "forum.jpg", "chart.png")
+    release = dataclasses.replace(
+        korean(folder),
+        body=tuple(Block("image", f"사진 {i}", src=src, line=20 + i) for i, src in enumerate(photos)),
+        attachments=(),
+    )
+    reader = PdfReader(io.BytesIO(render_pdf(release, style)))
+    images: dict[int, object] = {}  # object number → image, over every page
+    for page in reader.pages:
+        for ref in page["/Resources"].get("/XObject", {}).values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                images[ref.idnum] = obj
+    assert len(images) == 3  # forum.jpg once
+    by_size = {(int(o["/Width"]), int(o["/Height"])): o for o in images.values()}  # type: ignore[index]
+    assert sorted(by_size) == [(64, 48), (300, 200), (1200, 800)]
+    for size, file in (((1200, 800), "forum.jpg"), ((300, 200), "other.jpg")):
+        assert by_size[size]["/Filter"] == ["/DCTDecode"]  # type: ignore[index]
+        assert by_size[size].get_data() == (folder / file).read_bytes()  # type: ignore[attr-defined]
+    png = by_size[(64, 48)]
+    assert "/DCTDecode" not in png["/Filter"]  # type: ignore[index,operator]
+    assert png.get_data()[:6] == bytes((10, 160, 60)) * 2  # type: ignore[attr-defined]  # its pixels

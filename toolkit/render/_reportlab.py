@@ -1,7 +1,8 @@
 """reportlab's slowest start-up work, made cheap without changing what it does.
 
-Two things reportlab redoes in every process: compiling one regular expression and
-parsing the TrueType fonts (see :func:`load_ttfont`, below).
+Two things reportlab redoes in every process, compiling one regular expression and
+parsing the TrueType fonts (see :func:`load_ttfont`, below), and one for every photo,
+decoding it to name it (see :func:`photo`).
 
 On import, ``reportlab.platypus.paragraph`` compiles a case-insensitive URL pattern
 (Django's validator; reportlab uses it to split long links) whose character classes
@@ -21,7 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import hashlib
+import io
 import marshal
 import re
 import sys
@@ -144,3 +147,40 @@ def load_ttfont(name: str, path: Path) -> Any:
     font._asciiReadable = rl_config.ttfAsciiReadable
     font.shapable = not any(fnmatch.fnmatch(name, glob) for glob in unShapedFontGlob)
     return font
+
+
+# --- photos --------------------------------------------------------------------------------
+#
+# reportlab's drawImage names each image by the md5 of its decoded pixels (so that one
+# drawn twice is embedded once): for a 3000 × 2000 JPEG, a full decode and 18 MB hashed
+# per PDF, though a JPEG goes into the PDF as its own bytes (DCTDecode) and is never
+# decoded otherwise. A checked photo already has a name — the sha256 of its file — so it
+# is given to reportlab as its pixel data for naming; PNGs, whose pixels reportlab does
+# embed, are read as before.
+
+
+def photo(data: bytes, sha256: str, width: float, height: float) -> Any:
+    """A reportlab Image flowable of a checked photo (JPEG or PNG bytes)."""
+    from reportlab.platypus import Image
+
+    flowable = Image(io.BytesIO(data), width=width, height=height)
+    flowable._img = _named_reader()(io.BytesIO(data), sha256)  # instead of ImageReader(data)
+    return flowable
+
+
+@functools.cache
+def _named_reader() -> type:
+    from reportlab.lib.utils import ImageReader
+
+    class NamedReader(ImageReader):  # type: ignore[misc]
+        def __init__(self, file: io.BytesIO, sha256: str) -> None:
+            super().__init__(file)
+            self._name = ("sha256:" + sha256).encode("ascii")
+
+        def getRGBData(self) -> Any:  # reportlab's name
+            if self.jpeg_fh() is not None:  # asked only by drawImage, for the name
+                self._dataA = None  # a JPEG has no alpha channel (drawImage reads this next)
+                return self._name
+            return super().getRGBData()
+
+    return NamedReader

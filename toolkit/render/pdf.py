@@ -569,7 +569,7 @@ class _Builder:
         return out
 
     def photo(self, block: Block) -> list[Any]:
-        from reportlab.platypus import Image, KeepTogether
+        from reportlab.platypus import KeepTogether
 
         try:
             picture = self.load_picture(block.src)
@@ -582,7 +582,7 @@ class _Builder:
         max_height = MAX_PHOTO_HEIGHT_MM * PT_PER_MM
         if height > max_height:
             width, height = width * max_height / height, max_height
-        image = Image(io.BytesIO(picture.data), width=width, height=height)
+        image = _reportlab.photo(picture.data, picture.sha256, width, height)
         image.hAlign = "CENTER"
         parts: list[Any] = [image]
         if block.text:
