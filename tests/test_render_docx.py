@@ -329,6 +329,10 @@ def test_a_changed_house_style_gets_its_own_prepared_template(
         sizes.append(normal.find(f"{W}rPr/{W}sz").get(f"{W}val"))  # type: ignore[union-attr]
     assert sizes == [str(int(style.type.body_size * 2)), "26"]  # half-points
     assert len(list((tmp_path / "docx-templates").glob("*.docx"))) == 2
+    shutil.copytree(REPO / "templates", tmp_path / "copy")  # the same style in another folder
+    monkeypatch.setattr("toolkit.render.docx._PREPARED", {})
+    assert render_docx(english(), load_style(tmp_path / "copy")) == render_docx(english(), style)
+    assert len(list((tmp_path / "docx-templates").glob("*.docx"))) == 2  # shares its template
 
 
 # ----------------------------------------------------- shared wording

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import datetime as _dt
 import functools
 import hashlib
@@ -804,7 +805,8 @@ def _prepared_template(style: HouseStyle, fonts: _Fonts) -> bytes:
 
     Preparing it (reading the stock template's 340 KB of styles, walking them) cost a
     process's first document a third of its time, and it depends only on the house style,
-    the fonts, python-docx and this module: all four are in the file's name. Every
+    the fonts, python-docx and this module: all four are in the file's name (the style by
+    its values, not where its file is). Every
     process — the one that prepares it too — opens the saved bytes, so all documents are
     made from the very same XML. A cache that cannot be read or written is prepared again.
     """
@@ -812,7 +814,8 @@ def _prepared_template(style: HouseStyle, fonts: _Fonts) -> bytes:
 
     from toolkit.render.fonts import cache_dir
 
-    recipe = [_MODULE_SHA, str(docx.__version__), repr(style), fonts.latin_key, fonts.lang]
+    look = [(f.name, getattr(style, f.name)) for f in dataclasses.fields(style) if f.name != "path"]
+    recipe = [_MODULE_SHA, str(docx.__version__), repr(look), fonts.latin_key, fonts.lang]
     key = hashlib.sha256("\n".join(recipe).encode("utf-8")).hexdigest()[:32]
     path = cache_dir().parent / "docx-templates" / f"template-{key}.docx"
     with contextlib.suppress(OSError):
