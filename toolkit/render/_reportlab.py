@@ -1,6 +1,6 @@
 """reportlab's slowest start-up work, made cheap without changing what it does.
 
-Two things reportlab redoes in every process, compiling one regular expression and
+Two things reportlab redoes in every process, compiling two regular expressions and
 parsing the TrueType fonts (see :func:`load_ttfont`, below), and one for every photo,
 decoding it to name it (see :func:`photo`).
 
@@ -12,10 +12,9 @@ pattern with each big class written as its complement (small ranges, case-sensit
 A–Z spelled out) is the same set of strings — tests/test_render_pdf.py compares the
 classes at every code point — and compiles in a millisecond or two.
 
-:func:`seed` puts that pattern into ``re``'s own cache under reportlab's key just
-before reportlab is imported, so reportlab's ``re.compile`` finds it there. With
-another reportlab (a changed pattern) or another Python (another cache), nothing is
-found and reportlab compiles its own, as before: slower, never different.
+:func:`seed` puts that pattern, and reportlab.lib.textsplit's CJK class, into ``re``'s
+own cache under reportlab's keys just before reportlab is imported: see
+:mod:`toolkit.core.seeded`.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
+from toolkit.core import seeded
 from toolkit.core.atomic import write_bytes_atomic
 
 # reportlab/platypus/paragraph.py: uri_pat (reportlab 4.x and 5.x), compiled with re.I
@@ -61,12 +61,11 @@ def uri_equivalent() -> str:
 
 
 def seed() -> None:
-    """Make reportlab's import find its URL pattern compiled (call before importing it)."""
+    """Make reportlab's import find its URL and CJK patterns compiled (call before it)."""
     if "reportlab.platypus.paragraph" in sys.modules:
         return
-    cache = getattr(re, "_cache", None)  # CPython 3.11-3.13: dict keyed (type, pattern, flags)
-    if isinstance(cache, dict):
-        cache[(str, URI_SOURCE, int(re.IGNORECASE))] = re.compile(uri_equivalent(), re.IGNORECASE)
+    seeded.seed(URI_SOURCE, re.IGNORECASE, uri_equivalent())
+    seeded.seed(seeded.REPORTLAB_CJK, re.UNICODE, seeded.REPORTLAB_CJK_EQUIVALENT)
 
 
 # --- parsed TrueType metrics, kept beside each font instance -------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from toolkit.core import seeded
 from toolkit.core.errors import Problem, SourceError, problem
 from toolkit.core.limits import FRONT_MATTER_BYTES, YAML_DEPTH
 from toolkit.sources.decode import SourceFile
@@ -38,6 +39,7 @@ def _parse_front_matter(
     Values are kept as written (no YAML date/boolean coercion) so we can
     validate them ourselves and point at the line.
     """
+    seeded.seed_yaml()  # before yaml's import compiles its own
     import yaml
 
     problems: list[Problem] = []
@@ -104,6 +106,7 @@ def _parse_front_matter(
 def _check_depth(path: Path, yaml_text: str, first_line: int) -> None:
     """Refuse deep nesting before composing: PyYAML's composer recurses (RecursionError),
     its event parser does not, so the events are counted first."""
+    seeded.seed_yaml()  # before yaml's import compiles its own
     import yaml
 
     depth = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit.core import seeded
 from toolkit.core.document import Block
 from toolkit.core.errors import Problem
 from toolkit.core.inline import plain
@@ -43,6 +44,7 @@ def front_matter(lines: list[str], *, keys_too: bool = True) -> FrontMatter | No
 
     ``keys_too=False``: only where it ends (the reader has parsed the values already).
     """
+    seeded.seed_yaml()  # before yaml's import compiles its own
     import yaml
 
     if not lines or lines[0].strip() != "---":
