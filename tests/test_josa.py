@@ -67,3 +67,19 @@ def test_attach(word: str, particle: str, expected: str) -> None:
 def test_fix_particle_returns_only_the_particle() -> None:
     assert fix_particle("서울", "으로도") == "로도"
     assert fix_particle("서울", "") == ""
+
+
+def test_stacked_particles_take_the_allomorph_their_first_part_needs() -> None:
+    """The matcher's closed particle list: every stack, built with fix_particle on whole words."""
+    from toolkit.terminology import matcher
+    from toolkit.terminology.josa import fix_particle
+
+    expected = set(matcher._SINGLE)
+    for first in matcher._FIRST:
+        expected |= {first + fix_particle(first, second) for second in matcher._SECOND}
+        for link in matcher._LINK:
+            if link != first:
+                expected |= {first + link + fix_particle(first + link, t) for t in matcher._THIRD}
+    assert expected == matcher.PARTICLES
+    assert {"에서는", "으로는", "에게도", "과의", "까지는", "에서만은", "부터라도"} <= matcher.PARTICLES
+    assert not {"에서은", "으로은", "까지은"} & matcher.PARTICLES
