@@ -764,63 +764,61 @@ def _render_pdf(release: Release, style: HouseStyle) -> bytes:
     footer_size = style.type.footer_size
 
     counting = "{pages}" in lang_style.page_number  # "page 2 of 3"
+    # the footer's rows, bottom margin down: a rule, the copyright line, the page number
+    rule_y = bottom - footer_size * 1.2
+    copyright_y = rule_y - footer_size * 1.6
+    number_y = copyright_y - footer_size * 1.5
 
     def draw_number(canvas: Any, number: int, total_pages: int) -> None:
         canvas.saveState()
         canvas.setFillColor(_color(style.colors.muted))
-        y = bottom - footer_size * 1.2 - footer_size * 1.6 - footer_size * 1.5
         text = page_number_text(release, style, number, total_pages)
-        _draw_centered(canvas, f, text, y, footer_size, width)
+        _draw_centered(canvas, f, text, number_y, footer_size, width)
         canvas.restoreState()
 
-    def build() -> bytes:
-        def on_page(canvas: Any, doc: Any) -> None:
-            canvas.saveState()
-            canvas.setFillColor(_color(style.colors.muted))
-            canvas.setStrokeColor(_color(style.colors.muted))
-            canvas.setLineWidth(0.4)
-            rule_y = bottom - footer_size * 1.2
-            canvas.line(left, rule_y, width - right, rule_y)
-            y = rule_y - footer_size * 1.6
-            _draw_centered(canvas, f, copyright_line, y, footer_size, width)
-            if not counting:
-                draw_number(canvas, doc.page, 0)
-            canvas.restoreState()
+    def on_page(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFillColor(_color(style.colors.muted))
+        canvas.setStrokeColor(_color(style.colors.muted))
+        canvas.setLineWidth(0.4)
+        canvas.line(left, rule_y, width - right, rule_y)
+        _draw_centered(canvas, f, copyright_line, copyright_y, footer_size, width)
+        if not counting:  # otherwise stamped when the page count is known (draw_number)
+            draw_number(canvas, doc.page, 0)
+        canvas.restoreState()
 
-        buffer = io.BytesIO()
-        doc = BaseDocTemplate(
-            buffer,
-            pagesize=(width, height),
-            leftMargin=left,
-            rightMargin=right,
-            topMargin=top,
-            bottomMargin=bottom,
-            title=release.meta.title,
-            author=organization(release, style),
-            subject=release.meta.subtitle,
-            creator="presspack",
-            producer="presspack",
-            invariant=1,
-            lang="ko-KR" if release.lang == "ko" else "en-US",
-            initialFontName=f.primary.regular,
-        )
-        frame = Frame(left, bottom, width - left - right, height - top - bottom, id="body")
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
-        maker = partial(_held_pages_canvas(), finish=draw_number) if counting else None
-        try:
-            if maker is None:
-                doc.build(_Builder(release, style, f, styles).flowables(items))
-            else:
-                doc.build(_Builder(release, style, f, styles).flowables(items), canvasmaker=maker)
-        except LayoutError as exc:  # something no page can hold, even split
-            raise RenderError(
-                problem(
-                    release.source_path or f"<{release.lang} release>",
-                    None,
-                    f"a block does not fit on a page ({str(exc)[:120]})",
-                    "split it into shorter paragraphs",
-                )
-            ) from None
-        return buffer.getvalue()
-
-    return build()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(width, height),
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=release.meta.title,
+        author=organization(release, style),
+        subject=release.meta.subtitle,
+        creator="presspack",
+        producer="presspack",
+        invariant=1,
+        lang="ko-KR" if release.lang == "ko" else "en-US",
+        initialFontName=f.primary.regular,
+    )
+    frame = Frame(left, bottom, width - left - right, height - top - bottom, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
+    flowables = _Builder(release, style, f, styles).flowables(items)
+    try:
+        if counting:
+            doc.build(flowables, canvasmaker=partial(_held_pages_canvas(), finish=draw_number))
+        else:
+            doc.build(flowables)
+    except LayoutError as exc:  # something no page can hold, even split
+        raise RenderError(
+            problem(
+                release.source_path or f"<{release.lang} release>",
+                None,
+                f"a block does not fit on a page ({str(exc)[:120]})",
+                "split it into shorter paragraphs",
+            )
+        ) from None
+    return buffer.getvalue()
