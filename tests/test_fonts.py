@@ -284,3 +284,29 @@ def test_a_lazy_part_is_made_and_embedded_only_when_a_document_uses_it(
     assert "Partners from Łódź joined." in text
     assert fonts.instance_path(sans, 400, "Ext").exists()
     assert not fonts.instance_path(sans, 700, "Ext").exists()  # no bold Ł in the document
+
+
+def test_first_run_instances_made_in_parallel_are_the_sequential_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """prepare_instances (a first build) makes every main instance at once in worker
+    processes, and the Latin italic when cores are spare: the same files, byte for byte,
+    as one process making them one after another; on one core, no italic yet."""
+    italic = dataclasses.replace(fonts.ITALIC_SOURCE, ranges=((0x20, 0x7E),))
+    monkeypatch.setattr(fonts, "SOURCES", {"noto-sans": SMALL})
+    monkeypatch.setattr(fonts, "ITALIC_SOURCE", italic)
+    made: dict[str, dict[str, bytes]] = {}
+    for jobs in (2, 1):
+        monkeypatch.setenv("PRESSPACK_CACHE_DIR", str(tmp_path / f"jobs-{jobs}"))
+        assert not fonts.fonts_cached()
+        fonts.prepare_instances(jobs)
+        assert fonts.fonts_cached()
+        made[str(jobs)] = {p.name: p.read_bytes() for p in fonts.cache_dir().glob("*.ttf")}
+    monkeypatch.setenv("PRESSPACK_CACHE_DIR", str(tmp_path / "sequential"))
+    sequential = {
+        path.name: path.read_bytes()
+        for path in (fonts.ensure_instance(SMALL, 400), fonts.ensure_instance(SMALL, 700))
+    }
+    italic_path = fonts.ensure_instance(italic, 400)
+    assert made["1"] == sequential  # one core: the italic waits for a document with italics
+    assert made["2"] == {**sequential, italic_path.name: italic_path.read_bytes()}

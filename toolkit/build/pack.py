@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -309,6 +310,8 @@ def build(
                 dirty = True
         rendered_all: list[dict[str, dict[str, bytes]]]
         work = [(_plan(r).job, house, formats) for r in todo]
+        if todo and ("pdf" in formats or "docx" in formats):
+            _prepare_fonts()
         if options.jobs > 1 and len(todo) > 1:
             from concurrent.futures import ProcessPoolExecutor  # 25 ms of imports: only when used
 
@@ -360,6 +363,16 @@ def build(
 
 
 CACHE_WRITE_INTERVAL_S = 1.0
+
+
+def _prepare_fonts() -> None:
+    """A first run's font instances, made on every core this process may use (one-time
+    setup, whatever ``--jobs``: the renders would otherwise make them one after another)."""
+    from toolkit.render.fonts import fonts_cached, prepare_instances
+
+    if not fonts_cached():
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        prepare_instances(cores or 1)
 
 
 def _plan(r: _Release) -> ReleasePlan:

@@ -31,6 +31,7 @@ it silently.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -478,6 +479,44 @@ def ensure_instance(source: FontSource, weight: int, part: str = MAIN) -> Path:
     except OSError as exc:
         raise _unwritable(path, exc) from None
     return path
+
+
+# Latin italics: the Italic source of Noto Sans, instanced like the others (used when a
+# document has italic text; not part of any style's font chain).
+ITALIC_SOURCE = FontSource(
+    key="noto-sans-italic",
+    family="Noto Sans Italic",
+    ps_base="NotoSansItalic",
+    package="fontpkg_noto_sans",
+    relpath="files/NotoSans-Italic[wdth,wght].ttf",
+    fixed_axes=(("wdth", 100.0),),
+)
+
+
+def _ensure(item: tuple[FontSource, int]) -> bool:
+    ensure_instance(*item)
+    return True
+
+
+def prepare_instances(jobs: int) -> None:
+    """Build the missing main instances at once, on up to ``jobs`` cores (a first run).
+
+    A new user's first build makes five static instances, 2-4 s each on one core, the
+    Korean ones longest; in parallel the wait is about the longest two. With cores to
+    spare the Latin italic is made too (otherwise it waits until a document has italics).
+    Should a worker fail, the rest is built here, where its error is reported as usual.
+    """
+    wanted = [(source, weight) for source in SOURCES.values() for weight in WEIGHTS]
+    if jobs > 1:
+        wanted.append((ITALIC_SOURCE, WEIGHTS[0]))
+    missing = [(source, weight) for source, weight in wanted if not instance_path(source, weight).is_file()]
+    if jobs > 1 and len(missing) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with contextlib.suppress(Exception), ProcessPoolExecutor(min(jobs, len(missing))) as pool:
+            list(pool.map(_ensure, missing))  # Korean first: SOURCES lists it first
+    for source, weight in missing:
+        ensure_instance(source, weight)  # nothing left to do, or what a worker could not
 
 
 def fonts_cached() -> bool:

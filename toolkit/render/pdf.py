@@ -142,16 +142,7 @@ def prepare_fonts(style: HouseStyle) -> None:
         main.name(True)
 
 
-# Latin italics: the Italic source of Noto Sans, instanced like the others
-# (only when a document has italic text; not part of any style's font chain).
-ITALIC_SOURCE = fonts.FontSource(
-    key="noto-sans-italic",
-    family="Noto Sans Italic",
-    ps_base="NotoSansItalic",
-    package="fontpkg_noto_sans",
-    relpath="files/NotoSans-Italic[wdth,wght].ttf",
-    fixed_axes=(("wdth", 100.0),),
-)
+ITALIC_SOURCE = fonts.ITALIC_SOURCE
 
 
 class _ItalicFace(_Face):
