@@ -249,6 +249,16 @@ def test_a_photo_is_decoded_once_per_file_and_content(photos: Path, monkeypatch:
     assert caught.value.what == "photo 'ok.png' is damaged (it cannot be decoded to the end)"
 
 
+def test_checked_photos_kept_are_bounded_in_bytes(photos: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    images._CHECKED.clear()
+    png = load_picture(photos, "ok.png")
+    monkeypatch.setattr(images, "_CHECKED_BYTES", len(png.data) + 10)
+    webp = load_picture(photos, "ok.webp")  # a PNG of about the same size: both do not fit
+    assert [p.data for p in images._CHECKED.values()] == [webp.data]  # the newest stays
+    assert load_picture(photos, "ok.png") == png  # checked again
+    assert [p.data for p in images._CHECKED.values()] == [png.data]
+
+
 def test_pixel_cap_is_enforced_before_decoding(photos: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRESSPACK_LIMIT_IMAGE_PIXELS", "1000")
     problems = check_images(photos / "r.md", [Block("image", "", src="ok.png", line=3)])

@@ -58,3 +58,11 @@ def test_examples_from_releases() -> None:
     assert word_spans("DAPA은 dapa", "DAPA") == [(0, 4)]  # Hangul may touch a name
     assert word_spans("DAPA은 dapa", "DAPA", insensitive=True) == [(0, 4), (6, 10)]
     assert re.compile(r"\s").match("\u3000")  # a full-width space is white space to both
+
+
+def test_a_very_long_segment_is_searched_the_same_way() -> None:
+    text = "Changwon  Special\nCity and K9s. " * 300  # 9,600 characters, one segment
+    kw = {"spaced": True, "suffixes": INFLECTIONS, "right": "word", "insensitive": True}
+    spans = word_spans(text, "changwon special city", **kw)  # type: ignore[arg-type]
+    assert len(spans) == 300
+    assert spans == _spec(text, "changwon special city", **kw)

@@ -100,18 +100,20 @@ def resolve(folder: Path, src: str) -> Path:
 # check of each language and by each renderer (8 times for ko+en in DOCX, PDF and HWPX),
 # and decoding every pixel is what checking costs. Keyed by the file *and* its bytes: a
 # photo saved again is checked again, and another release's copy of it is its own file.
+# Bounded by the bytes kept (the photos of the last release or two), oldest out first.
 _CHECKED: dict[tuple[str, str, bool, int], Picture] = {}
-_CHECKED_MAX = 32
+_CHECKED_BYTES = 48 * 1024 * 1024
 
 
 def _decode_once(where: str, data: bytes, name: str, *, embedded: bool = False) -> Picture:
     key = (where, hashlib.sha256(data).hexdigest(), embedded, IMAGE_PIXELS.value)
-    found = _CHECKED.get(key)
+    found = _CHECKED.pop(key, None)
     if found is None:
         found = _decode(data, name, embedded=embedded)
-        if len(_CHECKED) >= _CHECKED_MAX:
-            _CHECKED.pop(next(iter(_CHECKED)))
-        _CHECKED[key] = found
+    _CHECKED[key] = found  # now the newest
+    kept = sum(len(p.data) for p in _CHECKED.values())
+    while kept > _CHECKED_BYTES and len(_CHECKED) > 1:
+        kept -= len(_CHECKED.pop(next(iter(_CHECKED))).data)
     return found
 
 

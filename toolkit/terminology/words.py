@@ -119,13 +119,28 @@ def _plain(text: str, needle: str, insensitive: bool) -> bool:
     return needle.isascii() and _caseless_beyond_ascii(text)
 
 
-@lru_cache(maxsize=1024)
+# A segment is looked up for every name of a release: what is derived from it is kept for
+# the last few hundred segments of ordinary length (a huge one is derived each time).
+_CACHED_CHARS = 4096
+
+
 def _caseless_beyond_ascii(text: str) -> bool:
+    return _caseless(text) if len(text) <= _CACHED_CHARS else _caseless.__wrapped__(text)
+
+
+@lru_cache(maxsize=512)
+def _caseless(text: str) -> bool:
     return text.isascii() or all(c.lower() == c == c.upper() for c in set(text) if c > "\x7f")
 
 
-@lru_cache(maxsize=1024)
 def _view(text: str, spaced: bool, lower: bool) -> tuple[str, tuple[int, ...]]:
+    if len(text) <= _CACHED_CHARS:
+        return _cached_view(text, spaced, lower)
+    return _cached_view.__wrapped__(text, spaced, lower)
+
+
+@lru_cache(maxsize=512)
+def _cached_view(text: str, spaced: bool, lower: bool) -> tuple[str, tuple[int, ...]]:
     """The text with each run of white space as one space (when ``spaced``), lowered when
     asked, and where each of its characters is in the text."""
     text_view = text.lower() if lower else text  # same length: see _plain
