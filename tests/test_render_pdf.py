@@ -360,7 +360,7 @@ def test_deterministic_across_processes(style: HouseStyle) -> None:
 def test_reportlab_url_pattern_classes_are_the_same_sets_at_every_code_point() -> None:
     """The cheap classes seeded for reportlab (toolkit/render/_reportlab.py) match exactly the
     characters its own case-insensitive ones do, over all of Unicode (surrogates included)."""
-    from toolkit.render._reportlab import CLASS_EQUIVALENTS
+    from toolkit.core.seeded import CLASS_EQUIVALENTS
 
     everything = "".join(map(chr, range(0x110000)))
     for big, small in CLASS_EQUIVALENTS.items():
@@ -375,7 +375,7 @@ def test_reportlab_url_pattern_classes_are_the_same_sets_at_every_code_point() -
     | st.from_regex(r"\A(https?|ftp)://[a-z0-9가-힣.-]{1,30}(:\d{2,5})?(/[^\s]{0,20})?\Z")
 )
 def test_reportlab_url_pattern_matches_as_reportlab_compiles_it(text: str) -> None:
-    from toolkit.render._reportlab import URI_SOURCE, uri_equivalent
+    from toolkit.core.seeded import URI_SOURCE, uri_equivalent
 
     theirs = re.compile(URI_SOURCE, re.IGNORECASE).match(text)
     ours = re.compile(uri_equivalent(), re.IGNORECASE).match(text)
@@ -389,7 +389,7 @@ def test_reportlab_finds_the_seeded_url_pattern() -> None:
 
     import reportlab
 
-    from toolkit.render._reportlab import URI_SOURCE
+    from toolkit.core.seeded import URI_SOURCE
 
     source = (Path(reportlab.__path__[0]) / "platypus" / "paragraph.py").read_text("utf-8")
     line = next(x for x in source.splitlines() if x.startswith("uri_pat = re.compile("))

@@ -4,17 +4,10 @@ Two things reportlab redoes in every process, compiling two regular expressions 
 parsing the TrueType fonts (see :func:`load_ttfont`, below), and one for every photo,
 decoding it to name it (see :func:`photo`).
 
-On import, ``reportlab.platypus.paragraph`` compiles a case-insensitive URL pattern
-(Django's validator; reportlab uses it to split long links) whose character classes
-span U+00A1–U+FFFF. ``re`` builds such a class by visiting and case-folding each of
-those 65,000 characters: 35 ms, 6% of a one-release build, on every run. The same
-pattern with each big class written as its complement (small ranges, case-sensitive,
-A–Z spelled out) is the same set of strings — tests/test_render_pdf.py compares the
-classes at every code point — and compiles in a millisecond or two.
-
-:func:`seed` puts that pattern, and reportlab.lib.textsplit's CJK class, into ``re``'s
-own cache under reportlab's keys just before reportlab is imported: see
-:mod:`toolkit.core.seeded`.
+The patterns: reportlab.platypus.paragraph's URL pattern (case-insensitive classes
+spanning U+00A1–U+FFFF, 35 ms to compile, 6% of a one-release build) and
+reportlab.lib.textsplit's CJK class, compiled from exact equivalents and put in ``re``'s
+cache just before reportlab is imported: :func:`seed`, :mod:`toolkit.core.seeded`.
 """
 
 from __future__ import annotations
@@ -25,7 +18,6 @@ import functools
 import hashlib
 import io
 import marshal
-import re
 import sys
 import weakref
 from pathlib import Path
@@ -34,38 +26,11 @@ from typing import Any
 from toolkit.core import seeded
 from toolkit.core.atomic import write_bytes_atomic
 
-# reportlab/platypus/paragraph.py: uri_pat (reportlab 4.x and 5.x), compiled with re.I
-URI_SOURCE = (
-    "(^(?:[a-z0-9\\.\\-\\+]*)://)(?:\\S+(?::\\S*)?@)?(?:(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)"
-    "(?:\\.(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)){3}|\\[[0-9a-f:\\.]+\\]|([a-z\xa1-\uffff0-9]"
-    "(?:[a-z\xa1-\uffff0-9-]{0,61}[a-z\xa1-\uffff0-9])?(?:\\.(?!-)[a-z\xa1-\uffff0-9-]{1,63}"
-    "(?<!-))*\\.(?!-)(?:[a-z\xa1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})(?<!-)\\.?|localhost))"
-    "(?::\\d{2,5})?(?:[/?#][^\\s]*)?\\Z"
-)
-
-# each big class → the same set as a complement of small ranges (astral planes excluded,
-# as U+FFFF ends the original ranges), matched case-sensitively with A–Z included
-CLASS_EQUIVALENTS = {
-    "[a-z\xa1-\uffff0-9]": "(?-i:[^\\x00-/:-@\\[-`{-\\xa0\\U00010000-\\U0010ffff])",
-    "[a-z\xa1-\uffff0-9-]": "(?-i:[^\\x00-,./:-@\\[-`{-\\xa0\\U00010000-\\U0010ffff])",
-    "[a-z\xa1-\uffff-]": "(?-i:[^\\x00-,.-@\\[-`{-\\xa0\\U00010000-\\U0010ffff])",
-}
-
-
-def uri_equivalent() -> str:
-    """:data:`URI_SOURCE` with every big class replaced by its cheap equivalent."""
-    pattern = URI_SOURCE
-    for big, small in CLASS_EQUIVALENTS.items():
-        pattern = pattern.replace(big, small)
-    return pattern
-
 
 def seed() -> None:
     """Make reportlab's import find its URL and CJK patterns compiled (call before it)."""
-    if "reportlab.platypus.paragraph" in sys.modules:
-        return
-    seeded.seed(URI_SOURCE, re.IGNORECASE, uri_equivalent())
-    seeded.seed(seeded.REPORTLAB_CJK, re.UNICODE, seeded.REPORTLAB_CJK_EQUIVALENT)
+    if "reportlab.platypus.paragraph" not in sys.modules:
+        seeded.seed_reportlab()
 
 
 # --- parsed TrueType metrics, kept beside each font instance -------------------------------
