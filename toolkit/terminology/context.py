@@ -290,6 +290,7 @@ class Rules:
         return not self.only_near or any(excluded_by(text, start, end, p, particles) for p in self.only_near)
 
 
+@lru_cache(maxsize=8192)  # each row's rules serve the matchers of both directions
 def compile_rules(not_near: tuple[str, ...], only_near: tuple[str, ...], ko: str, en: str) -> Rules:
     """Rules from already-validated phrase strings (see :func:`parse_phrases`)."""
     nots = [p for text in not_near for p in parse_phrases(text, ko, en)[0]]
