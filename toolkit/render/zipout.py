@@ -17,15 +17,15 @@ import hashlib
 import io
 import zipfile
 import zlib
-from collections import OrderedDict
 from collections.abc import Iterable
+
+from toolkit.core.lru import SizedLRU
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 LEVEL = 6
 REUSE_BYTES = 8 * 1024  # smaller members are quicker to deflate than to look up
 _CACHE_BYTES = 48 * 1024 * 1024  # compressed bytes kept per process
-_deflated: OrderedDict[bytes, bytes] = OrderedDict()
-_kept = [0]
+_deflated: SizedLRU[bytes, bytes] = SizedLRU(len)
 
 
 def _info(name: str) -> zipfile.ZipInfo:
@@ -45,15 +45,9 @@ def _deflate(data: bytes) -> bytes:
 def _reused(data: bytes) -> bytes:
     key = hashlib.sha256(data).digest()
     found = _deflated.get(key)
-    if found is not None:
-        _deflated.move_to_end(key)
-        return found
-    found = _deflate(data)
-    _deflated[key] = found
-    _kept[0] += len(found)
-    while _kept[0] > _CACHE_BYTES and _deflated:
-        _, old = _deflated.popitem(last=False)
-        _kept[0] -= len(old)
+    if found is None:
+        found = _deflate(data)
+        _deflated.put(key, found, limit=_CACHE_BYTES)
     return found
 
 

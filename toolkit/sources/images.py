@@ -30,6 +30,7 @@ from typing import Literal
 from toolkit.core.document import Block, Release
 from toolkit.core.errors import Problem, problem
 from toolkit.core.limits import IMAGE_BYTES, IMAGE_PIXELS, LimitExceeded, read_bounded
+from toolkit.core.lru import SizedLRU
 
 __all__ = ["ImageError", "Picture", "check_images", "image_blocks", "load_picture", "picture_loader"]
 
@@ -101,19 +102,16 @@ def resolve(folder: Path, src: str) -> Path:
 # and decoding every pixel is what checking costs. Keyed by the file *and* its bytes: a
 # photo saved again is checked again, and another release's copy of it is its own file.
 # Bounded by the bytes kept (the photos of the last release or two), oldest out first.
-_CHECKED: dict[tuple[str, str, bool, int], Picture] = {}
+_CHECKED: SizedLRU[tuple[str, str, bool, int], Picture] = SizedLRU(lambda p: len(p.data))
 _CHECKED_BYTES = 48 * 1024 * 1024
 
 
 def _decode_once(where: str, data: bytes, name: str, *, embedded: bool = False) -> Picture:
     key = (where, hashlib.sha256(data).hexdigest(), embedded, IMAGE_PIXELS.value)
-    found = _CHECKED.pop(key, None)
+    found = _CHECKED.get(key)
     if found is None:
         found = _decode(data, name, embedded=embedded)
-    _CHECKED[key] = found  # now the newest
-    kept = sum(len(p.data) for p in _CHECKED.values())
-    while kept > _CHECKED_BYTES and len(_CHECKED) > 1:
-        kept -= len(_CHECKED.pop(next(iter(_CHECKED))).data)
+        _CHECKED.put(key, found, limit=_CHECKED_BYTES)
     return found
 
 
