@@ -331,6 +331,20 @@ def test_property_korean_meta_survives_the_round_trip(tmp_path: Path, meta: Meta
     assert back == meta
 
 
+@pytest.mark.parametrize("title", ["보도자료", "보도 자료", "보도시점", "담당부서"])
+@pytest.mark.parametrize("suffix", ["hwpx", "docx"])
+def test_a_title_reading_like_a_layout_label_stays_the_title(tmp_path: Path, title: str, suffix: str) -> None:
+    """Found by the property above: a release titled 보도자료 read back as the cover row,
+    its first body paragraph taking the title."""
+    meta = Meta(title=title, lang="ko", date=dt.date(2026, 12, 3), organization="창원특례시")
+    release = Release(meta=meta, body=(Block("paragraph", "본문입니다."),))
+    path = tmp_path / f"p.ko.{suffix}"
+    path.write_bytes((render_hwpx if suffix == "hwpx" else render_docx)(release, STYLE))
+    back = load_release(path).release
+    assert (back.meta.title, back.meta.organization) == (title, "창원특례시")
+    assert [b.text for b in back.body] == ["본문입니다."]
+
+
 @st.composite
 def english_meta(draw: st.DrawFn) -> tuple[Meta, str]:
     day = draw(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)))

@@ -928,6 +928,7 @@ class _Layout:
     values: dict[str, tuple[str, int]] = field(default_factory=dict)
     date: dt.date | None = None
     press: bool = False  # a 보도자료 cover or release-time row was seen
+    cover: bool = False  # the cover row was seen: a later 보도자료-only box is a title
 
     def scan(self, text: str, line: int) -> None:
         """Facts a line of a non-layout paragraph or cell shows (공문 and plain layouts)."""
@@ -970,10 +971,11 @@ def _layout_table(table: _Table, layout: _Layout, seen_title: bool) -> str:
     """Classify a table of the 보도자료 layout: "cover", "time", "title", "contact" or ""."""
     rows = table.rows
     flat = [_squash(c) for row in rows for c in row]
-    if "보도자료" in flat and len(flat) <= 8:
+    if "보도자료" in flat and len(flat) <= 8 and not layout.cover:
         others = [plain(c).strip() for row in rows for c in row if _squash(c) and _squash(c) != "보도자료"]
         layout.press = True
         if len(others) <= 1:  # more would be lost as metadata: then it stays a table
+            layout.cover = True
             if others:
                 layout.give("organization", " ".join(others[0].split()), table.index)
             return "cover"
