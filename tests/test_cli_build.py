@@ -318,6 +318,29 @@ class TestMissingLanguage:
         assert not (tmp_path / "note.en.md").exists()
 
 
+    def test_the_glossary_above_the_release_is_found_from_another_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A build started outside the project still enforces its approved names (git's
+        upward look), and the nearest glossary.csv wins over one further up."""
+        monkeypatch.delenv("PRESSPACK_GLOSSARY", raising=False)
+        (tmp_path / "glossary.csv").write_text("ko,en,category,note\n창원시,Changwon City,place,\n", "utf-8")
+        project = tmp_path / "press"
+        (project / "releases").mkdir(parents=True)
+        (project / "glossary.csv").write_text(
+            "ko,en,category,note\n창원시,Changwon Special City,place,\n", "utf-8"
+        )
+        src = project / "releases" / "note.md"
+        src.write_text("---\ntitle: 창원시 보도자료\nlang: ko\n---\n\n창원시는 포럼을 열었다.\n", "utf-8")
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        monkeypatch.chdir(elsewhere)
+        code, _, err = run(["build", str(src), "--lang", "ko,en", "--out", str(tmp_path / "out")])
+        assert code == 0, err
+        xml = docx_xml(tmp_path / "out" / "note" / "note.en.docx")
+        assert "Changwon Special City는 포럼을 열었다." in xml
+
+
 def test_missing_model_when_a_language_must_be_translated(argos_home: Path, tmp_path: Path) -> None:
     src = tmp_path / "note.md"
     src.write_text("---\ntitle: 제목\nlang: ko\n---\n\n본문이다.\n", "utf-8")

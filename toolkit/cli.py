@@ -146,7 +146,10 @@ glossary_option = click.option(
     "glossary",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Approved glossary CSV (default: ./glossary.csv, or $PRESSPACK_GLOSSARY).",
+    help=(
+        "Approved glossary CSV (default: $PRESSPACK_GLOSSARY, ./glossary.csv, "
+        "or the nearest glossary.csv above the release)."
+    ),
 )
 strict_option = click.option("--strict", is_flag=True, help="Fail (exit 1) on any QA finding.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print a JSON report to stdout.")

@@ -56,7 +56,7 @@ def build(
         langs=langs,
         templates=templates or default_templates(),
         style=style,
-        glossary=glossary if glossary is not None else default_glossary(),
+        glossary=glossary if glossary is not None else default_glossary(*paths),
         check=check,
         dry_run=dry_run,
         jobs=jobs,

@@ -37,7 +37,7 @@ class ExportResult:
 
 def _exchange(release: Path, to: str | None, glossary: Path | None) -> Exchange:
     source, target, tgt = resolve_release(release, to)
-    glossary = glossary if glossary is not None else default_glossary()
+    glossary = glossary if glossary is not None else default_glossary(source)
     return exchange_of(current_state(source, target, tgt, glossary=glossary, action="export"))
 
 
@@ -117,7 +117,8 @@ def import_exchange(
 
     incoming = read_exchange(file)
     result = ImportResult(file=file, format=incoming[0].format if incoming else "")
-    glossary = glossary if glossary is not None else default_glossary()
+    near = [release] if release is not None else [file]
+    glossary = glossary if glossary is not None else default_glossary(*near)
     for part in incoming:
         apply_incoming(part, release, result, glossary=glossary, dry_run=dry_run)
     return result

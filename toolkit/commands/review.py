@@ -15,7 +15,7 @@ def resolve(spec: str, *, accept: bool, glossary: Path | None = None) -> ReviewR
     from toolkit.translation.files import _load_matcher, _translator_fn
 
     path, lines = parse_spec(spec)
-    glossary = glossary if glossary is not None else default_glossary()
+    glossary = glossary if glossary is not None else default_glossary(path)
     return resolve_reviews(
         path,
         lines,

@@ -21,12 +21,12 @@ def translate(
     output: Path | None = None,
     dry_run: bool = False,
 ) -> TranslateResult:
-    """Translate ``source`` (``-`` for stdin); the glossary defaults to ./glossary.csv."""
+    """Translate ``source`` (``-`` for stdin); glossary as for ``build``."""
     request = TranslateRequest(
         source=source,
         to_lang=to_lang,
         from_lang=from_lang,
-        glossary=glossary if glossary is not None else default_glossary(),
+        glossary=glossary if glossary is not None else default_glossary(source),
         output=output,
         dry_run=dry_run,
     )

@@ -18,18 +18,40 @@ def bundled_templates() -> Path:
     return Path(__file__).resolve().parents[1] / "data" / "templates"
 
 
-def default_glossary() -> Path | None:
-    """``$PRESSPACK_GLOSSARY``, else ``./glossary.csv`` when it exists, else none."""
+GLOSSARY_NAME = "glossary.csv"
+
+
+def default_glossary(*near: Path) -> Path | None:
+    """``$PRESSPACK_GLOSSARY``, else ``./glossary.csv``, else the nearest ``glossary.csv``
+    in the folder of a path of ``near`` or above it, else none.
+
+    The upward look is git's: a build started from another folder
+    (``presspack build ~/press/releases/x``) still finds the project's approved
+    names, instead of building without them.
+    """
     env = os.environ.get(GLOSSARY_ENV)
     if env:
         return Path(env)
-    path = Path("glossary.csv")
-    return path if path.is_file() else None
+    path = Path(GLOSSARY_NAME)
+    if path.is_file():
+        return path
+    for start in near:
+        try:
+            folder = start.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if not folder.is_dir():
+            folder = folder.parent
+        for candidate in (folder, *folder.parents):
+            found = candidate / GLOSSARY_NAME
+            if found.is_file():
+                return found
+    return None
 
 
 def glossary_or_default(path: Path | None) -> Path:
     """For commands that need a glossary file: the given one, the default, or ./glossary.csv."""
-    return path or default_glossary() or Path("glossary.csv")
+    return path or default_glossary() or Path(GLOSSARY_NAME)
 
 
 def default_templates() -> Path:
