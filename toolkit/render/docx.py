@@ -213,6 +213,7 @@ class _Writer:
         self.nums: list[Any] = []  # w:num elements, appended after the abstract definitions
         self.title_cell: Any = None  # the 보도자료 title box, once made
         self._styles: dict[str, Any] = {}
+        self._rprs: dict[tuple[bool | None, bool, bool, bool], Any] = {}
         page = style.page
         self.text_width_mm = page.size_mm[0] - page.margin_left_mm - page.margin_right_mm
 
@@ -224,17 +225,54 @@ class _Writer:
 
     # -- runs ------------------------------------------------------------------
 
-    def _run(self, paragraph: Any, text: str, *, bold: bool | None = None) -> Any:
-        run = paragraph.add_run()
+    def _run(
+        self,
+        paragraph: Any,
+        text: str,
+        *,
+        bold: bool | None = None,
+        italic: bool = False,
+        code: bool = False,
+        link: bool = False,
+    ) -> Any:
+        from docx.text.run import Run
+
+        r = _el("w:r")
+        r.append(copy.deepcopy(self._rpr(bold, italic, code, link)))
+        paragraph._p.append(r)  # python-docx's add_run appends too (w:r has no successor in w:p)
+        run = Run(r, paragraph)
         if "\t" in text or "\r" in text or "\n" in text:
             run.text = text  # python-docx makes w:tab and w:br of them
         elif text:
-            run._r.add_t(text)  # what run.text does for plain text, not one character at a time
+            r.add_t(text)  # what run.text does for plain text, not one character at a time
         self.chars.update(text)
-        if bold is not None:
-            run.bold = bold
-        _apply_fonts(run._r.get_or_add_rPr(), self.fonts)
         return run
+
+    def _rpr(self, bold: bool | None, italic: bool, code: bool, link: bool) -> Any:
+        """The w:rPr of a run of this kind, made once per document through python-docx's
+        own setters (schema order included) and copied for every run: a release has
+        thousands of runs and only a handful of kinds."""
+        key = (bold, italic, code, link)
+        proto = self._rprs.get(key)
+        if proto is None:
+            from docx.text.run import Run
+
+            r = _el("w:r")
+            run = Run(r, None)  # type: ignore[arg-type]  # no parent: only its properties are set
+            if bold is not None:
+                run.bold = bold
+            rpr = r.get_or_add_rPr()
+            _apply_fonts(rpr, self.fonts)
+            if italic:
+                run.italic = True
+            if code:  # in schema order, before w:lang (Word rejects a misplaced child)
+                shd = _el("w:shd", val="clear", color="auto", fill=CODE_FILL)
+                rpr.insert_element_before(shd, *_RPR_AFTER_SHD)
+            if link:
+                run.font.color.rgb = _rgb(LINK_COLOR)
+                run.font.underline = True
+            proto = self._rprs[key] = rpr
+        return proto
 
     def plain(self, paragraph: Any, text: str, *, bold: bool | None = None) -> list[Any]:
         """Plain text as runs; ``\\n`` becomes a line break (never markup)."""
@@ -263,17 +301,14 @@ class _Writer:
                 link.append(run._r)  # move the run into the hyperlink
 
     def _span_run(self, paragraph: Any, span: Span, bold: bool | None) -> Any:
-        run = self._run(paragraph, span.text, bold=True if span.bold else bold)
-        if span.italic:
-            run.italic = True
-        rpr = run._r.get_or_add_rPr()
-        if span.code:  # in schema order, before w:lang (Word rejects a misplaced child)
-            shd = _el("w:shd", val="clear", color="auto", fill=CODE_FILL)
-            rpr.insert_element_before(shd, *_RPR_AFTER_SHD)
-        if span.href:
-            run.font.color.rgb = _rgb(LINK_COLOR)
-            run.font.underline = True
-        return run
+        return self._run(
+            paragraph,
+            span.text,
+            bold=True if span.bold else bold,
+            italic=span.italic,
+            code=span.code,
+            link=bool(span.href),
+        )
 
     def _hyperlink(self, paragraph: Any, url: str) -> Any:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
