@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.render import fonts
 
@@ -138,6 +140,41 @@ def test_segment_raises_on_a_character_no_font_has() -> None:
     assert info.value.args[0] == "\u16a0"
     assert fonts.describe_char("\u16a0") == "U+16A0 'ᚠ' (RUNIC LETTER FEHU FEOH FE F)"
     assert fonts.missing_chars("aᚠbᚠ😀", lambda cp: cp < 128) == ["ᚠ", "😀"]
+
+
+def segment_by_character(text: str, chain: list[tuple[str, set[int]]]) -> list[tuple[str, str]]:
+    """segment's rule applied to each character in turn (its specification)."""
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        key = next((k for k, cmap in chain if ord(ch) in cmap), None)
+        if key is None:
+            if ch in " \n" and runs:
+                key = runs[-1][0]
+            else:
+                raise KeyError(ch)
+        if runs and (runs[-1][0] == key or ch == " "):
+            runs[-1] = (runs[-1][0], runs[-1][1] + ch)
+        else:
+            runs.append((key, ch))
+    return runs
+
+
+@given(text=st.text(alphabet="ab 가나\nŁx", max_size=12), space_in_font=st.booleans())
+def test_segment_equals_its_rule_per_character(text: str, space_in_font: bool) -> None:
+    """The one-font shortcut (all characters in one font) changes no run."""
+    kr = {ord(c) for c in "ab가나" + (" " if space_in_font else "")}
+    chain = [("kr", kr), ("sans", {ord(c) for c in "abŁ"})]
+    try:
+        expected: list[tuple[str, str]] | str = segment_by_character(text, chain)
+    except KeyError as exc:
+        expected = exc.args[0]
+    memo: dict[str, str | None] = {}
+    for _ in range(2):  # a second time from the memo of the first
+        try:
+            got: list[tuple[str, str]] | str = fonts.segment(text, chain, memo)
+        except KeyError as exc:
+            got = exc.args[0]
+        assert got == expected
 
 
 def test_real_fonts_cover_korean_and_latin_extended() -> None:

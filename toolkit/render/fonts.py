@@ -556,6 +556,14 @@ def segment(
     """
     if memo is None:
         memo = {}
+    keys: set[str | None] = set()
+    for ch in set(text):  # distinct characters: most runs of text are all in one font
+        if ch not in memo:
+            memo[ch] = _pick(ord(ch), chain)
+        keys.add(memo[ch])
+    only = next(iter(keys), None)
+    if len(keys) == 1 and only is not None:
+        return [(only, text)]  # one font for every character
     runs: list[tuple[str, list[str]]] = []
     for ch in text:
         if ch in memo:
@@ -583,8 +591,4 @@ def _pick(cp: int, chain: Sequence[tuple[str, Container[int]]]) -> str | None:
 
 def missing_chars(text: str, has: Callable[[int], bool]) -> list[str]:
     """Distinct characters of ``text`` that no font covers, in order of appearance."""
-    seen: list[str] = []
-    for ch in text:
-        if ch not in " \n" and not has(ord(ch)) and ch not in seen:
-            seen.append(ch)
-    return seen
+    return [ch for ch in dict.fromkeys(text) if ch not in " \n" and not has(ord(ch))]
