@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
 
 from toolkit.core import seeded
 from toolkit.core.errors import Problem, SourceError, problem
@@ -48,9 +50,8 @@ def _parse_front_matter(
         raise SourceError(
             problem(path, first_line, FRONT_MATTER_BYTES.message(f"front matter ({size:,} bytes)"), _FLAT_FIX)
         )
-    _check_depth(path, yaml_text, first_line)
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        node = _compose(path, yaml_text, first_line)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line
@@ -103,22 +104,47 @@ def _parse_front_matter(
     return values, problems
 
 
-def _check_depth(path: Path, yaml_text: str, first_line: int) -> None:
-    """Refuse deep nesting before composing: PyYAML's composer recurses (RecursionError),
-    its event parser does not, so the events are counted first."""
+def _compose(path: Path, yaml_text: str, first_line: int) -> Any:
+    """``yaml.compose`` that refuses deep nesting on its way down.
+
+    PyYAML's composer recurses (RecursionError on hostile input) while its event
+    parser does not: each collection's start event is counted before the composer
+    descends into it, so nesting beyond YAML_DEPTH is reported at its line, in one
+    pass over the text (not a pass of events, then another to compose).
+    """
+    import yaml
+
+    try:
+        return yaml.compose(yaml_text, Loader=_depth_loader())
+    except _TooDeep as exc:
+        line = first_line + (exc.mark.line if exc.mark is not None else 0)
+        raise SourceError(problem(path, line, YAML_DEPTH.message("front matter"), _FLAT_FIX)) from None
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+@functools.cache
+def _depth_loader() -> type:
     seeded.seed_yaml()  # before yaml's import compiles its own
     import yaml
 
-    depth = 0
-    try:
-        for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                depth += 1
-                if depth > YAML_DEPTH.value:
-                    mark = event.start_mark
-                    line = first_line + (mark.line if mark is not None else 0)
-                    raise SourceError(problem(path, line, YAML_DEPTH.message("front matter"), _FLAT_FIX))
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        return  # yaml.compose reports syntax errors with their line
+    class DepthLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            if not isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                return super().compose_node(parent, index)
+            self.depth += 1
+            if self.depth > YAML_DEPTH.value:
+                raise _TooDeep(event.start_mark)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return DepthLoader
