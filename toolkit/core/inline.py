@@ -106,9 +106,27 @@ def _as_written(text: str, /) -> str:
 
 
 def parse_inline(text: str) -> tuple[Span, ...]:
-    """Inline Markdown → normalized runs (adjacent runs of equal formatting merged)."""
+    """Inline Markdown → normalized runs (adjacent runs of equal formatting merged).
+
+    Each renderer, the checks and the memory read the same texts again: a text
+    of up to 4,096 characters is parsed once per process (4,096 of them kept).
+    """
     if not text:
         return ()
+    if len(text) <= _MEMO_CHARS:
+        return _parse_inline_memo(text)
+    return _parse_inline(text)
+
+
+_MEMO_CHARS = 4096
+
+
+@lru_cache(maxsize=4096)
+def _parse_inline_memo(text: str) -> tuple[Span, ...]:
+    return _parse_inline(text)
+
+
+def _parse_inline(text: str) -> tuple[Span, ...]:
     tokens = markdown_parser().parseInline(text)
     children = tokens[0].children if tokens and tokens[0].children else []
     return spans_of_tokens(children)
