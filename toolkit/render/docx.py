@@ -103,12 +103,23 @@ _RPR_AFTER_SHD = (
 
 
 def _el(tag: str, **attrs: str) -> Any:
-    from docx.oxml import OxmlElement
+    """``OxmlElement(tag)`` with w: attributes: the same element of python-docx's parser
+    (its custom class included), its tag's name and namespace worked out once."""
+    from docx.oxml.parser import oxml_parser
 
-    element = OxmlElement(tag)
+    clark, nsmap = _tag(tag)
+    element = oxml_parser.makeelement(clark, nsmap=nsmap)
     for name, value in attrs.items():
         element.set(_w(name), value)
     return element
+
+
+@functools.cache
+def _tag(tag: str) -> tuple[str, dict[str, str]]:
+    from docx.oxml.ns import NamespacePrefixedTag
+
+    nsptag = NamespacePrefixedTag(tag)
+    return nsptag.clark_name, nsptag.nsmap
 
 
 def _apply_fonts(rpr: Any, fonts: _Fonts) -> None:
