@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -321,6 +322,46 @@ def test_a_lazy_part_is_made_and_embedded_only_when_a_document_uses_it(
     assert "Partners from Łódź joined." in text
     assert fonts.instance_path(sans, 400, "Ext").exists()
     assert not fonts.instance_path(sans, 700, "Ext").exists()  # no bold Ł in the document
+
+
+@needs_poppler
+def test_noto_sans_other_scripts_wait_in_their_own_part(tmp_path: Path) -> None:
+    """The real Latin font: its main instance holds what a release writes (Vietnamese
+    names, Greek letters, symbols); Cyrillic waits in the "Extended" part, made the
+    first time a document needs it, in the PDF and in the DOCX's embedded font."""
+    from toolkit.core.document import Block, Meta, Release
+    from toolkit.render import pdf
+    from toolkit.render.docx import render_docx
+    from toolkit.render.docx_fonts import deobfuscate
+    from toolkit.render.style import HouseStyle
+
+    sans = fonts.SOURCES["noto-sans"]
+    parts = fonts.coverage(sans)
+    main = set(TTFont(str(fonts.ensure_instance(sans, 400)), lazy=True).getBestCmap())
+    assert main == set(parts[fonts.MAIN])
+    assert {ord(c) for c in "Łźő Nguyễn α µ Ω € № ½ ™ ‰"} <= main
+    assert {ord(c) for c in "Рособоронэкспорт"} <= set(parts["Extended"])
+    assert not main & set(parts["Extended"])
+    assert len(main) < len(parts["Extended"])  # most of the font's code points wait
+
+    text = "Rosoboronexport (Рособоронэкспорт) and Nguyễn Văn An met in Changwon."
+    meta = Meta(title="Forum", lang="en", organization="Changwon Special City")
+    release = Release(meta=meta, body=(Block("paragraph", text, line=5),), source_path="x.en.md")
+    names, extracted = _pdf_fonts_and_text(pdf.render_pdf(release, HouseStyle()), tmp_path)
+    assert "NotoSansExtended-Regular" in names
+    assert text in " ".join(extracted.split())
+
+    with zipfile.ZipFile(io.BytesIO(render_docx(release, HouseStyle()))) as docx:
+        table = docx.read("word/fontTable.xml").decode()
+        rels = docx.read("word/_rels/fontTable.xml.rels").decode()
+        start = table.index('<w:font w:name="Noto Sans">')
+        font = table[start : table.index("</w:font>", start)]
+        key = font.split('w:embedRegular r:id="', 1)[1].split('"')[2]
+        rid = font.split('w:embedRegular r:id="', 1)[1].split('"')[0]
+        target = rels.split(f'Id="{rid}"', 1)[1].split('Target="', 1)[1].split('"')[0]
+        raw = deobfuscate(docx.read("word/" + target), key)
+    cmap = TTFont(io.BytesIO(raw)).getBestCmap()
+    assert {ord(c) for c in text if not c.isspace()} <= set(cmap)  # Cyrillic included
 
 
 def test_first_run_instances_made_in_parallel_are_the_sequential_ones(

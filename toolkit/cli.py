@@ -307,7 +307,7 @@ def build(
     lang_tuple = _parse_langs(langs)
     format_tuple = _parse_formats(formats)
     if not (check or dry_run) and commands.fonts_need_building():
-        click.echo("Preparing fonts (first run only, about 30 s)…", err=True)
+        click.echo("Preparing fonts (first run only, about 10 s)…", err=True)
     bar = _Progress("Building") if sys.stderr.isatty() and not as_json else None
     with reported():
         try:
