@@ -415,6 +415,8 @@ def bench_first_run(ctx: Context) -> list[Metric]:
 
 @group("pack_build_s", "pack_build_s", needs_samples=True)
 def bench_pack(ctx: Context) -> list[Metric]:
+    from toolkit.core.config import default_jobs
+
     samples, _ = ctx.samples()
     ko_first = sorted(samples, key=lambda s: "translation_of" in (s / "release.ko.md").read_text("utf-8"))
     sample, reps = ko_first[0], ctx.reps.pack
@@ -436,14 +438,22 @@ def bench_pack(ctx: Context) -> list[Metric]:
         if result.returncode != 0:
             return [metric("pack_build_s", None, f"build failed: {result.tail()}")]
         cold.append(result.wall)
+    serial: list[float] = []
+    for i in range(max(1, reps // 3)):
+        args = (str(sample), "--out", str(ctx.work / f"pack-serial-{i}"), "--jobs", "1")
+        result = run(build_cmd(*args), ctx.env, ctx.work)
+        if result.returncode != 0:
+            return [metric("pack_build_s", None, f"build failed: {result.tail()}")]
+        serial.append(result.wall)
     langs = sorted(p.name.split(".")[1] for p in sample.glob("release.*.md"))
     return [
         metric(
             "pack_build_s",
             median(times),
             f"{sample.name} ({'+'.join(langs)}, DOCX+PDF+HWPX, no MT, user cache warm: fonts and "
-            f"their metrics, prepared DOCX template); median "
-            f"({spread(times)}); the same build with no cached DOCX font subsets (a release with "
+            f"their metrics, prepared DOCX template), default --jobs ({default_jobs()} here); median "
+            f"({spread(times)}); with --jobs 1 (one process): median {median(serial):.3f} s "
+            f"({spread(serial)}); the same build with no cached DOCX font subsets (a release with "
             f"characters not seen before): median {median(cold):.3f} s ({spread(cold)})",
             times,
         )

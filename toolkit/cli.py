@@ -270,9 +270,8 @@ def main() -> None:
     "--jobs",
     "-j",
     type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Build releases in parallel.",
+    default=None,
+    help="Processes to build with (default: the usable cores, at most 4; 1: one process).",
 )
 @strict_option
 @json_option
@@ -286,7 +285,7 @@ def build(
     formats: str | None,
     check: bool,
     dry_run: bool,
-    jobs: int,
+    jobs: int | None,
     strict: bool,
     as_json: bool,
 ) -> None:

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit import __version__
 from toolkit.build import fast
+from toolkit.build._fork import Worker, can_fork
 from toolkit.build.cache import Output, cached_outputs, read_cache, sha256_bytes, write_cache
 from toolkit.build.fast import FastHit
 from toolkit.build.plan import BuildOptions, ReleaseJob, ReleasePlan, load_release_set, portable
 from toolkit.core.atomic import write_bytes_atomic
-from toolkit.core.document import LANGS, Finding, Release
+from toolkit.core.config import usable_cores
+from toolkit.core.document import LANGS, Finding, Lang, Release
 from toolkit.core.errors import PresspackError, Problem, SourceError, problem
 from toolkit.sources import LoadedRelease, ReleaseSet, discover
 from toolkit.translation.filesync import ChangedWhileRunning, Snapshot
@@ -103,6 +105,82 @@ def _render_job(args: tuple[ReleaseJob, HouseStyle, tuple[str, ...]]) -> dict[st
     return {r.lang: _render(r, style, formats) for r in job.releases}
 
 
+# The renderers whose one-time setup is worth doing early, in the children that render them.
+_EARLY_GROUPS: tuple[tuple[str, ...], ...] = (("docx",), ("pdf",))
+
+
+def _warm(formats: tuple[str, ...], style: HouseStyle, langs: tuple[Lang, ...]) -> None:
+    if "pdf" in formats:
+        from toolkit.render.pdf import warm as warm_pdf
+
+        warm_pdf(style)
+    if "docx" in formats:
+        from toolkit.render.docx import warm as warm_docx
+
+        warm_docx(style, langs)
+
+
+if TYPE_CHECKING:
+    _Work = tuple[ReleaseJob, HouseStyle, tuple[str, ...]]  # one pack's renders: what, how, which formats
+
+
+class _EarlyRenderers:
+    """One release built with ``--jobs`` > 1: its heavy renders beside its planning.
+
+    As soon as the build knows that a single release needs a full plan, forked
+    children do the one-time setup of the heavy renderers (python-docx's import and
+    template, reportlab's fonts: ~140 ms of work) on the other core while this process
+    reads and plans; then they render the DOCX and PDF files while this process renders
+    the rest (HWPX). A child that fails leaves its formats to this process, which then
+    raises the real error, if there is one; the bytes are the same either way.
+    """
+
+    def __init__(self) -> None:
+        self._workers: list[tuple[tuple[str, ...], Worker[_Work, dict[str, dict[str, bytes]]]]] = []
+        self._name: str | None = None
+
+    def start(
+        self, rs: ReleaseSet, style: HouseStyle, formats: tuple[str, ...], langs: tuple[str, ...] | None
+    ) -> None:
+        from toolkit.render.fonts import fonts_cached
+
+        groups = [g for g in (tuple(f for f in group if f in formats) for group in _EARLY_GROUPS) if g]
+        # A first run makes the font instances on every core first (_prepare_fonts).
+        if not groups or not can_fork() or not fonts_cached():
+            return
+        from toolkit.core.inline import markdown_parser
+
+        # Made here, before the fork, as reading the sources needs it next anyway:
+        # every renderer reads inline Markdown too, and would make its own (~25 ms).
+        markdown_parser()
+        warm_langs = tuple(lang for lang in LANGS if lang in (langs or rs.files))
+        self._name = rs.name
+        for group in groups:
+            self._workers.append((group, Worker(partial(_warm, group, style, warm_langs), _render_job)))
+
+    def serves(self, job: ReleaseJob) -> bool:
+        return bool(self._workers) and job.name == self._name
+
+    def render(self, args: _Work) -> dict[str, dict[str, bytes]]:
+        job, style, formats = args
+        mine = [(tuple(f for f in group if f in formats), w) for group, w in self._workers]
+        for group, worker in mine:
+            worker.send((job, style, group))
+        theirs = {f for group, _ in mine for f in group}
+        parts = [_render_job((job, style, tuple(f for f in formats if f not in theirs)))]
+        for group, worker in mine:
+            got = worker.result()
+            parts.append(got if got is not None else _render_job((job, style, group)))
+        self.close()
+        merged = {lang: {f: d for part in parts for f, d in part[lang].items()} for lang in parts[0]}
+        return {lang: {f: merged[lang][f] for f in formats} for lang in merged}
+
+    def close(self) -> None:
+        for _, worker in self._workers:
+            worker.close()
+        self._workers.clear()
+
+
 def parse_formats(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
     """``"docx,hwpx"`` → ``("docx", "hwpx")`` in manifest order; None/empty → the style's default."""
     if value is None:
@@ -179,6 +257,19 @@ def build(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> BuildResult:
     """Build release packs for PATHS into ``options.out``."""
+    early = _EarlyRenderers()
+    try:
+        return _build(paths, options, early, progress)
+    finally:
+        early.close()  # unused, or Ctrl-C/an error on the way: the children are stopped
+
+
+def _build(
+    paths: Sequence[Path],
+    options: BuildOptions,
+    early: _EarlyRenderers,
+    progress: Callable[[int, int, str], None] | None,
+) -> BuildResult:
     from toolkit.build.inputs import BuildInputs
 
     result = BuildResult()
@@ -221,7 +312,10 @@ def build(
     )
     known = read_cache(options.out).get("releases", {})
     releases = [_Release(rs, fast.lookup(run, rs, known.get(rs.name), options.out)) for rs in sets]
-    if any(r.hit is None for r in releases):
+    pending = [r for r in releases if r.hit is None]
+    if len(pending) == 1 and options.jobs > 1 and not (options.check or options.dry_run):
+        early.start(pending[0].rs, house, formats, options.langs)
+    if pending:
         _ = inputs.glossary  # a broken glossary is reported before anything else is read
 
     # 1. read and validate everything before writing anything
@@ -330,7 +424,7 @@ def build(
         else:
             rendered_all = []
             for done, item in enumerate(work, 1):
-                rendered_all.append(_render_job(item))
+                rendered_all.append(early.render(item) if early.serves(item[0]) else _render_job(item))
                 if progress:
                     progress(done, len(todo), item[0].name)
         last_write = time.monotonic()
@@ -371,8 +465,7 @@ def _prepare_fonts() -> None:
     from toolkit.render.fonts import fonts_cached, prepare_instances
 
     if not fonts_cached():
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        prepare_instances(cores or 1)
+        prepare_instances(usable_cores())
 
 
 def _plan(r: _Release) -> ReleasePlan:

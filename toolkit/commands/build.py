@@ -7,7 +7,7 @@ from pathlib import Path
 
 from toolkit.build.pack import BuildResult
 from toolkit.build.plan import BuildOptions
-from toolkit.core.config import default_glossary, default_templates
+from toolkit.core.config import default_glossary, default_jobs, default_templates
 from toolkit.core.document import LANGS
 from toolkit.core.errors import PresspackError
 
@@ -42,11 +42,14 @@ def build(
     style: str = "default",
     check: bool = False,
     dry_run: bool = False,
-    jobs: int = 1,
+    jobs: int | None = None,
     formats: tuple[str, ...] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> BuildResult:
-    """Build (or, with ``check``/``dry_run``, only plan) the packs of ``paths``."""
+    """Build (or, with ``check``/``dry_run``, only plan) the packs of ``paths``.
+
+    ``jobs`` None: :func:`~toolkit.core.config.default_jobs` (every usable core, at most
+    four); 1 keeps everything in this process."""
     from toolkit.build.pack import build as run_build
 
     if not paths:
@@ -59,7 +62,7 @@ def build(
         glossary=glossary if glossary is not None else default_glossary(*paths),
         check=check,
         dry_run=dry_run,
-        jobs=jobs,
+        jobs=jobs if jobs is not None else default_jobs(),
         formats=formats,
     )
     return run_build(list(paths), options, progress=progress)

@@ -61,3 +61,20 @@ def default_templates() -> Path:
         return Path(env)
     path = Path("templates")
     return path if path.is_dir() else bundled_templates()
+
+
+MAX_DEFAULT_JOBS = 4
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, as a container or
+    ``taskset`` limits it), not the machine's count."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def default_jobs() -> int:
+    """``--jobs`` when not given: every usable core, at most four (a render worker
+    peaks near 90 MB; more workers than that mostly wait on the disk)."""
+    return min(usable_cores(), MAX_DEFAULT_JOBS)

@@ -33,12 +33,12 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from toolkit.core.atomic import write_bytes_atomic
-from toolkit.core.document import Block, Release
+from toolkit.core.document import Block, Lang, Release
 from toolkit.core.errors import Problem, RenderError, problem
 from toolkit.core.inline import Span, parse_inline, plain
 from toolkit.render import zipout
@@ -80,12 +80,12 @@ _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 class _Fonts:
     """Font names and language tags for one document."""
 
-    def __init__(self, release: Release, style: HouseStyle) -> None:
-        chain = style.for_lang(release.lang).font_chain
+    def __init__(self, lang: Lang, style: HouseStyle) -> None:
+        chain = style.for_lang(lang).font_chain
         self.latin_key = chain[0]
         self.latin = SOURCES[chain[0]].family
         self.east_asia = EAST_ASIAN_FONT
-        self.lang = "ko-KR" if release.lang == "ko" else "en-US"
+        self.lang = "ko-KR" if lang == "ko" else "en-US"
 
 
 @functools.cache
@@ -912,11 +912,24 @@ def _new_document(style: HouseStyle, fonts: _Fonts) -> Any:
     return doc
 
 
+def warm(style: HouseStyle, langs: Iterable[Lang]) -> None:
+    """Do now the one-time work of a process's first render of each language: python-docx's
+    import and the prepared template opened (a renderer forked early does it while its
+    parent plans), and the fonts' coverage read for the embedded subsets."""
+    from toolkit.render import docx_fonts  # noqa: F401  (the first embed's import)
+    from toolkit.render.fonts import coverage
+
+    for lang in langs:
+        _new_document(style, _Fonts(lang, style))
+    for key in dict.fromkeys(key for lang in langs for key in style.for_lang(lang).font_chain):
+        coverage(SOURCES[key])
+
+
 def render_docx(release: Release, style: HouseStyle, *, embed_fonts: bool = True) -> bytes:
     """Render one release to DOCX bytes (A4, house styles, embedded fonts, footer on every page)."""
     items = layout(release, style)
     _check_text(release, style, items)
-    fonts = _Fonts(release, style)
+    fonts = _Fonts(release.lang, style)
     doc = _new_document(style, fonts)
     section = doc.sections[0]  # found while the body is empty (a search of the whole body later)
     writer = _Writer(doc, release, style, fonts)

@@ -96,6 +96,7 @@ class _Face:
     def _register(self, bold: bool) -> None:
         from reportlab.lib.fonts import addMapping
         from reportlab.pdfbase import pdfmetrics
+
         path = fonts.ensure_instance(self.source, fonts.WEIGHTS[1 if bold else 0], self.part)
         try:
             font = _reportlab.load_ttfont(self._names[bold], path)
@@ -730,6 +731,16 @@ def _binary_streams() -> Iterator[None]:
         yield
     finally:
         rl_config.useA85 = previous
+
+
+def warm(style: HouseStyle) -> None:
+    """Do now the one-time work of a process's first render: reportlab's imports and
+    the main fonts registered (a renderer forked early does it while its parent plans)."""
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # noqa: F401
+
+    prepare_fonts(style)
+    _italic_face()
+    _held_pages_canvas()
 
 
 def render_pdf(release: Release, style: HouseStyle) -> bytes:

@@ -394,14 +394,18 @@ def _dates_dotted(view: str, taken: _Span, found: list[Quantity]) -> None:
         _add(found, taken, view, hit.start(), hit.end(), a, kind, alternatives=alternatives, parts=[b])
 
 
+_KO_UNIT_AFTER = re.compile(rf"(?:\s?여\s?|\s|-)?({_KO_UNIT_RE})(?![A-Za-z])")
+_EN_UNIT_AFTER = re.compile(rf"[\s-]?({_EN_UNIT_RE})\b", re.IGNORECASE)
+
+
 def _unit_after(view: str, end: int) -> tuple[str, str, int]:
     """(kind, unit, new end) for a unit word right after a number, else ("", "", end)."""
     rest = view[end : end + 24]
-    ko = re.match(rf"(?:\s?여\s?|\s|-)?({_KO_UNIT_RE})(?![A-Za-z])", rest)
+    ko = _KO_UNIT_AFTER.match(rest)
     if ko:
         kind, unit = _UNITS[ko.group(1)]
         return kind, unit, end + ko.end()
-    en = re.match(rf"[\s-]?({_EN_UNIT_RE})\b", rest, re.IGNORECASE)
+    en = _EN_UNIT_AFTER.match(rest)
     if en:
         kind, unit = _EN_UNITS[en.group(1).lower()]
         return kind, unit, end + en.end()
