@@ -234,6 +234,49 @@ class TestIncremental:
         assert pdf.read_bytes() == good
 
 
+@pytest.mark.usefixtures("project")
+class TestPathsAsTyped:
+    """`presspack build .` and `..` as people type them in a terminal: releases are named after
+    their folders, and nothing is written outside --out (a release once came out named "..",
+    its files and manifest.json written beside the output folder)."""
+
+    @staticmethod
+    def _outside(root: Path, out: Path) -> set[str]:
+        return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and out not in p.parents}
+
+    def test_dot_in_a_folder_of_releases_builds_them_all(
+        self, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        out = tmp_path / "out"
+        monkeypatch.chdir(project / "releases")
+        code, _, err = run(["build", ".", "--out", str(out), "--jobs", "1"])
+        assert code == 0, err
+        assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted([FORUM, MOU, RESULTS])
+        assert (out / FORUM / f"{FORUM}.ko.pdf").is_file()
+
+    @pytest.mark.parametrize(("where", "arg"), [("", "."), ("photos", "..")])
+    def test_dot_and_dotdot_name_the_release_after_its_folder(
+        self, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, arg: str
+    ) -> None:
+        release = project / "releases" / FORUM
+        (release / "photos").mkdir(exist_ok=True)
+        out = tmp_path / "out"
+        before = self._outside(tmp_path, out)
+        monkeypatch.chdir(release / where)
+        code, _, err = run(["build", arg, "--out", str(out), "--glossary", str(project / "glossary.csv")])
+        assert (code, err.strip()) == (0, f"built {FORUM}")
+        assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(
+            [".presspack-cache.json", ".presspack.lock", f"{FORUM}/manifest.json"]
+            + [f"{FORUM}/{FORUM}.{lang}.{fmt}" for lang in ("en", "ko") for fmt in ("docx", "hwpx", "pdf")]
+        )
+        manifest = json.loads((out / FORUM / "manifest.json").read_text("utf-8"))
+        assert manifest["release"] == FORUM
+        assert self._outside(tmp_path, out) - before <= {
+            f"project/releases/{FORUM}/release.en.tm.json",
+            f"project/releases/{FORUM}/release.ko.tm.json",
+        }
+
+
 class TestBadInput:
     def test_errors_for_every_bad_file_at_once(self, tmp_path: Path) -> None:
         (tmp_path / "empty.md").write_text("", "utf-8")

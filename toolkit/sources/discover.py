@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -73,11 +74,10 @@ def discover(paths: Iterable[Path]) -> list[ReleaseSet]:
             for p in path.rglob("*")
             if p.is_dir() and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
-        for sub in subfolders:
-            rs = _release_set_from_folder(sub, problems)
-            if rs is not None:
-                add(rs)
-        if not any(str(k).startswith(str(path)) for k in found):
+        releases = [rs for rs in (_release_set_from_folder(sub, problems) for sub in subfolders) if rs]
+        for rs in releases:
+            add(rs)
+        if not releases:
             problems.append(
                 problem(
                     path,
@@ -111,4 +111,11 @@ def _release_set_from_folder(folder: Path, problems: list[Problem]) -> ReleaseSe
         files[lang] = child
     if not files:
         return None
-    return ReleaseSet(name=folder.name, folder=folder, files=dict(sorted(files.items())))
+    return ReleaseSet(name=folder_name(folder), folder=folder, files=dict(sorted(files.items())))
+
+
+def folder_name(folder: Path) -> str:
+    """The folder's own name, also for ``.`` and ``..`` (whose ``Path.name`` is "" and
+    "..": a release named so would be written beside, or above, the output folder).
+    Symlinks are not followed: a release is named as the user sees it."""
+    return Path(os.path.abspath(folder)).name
