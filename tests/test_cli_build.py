@@ -277,6 +277,41 @@ class TestPathsAsTyped:
         }
 
 
+@pytest.mark.usefixtures("project")
+class TestReleaseSearch:
+    """Folders given to build are searched for releases, boundedly: `presspack build ~` (for
+    ~/releases) once walked the whole home folder, listing every file on the way."""
+
+    def test_a_search_bigger_than_the_cap_says_so_and_builds_nothing(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        home = tmp_path / "home"
+        for i in range(30):
+            (home / f"project-{i}" / "src").mkdir(parents=True)
+        shutil.copytree(Path(f"releases/{FORUM}"), home / "press" / FORUM)
+        monkeypatch.setenv("PRESSPACK_LIMIT_SEARCH_FOLDERS", "50")
+        code, _, err = run(["build", str(home), "--out", str(tmp_path / "out")])
+        assert code == 1
+        assert err == (
+            f"Error: {home}: the search of {home} for releases exceeds the 50 folders limit "
+            "(search_folders) — give the folder that holds your releases (such as releases/), or "
+            "raise the cap with PRESSPACK_LIMIT_SEARCH_FOLDERS=N\n"
+        )
+        assert not (tmp_path / "out").exists()
+        monkeypatch.setenv("PRESSPACK_LIMIT_SEARCH_FOLDERS", "70")  # 30 × 2 + press/ + the release
+        code, out, _ = run(["build", str(home), "--out", str(tmp_path / "out"), "--check"])
+        assert (code, out) == (1, f"stale: {FORUM}: pack out of date\n")
+
+    def test_hidden_folders_are_skipped_and_linked_releases_found(self, tmp_path: Path) -> None:
+        root = tmp_path / "press"
+        shutil.copytree(Path(f"releases/{FORUM}"), root / ".trash" / FORUM)
+        shutil.copytree(Path(f"releases/{MOU}"), tmp_path / "elsewhere" / MOU)
+        (root / "linked").mkdir(parents=True)
+        (root / "linked" / MOU).symlink_to(tmp_path / "elsewhere" / MOU, target_is_directory=True)
+        code, out, _ = run(["build", str(root), "--out", str(tmp_path / "out"), "--check"])
+        assert (code, out) == (1, f"stale: {MOU}: pack out of date\n")
+
+
 class TestBadInput:
     def test_errors_for_every_bad_file_at_once(self, tmp_path: Path) -> None:
         (tmp_path / "empty.md").write_text("", "utf-8")

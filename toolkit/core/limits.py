@@ -39,6 +39,7 @@ __all__ = [
     "PACKAGE_BYTES",
     "PACKAGE_MEMBERS",
     "PACKAGE_UNPACKED_BYTES",
+    "SEARCH_FOLDERS",
     "SOURCE_BYTES",
     "TEXT_EXPANSION_CHARS",
     "VERSION_CHARS",
@@ -180,6 +181,9 @@ IMAGE_PIXELS = Limit("image_pixels", 50_000_000, "pixels", "width × height of o
 EXCHANGE_BYTES = Limit(
     "exchange_bytes", 64 * _MIB, "bytes", "an XLIFF or TMX file read by presspack import"
 )
+SEARCH_FOLDERS = Limit(
+    "search_folders", 50_000, "folders", "folders searched for releases below one path given to build"
+)
 
 ALL_LIMITS: tuple[Limit, ...] = (  # in the order of the README's "Limits" table
     SOURCE_BYTES,
@@ -206,6 +210,7 @@ ALL_LIMITS: tuple[Limit, ...] = (  # in the order of the README's "Limits" table
     IMAGE_BYTES,
     IMAGE_PIXELS,
     EXCHANGE_BYTES,
+    SEARCH_FOLDERS,
 )
 
 

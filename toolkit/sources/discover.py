@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.core.errors import Problem, SourceError, problem
+from toolkit.core.limits import SEARCH_FOLDERS, LimitExceeded
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".docx", ".hwpx", ".hwp")
 
@@ -69,11 +70,13 @@ def discover(paths: Iterable[Path]) -> list[ReleaseSet]:
         if rs is not None:
             add(rs)
             continue
-        subfolders = sorted(
-            p
-            for p in path.rglob("*")
-            if p.is_dir() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
+        try:
+            subfolders = _subfolders(path)
+        except LimitExceeded as exc:
+            where = "give the folder that holds your releases (such as releases/)"
+            fix = f"{where}, or raise the cap with {exc.limit.env}=N"
+            problems.append(problem(path, None, exc.what, fix))
+            continue
         releases = [rs for rs in (_release_set_from_folder(sub, problems) for sub in subfolders) if rs]
         for rs in releases:
             add(rs)
@@ -89,6 +92,23 @@ def discover(paths: Iterable[Path]) -> list[ReleaseSet]:
     if problems:
         raise SourceError(problems)
     return sorted(found.values(), key=lambda r: (str(r.folder), r.name))
+
+
+def _subfolders(root: Path) -> list[Path]:
+    """Every folder below ``root``, hidden ones (``.git``) and their contents left out.
+
+    Bounded: ``presspack build ~`` (a slip for ``~/releases``) must not walk a whole
+    home folder for minutes. Only folders are listed, not their files; a symlink to a
+    folder is listed (a release may be one) but not walked into, as ``Path.rglob`` did.
+    """
+    cap = SEARCH_FOLDERS.value
+    found: list[Path] = []
+    for top, dirs, _files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(top) / d for d in dirs)
+        if len(found) > cap:
+            raise LimitExceeded(SEARCH_FOLDERS, f"the search of {root} for releases")
+    return sorted(found)
 
 
 def _release_set_from_folder(folder: Path, problems: list[Problem]) -> ReleaseSet | None:
