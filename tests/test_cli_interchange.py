@@ -551,6 +551,23 @@ def test_bad_files_get_clear_errors(machine: Path, tmp_path: Path, project: Path
     assert digest(machine) == before
 
 
+@pytest.mark.usefixtures("project")
+@pytest.mark.parametrize("given", ["folder", "source file"])
+def test_export_to_the_sources_own_language_says_which_language_to_give(
+    given: str, tmp_path: Path
+) -> None:
+    """--to ko on a Korean-source release once told the user to mark release.ko.md as a
+    translation of itself ('add translation_of: ko')."""
+    folder = Path("releases") / FORUM
+    arg = folder if given == "folder" else folder / "release.ko.md"
+    code, _, err = run(["export", "xliff", str(arg), "--to", "ko", "-o", str(tmp_path / "x.xlf")])
+    assert (code, err) == (
+        1,
+        f"Error: {folder / 'release.ko.md'}: is the 'ko' source itself, not a translation — give --to en\n",
+    )
+    assert not (tmp_path / "x.xlf").exists()
+
+
 def test_export_refuses_a_translation_behind_its_source(machine: Path, tmp_path: Path) -> None:
     source = machine / "release.ko.md"
     source.write_text(source.read_text("utf-8").replace(BOOTHS_KO, "참석자들은 부스를 돌았다."), "utf-8")

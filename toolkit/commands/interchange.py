@@ -12,7 +12,7 @@ from toolkit.core.atomic import write_bytes_atomic
 from toolkit.core.config import default_glossary
 from toolkit.core.errors import PresspackError, problem
 from toolkit.interchange.apply import ImportResult, apply_incoming
-from toolkit.interchange.segments import Exchange, current_state, exchange_of, resolve_release
+from toolkit.interchange.segments import Exchange, current_state, exchange_of, is_the_source, resolve_release
 
 __all__ = ["ExportResult", "ImportResult", "export_review", "export_tmx", "export_xliff", "import_exchange"]
 
@@ -37,6 +37,8 @@ class ExportResult:
 
 def _exchange(release: Path, to: str | None, glossary: Path | None) -> Exchange:
     source, target, tgt = resolve_release(release, to)
+    if target == source:  # --to named the language of the release's source
+        raise PresspackError(is_the_source(source, tgt))
     glossary = glossary if glossary is not None else default_glossary(source)
     return exchange_of(current_state(source, target, tgt, glossary=glossary, action="export"))
 

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from toolkit.core.document import Finding, Lang, Release
-from toolkit.core.errors import PresspackError, SourceError, problem
+from toolkit.core.errors import PresspackError, Problem, SourceError, problem
 from toolkit.core.inline import plain
 from toolkit.interchange.tags import PARAGRAPH, Event
 from toolkit.interchange.xmlio import ExchangeError
@@ -62,6 +62,7 @@ __all__ = [
     "current_state",
     "exchange_of",
     "is_markup",
+    "is_the_source",
     "place_segments",
     "resolve_release",
     "segment_ids",
@@ -244,10 +245,13 @@ def resolve_release(path: Path, tgt: str | None) -> tuple[Path, Path, Lang]:
         return source_of(path, loaded.translation_of), path, loaded.release.lang
     lang = tgt or ("en" if loaded.release.lang == "ko" else "ko")
     if lang == loaded.release.lang:
-        raise PresspackError(
-            problem(path, None, f"is the '{lang}' source itself", "give --to the other language")
-        )
+        raise PresspackError(is_the_source(path, lang))
     return path, default_output(path, lang), _lang(lang)
+
+
+def is_the_source(path: Path, lang: str) -> Problem:
+    other = "en" if lang == "ko" else "ko"
+    return problem(path, None, f"is the '{lang}' source itself, not a translation", f"give --to {other}")
 
 
 def _lang(value: str) -> Lang:
