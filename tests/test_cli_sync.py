@@ -122,6 +122,21 @@ def test_edited_sentence_is_kept_for_review_when_its_source_changes(machine: Pat
     assert code == 0, stdout + err
 
 
+@pytest.mark.usefixtures("project")
+@pytest.mark.parametrize("line", ["abc", "12x", "12;30", ""])
+def test_a_line_that_is_not_a_number_is_a_usage_error(line: str) -> None:
+    """release.en.md:abc once said "no such file" of a file that is there."""
+    en = Path(REL) / "release.en.md"
+    before = en.read_bytes()
+    code, _, err = run(["review", "keep", f"{en}:{line}"])
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        f"Error: Invalid value for FILE[:LINE]: '{line}' is not a line number; give FILE:LINE as the "
+        "finding prints it (or FILE:12,30)"
+    )
+    assert en.read_bytes() == before
+
+
 def test_review_keep_and_accept_resolve_by_line(machine: Path) -> None:
     en, ko = machine / "release.en.md", machine / "release.ko.md"
     edit(en, block(en, "참석자들은 부스를 돌며"), "Attendees toured the booths.")

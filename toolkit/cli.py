@@ -482,6 +482,10 @@ def review() -> None:
 def _review(spec: str, glossary: Path | None, as_json: bool, *, accept: bool) -> None:
     from toolkit.commands import review as commands
 
+    try:
+        commands.parse_spec(spec)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="FILE[:LINE]") from None
     with reported():
         result = commands.resolve(spec, accept=accept, glossary=glossary)
     if as_json:

@@ -7,7 +7,7 @@ from pathlib import Path
 from toolkit.core.config import default_glossary
 from toolkit.translation.review import ReviewResult, parse_spec, resolve_reviews
 
-__all__ = ["ReviewResult", "resolve"]
+__all__ = ["ReviewResult", "parse_spec", "resolve"]
 
 
 def resolve(spec: str, *, accept: bool, glossary: Path | None = None) -> ReviewResult:

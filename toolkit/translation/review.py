@@ -54,6 +54,11 @@ def parse_spec(spec: str) -> tuple[Path, tuple[int, ...]]:
     m = re.match(r"^(?P<path>.+?):(?P<lines>\d+(?:,\d+)*)$", spec)
     if m and not Path(spec).exists():
         return Path(m.group("path")), tuple(int(x) for x in m.group("lines").split(","))
+    head, colon, tail = spec.rpartition(":")
+    if colon and head and not Path(spec).exists() and Path(head).is_file():
+        # release.en.md:abc, :12;30, :12- … : the file is there, the line part is not a line
+        how = "give FILE:LINE as the finding prints it (or FILE:12,30)"
+        raise ValueError(f"'{tail}' is not a line number; {how}")
     return Path(spec), ()
 
 
