@@ -153,7 +153,8 @@ def segment_by_character(text: str, chain: list[tuple[str, set[int]]]) -> list[t
                 key = runs[-1][0]
             else:
                 raise KeyError(ch)
-        if runs and (runs[-1][0] == key or ch == " "):
+        run_has_space = any(k == runs[-1][0] and ord(" ") in cmap for k, cmap in chain) if runs else False
+        if runs and (runs[-1][0] == key or (ch == " " and run_has_space)):
             runs[-1] = (runs[-1][0], runs[-1][1] + ch)
         else:
             runs.append((key, ch))

@@ -474,3 +474,22 @@ def test_pdf_bytes_the_same_with_and_without_saved_font_metrics(tmp_path: Path) 
     assert len(saved) >= 4  # Noto Sans and Noto Sans KR, regular and bold
     assert _hashes_in_subprocess(env=env) == first
     assert {p.name: p.read_bytes() for p in (cache / "fonts").glob("*.metrics")} == saved
+
+
+# Characters of every font part: common and rare Hangul, Hanja, Latin, Latin Extended,
+# Cyrillic, Greek, and the spaces and punctuation between them.
+_MIXED = "가나 뷁똠햏쓔 國防中 abc Łódź Привет мир αβγ ,.()—“”"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@given(text=st.text(alphabet=_MIXED, min_size=1, max_size=40))
+def test_every_run_is_set_in_a_font_that_has_all_its_characters(lang: str, text: str) -> None:
+    """A space after a rare Hangul syllable, a Hanja or a Cyrillic letter was set in that
+    character's font part, which has no space: the PDF printed a box (pdftotext still read
+    a space, so only the page showed it)."""
+    from toolkit.render import fonts, pdf
+
+    faces = pdf._Fonts(load_style(REPO / "templates").for_lang(lang).font_chain)  # render_pdf's chain
+    cmaps = {face.key: face.cmap for face in faces.faces}
+    for key, run in fonts.segment(text, faces._chain):
+        assert [ch for ch in run if ord(ch) not in cmaps[key]] == [], (key, run)

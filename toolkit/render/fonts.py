@@ -582,7 +582,9 @@ def segment(
     text: str, chain: Sequence[tuple[str, Container[int]]], memo: dict[str, str | None] | None = None
 ) -> list[tuple[str, str]]:
     """Split ``text`` into ``(font_key, run)`` pairs: first font in ``chain`` whose
-    cmap has the character. Whitespace joins the current run.
+    cmap has the character. A space joins the current run when that run's font has
+    one (fewer font switches); a part made of rare characters only (rare Hangul,
+    Hanja, other scripts) has none, and a space set in it printed as a box.
 
     ``memo`` (character → font key, kept by the caller for one chain) saves looking
     each character up in every font again: a document repeats a few hundred of them.
@@ -600,6 +602,7 @@ def segment(
     only = next(iter(keys), None)
     if len(keys) == 1 and only is not None:
         return [(only, text)]  # one font for every character
+    spaced = {key for key, cmap in chain if 0x20 in cmap}
     runs: list[tuple[str, list[str]]] = []
     for ch in text:
         if ch in memo:
@@ -611,7 +614,7 @@ def segment(
                 key = runs[-1][0]
             else:
                 raise KeyError(ch)
-        if runs and (runs[-1][0] == key or ch == " "):
+        if runs and (runs[-1][0] == key or (ch == " " and runs[-1][0] in spaced)):
             runs[-1][1].append(ch)
         else:
             runs.append((key, [ch]))
