@@ -179,6 +179,32 @@ class TestDocx:
         assert "not a readable Word .docx file" in str(info.value)
 
 
+_FRONT = "---\ntitle: 시험\nlang: ko\ndate: 2026-11-05\ndateline: 창원\norganization: 창원특례시\n---\n\n"
+
+
+class TestControlCharacters:
+    """Text copied out of Word carries VT (its manual line break) and FF; a pasted bidi
+    override reverses the text after it in Word and HWP. Line numbers are the editor's."""
+
+    def test_line_break_controls_keep_words_apart(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "r.md", _FRONT + "두 번째\v단락은\f세 번째\x85문장이다.\n")
+        lr = load_release(path)
+        assert [plain(b.text) for b in lr.release.body] == ["두 번째 단락은 세 번째 문장이다."]
+        assert lr.warnings == ()
+
+    def test_other_controls_and_bidi_overrides_are_removed_with_a_warning(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "r.md", _FRONT + "벨\a 소리.\n\n역\u202e순\u2066 글.\n\n날짜: 2026-13-45\n")
+        lr = load_release(path)
+        assert [plain(b.text) for b in lr.release.body] == ["벨 소리.", "역순 글.", "날짜: 2026-13-45"]
+        assert [w.format() for w in lr.warnings] == [
+            f"{path}:9: a control character (U+0007) removed (control characters print nothing) — "
+            "nothing else changed; delete them in the source to silence this warning",
+            f"{path}:11: 2 bidirectional override characters (U+202E, U+2066) removed (an override "
+            "reverses the text after it in Word and HWP) — nothing else changed; delete them in the "
+            "source to silence this warning",
+        ]
+
+
 class TestBadInput:
     def errors(self, path: Path) -> list[str]:
         with pytest.raises(SourceError) as info:

@@ -87,16 +87,45 @@ def decode_source(path: Path, data: bytes | None = None) -> SourceFile:
                 )
             )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Word's manual line break (VT) and page break (FF), and the other line-end controls,
+    # as text copied out of it carries them: a space, so words stay apart ("두 번째\v단락"
+    # read as "두 번째단락") and line numbers stay those of the editor.
+    text = text.translate(_BREAK_CONTROLS)
     bad = [i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cc" and ch not in "\n\t"]
     if bad and len(bad) > max(8, len(text) // 100):
         raise SourceError(
             problem(path, None, "binary file, not a text release", "give a .md, .txt or .docx release")
         )
     if bad:
+        warnings.append(_removed(path, text, bad, "control character", "control characters print nothing"))
         text = "".join(ch for ch in text if not (unicodedata.category(ch) == "Cc" and ch not in "\n\t"))
+    bidi = [i for i, ch in enumerate(text) if ch in _BIDI_CONTROLS]
+    if bidi:
+        why = "an override reverses the text after it in Word and HWP"
+        warnings.append(_removed(path, text, bidi, "bidirectional override character", why))
+        text = text.translate(dict.fromkeys(map(ord, _BIDI_CONTROLS)))
     markdown = path.suffix.lower() in (".md", ".markdown")  # Markdown decodes &amp; itself
     warnings.extend(suspicious_problems(str(path), text, entities=not markdown))
     return SourceFile(path=path, text=nfc(text), encoding=encoding, warnings=tuple(warnings))
+
+
+_BREAK_CONTROLS = dict.fromkeys(map(ord, "\v\f\x1c\x1d\x1e\x85"), " ")
+# Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069); the marks
+# U+200E/U+200F change no order and stay.
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def _removed(path: Path, text: str, at: list[int], what: str, why: str) -> Problem:
+    """One warning for the characters at ``at``, which the reader removes."""
+    names = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(text[i] for i in at))
+    count = f"{len(at)} {what}s" if len(at) > 1 else f"a {what}"
+    return Problem(
+        str(path),
+        text.count("\n", 0, at[0]) + 1,
+        f"{count} ({names}) removed ({why})",
+        "nothing else changed; delete them in the source to silence this warning",
+        severity="warning",
+    )
 
 
 _SUSPICIOUS_FIXES = {
