@@ -151,6 +151,27 @@ class TestBuildHwpx:
         assert code == 2
         assert "unknown format 'odt'; use any of docx,pdf,hwpx" in stderr
 
+    def test_check_boxes_print_in_characters_the_house_fonts_have(self, tmp_path: Path) -> None:
+        """A form's check boxes were read as ☐/☑, which no house font has: the build failed
+        with an error the user could not act on (the characters are not in the document)."""
+        from toolkit.render import fonts
+        from toolkit.sources import load_release
+
+        def inject(xml: bytes) -> bytes:
+            boxes = (
+                '<hp:checkBtn caption="동의함" value="CHECKED"/>'
+                '<hp:checkBtn caption="동의하지 않음" value="UNCHECKED"/>'
+            )
+            return xml.replace("<hp:t>창원특례시는".encode(), (boxes + "<hp:t>창원특례시는").encode(), 1)
+
+        src = tmp_path / "x.hwpx"
+        src.write_bytes(rewrite(press_release(), "Contents/section0.xml", inject))
+        body = [b.text for b in load_release(src).release.body]
+        assert body == ["▣ 동의함 □ 동의하지 않음 창원특례시는 7일 설명회를 열었다."]
+        assert {ord("▣"), ord("□")} <= fonts.coverage(fonts.SOURCES["noto-sans-kr"])[fonts.MAIN]
+        code, _, stderr = run(["build", str(src), "--out", str(tmp_path / "out"), "--formats", "pdf,docx"])
+        assert code == 0, stderr
+
     def test_unknown_controls_keep_their_text_and_are_named(self, tmp_path: Path) -> None:
         def inject(xml: bytes) -> bytes:
             extra = (

@@ -101,6 +101,19 @@ def test_reader_keeps_every_character_python_hwpx_extracts(path: Path) -> None:
 
 
 @needs_corpus
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_every_real_document_renders_to_pdf_and_docx(path: Path) -> None:
+    """form_002.hwpx, a Hancom form, never built: its check boxes were read as ☐/☑, which no
+    house font has, and its 27-column table left reportlab a negative cell width."""
+    from toolkit.render.docx import render_docx
+    from toolkit.render.pdf import render_pdf
+
+    release = load_release(path).release
+    assert render_pdf(release, STYLE).startswith(b"%PDF")
+    assert render_docx(release, STYLE)[:2] == b"PK"
+
+
+@needs_corpus
 def test_tracked_changes_are_read_as_accepted() -> None:
     path = CORPUS / "reader_writer__ChangeTrack.hwpx"
     # the XML: "변경" <deleteBegin/>" 추적"<deleteEnd/> " " <tab/> <insertBegin/>"인간은"<insertEnd/>

@@ -417,6 +417,7 @@ def _styles(style: HouseStyle, f: _Fonts) -> dict[str, Any]:
 
 
 _BOLD_ROLES = frozenset({"release_line", "title", "heading", "contact_label"})
+_CELL_SIDE_PADDING = 6.0  # reportlab's own left/right cell padding, points
 
 
 class _Builder:
@@ -455,6 +456,9 @@ class _Builder:
             ("TOPPADDING", (0, 0), (-1, -1), 4),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]
+        side = min(widths, default=0.0) / 4
+        if widths and side < _CELL_SIDE_PADDING:  # many columns (a 27-column form): thinner padding
+            base += [("LEFTPADDING", (0, 0), (-1, -1), side), ("RIGHTPADDING", (0, 0), (-1, -1), side)]
         # a row taller than a page (a 3,000-line cell) continues on the next page
         return Table(
             rows, colWidths=widths, style=TableStyle(base + commands), hAlign="LEFT", splitInRow=1, **kw

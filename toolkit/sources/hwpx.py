@@ -706,7 +706,8 @@ class _Walker:
                 elif ctag in _FORM_CONTROLS:
                     caption = (child.get("caption") or "").strip()
                     if caption:
-                        mark = {"CHECKED": "☑ ", "UNCHECKED": "☐ "}.get(child.get("value", ""), "")
+                        # □/▣ as Korean forms print them: in the house fonts (KS X 1001), unlike ☐/☑
+                        mark = {"CHECKED": "▣ ", "UNCHECKED": "□ "}.get(child.get("value", ""), "")
                         spans.append(Span(mark + caption + " ", bold=bold, italic=italic))
                 elif ctag in _SILENT_RUN_CHILDREN:
                     continue
