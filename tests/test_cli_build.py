@@ -337,7 +337,8 @@ class TestBadInput:
 
     def test_unknown_key_warns_but_builds(self, tmp_path: Path) -> None:
         src = tmp_path / "r.md"
-        src.write_text("---\ntitle: Hello\nlang: en\nauthor: me\n---\n\nBody text.\n", "utf-8")
+        front = "---\ntitle: Hello\nlang: en\nauthor: me\norganization: Changwon Special City\n---\n"
+        src.write_text(front + "\nBody text.\n", "utf-8")
         code, _, err = run(["build", str(src), "--out", str(tmp_path / "out")])
         assert code == 0
         assert f"Warning: {src}:4: unknown front matter key 'author' (ignored)" in err
@@ -345,6 +346,37 @@ class TestBadInput:
         code, _, err = run(["build", str(src), "--out", str(tmp_path / "out2"), "--strict"])
         assert code == 1
         assert "Error: aborted with 0 finding(s) and 1 warning(s) in strict mode" in err
+
+    @pytest.mark.parametrize("suffix", [".md", ".txt", ".docx"])
+    def test_a_release_naming_no_issuer_is_warned_of_with_the_name_printed(
+        self, tmp_path: Path, suffix: str
+    ) -> None:
+        """Another body's release without 'organization' went out under the house's name
+        (창원특례시 / Changwon Special City) with no word, even with --strict."""
+        src = tmp_path / f"r{suffix}"
+        if suffix == ".docx":
+            import docx
+
+            document = docx.Document()
+            document.add_paragraph("시험 보도자료", style="Title")
+            document.add_paragraph("본문입니다.")
+            document.save(str(src))
+        else:
+            front = "---\ntitle: 시험\nlang: ko\n---\n\n" if suffix == ".md" else "시험 보도자료\n\n"
+            src.write_text(front + "본문입니다.\n", "utf-8")
+        fix = {
+            ".md": "add 'organization: …' to its front matter",
+            ".txt": "write it in Markdown with 'organization: …' in its front matter",
+            ".docx": "type a '보도자료 | <issuer>' table row at the top of the document",
+        }[suffix]
+        where = f"{src}:1" if suffix == ".md" else str(src)
+        what = "no organization: the pack names the house style's '창원특례시' as the issuer"
+        warning = f"Warning: {where}: {what} — {fix}"
+        for _ in range(2):  # a full build, then a no-op rebuild that replays its warnings
+            code, _, err = run(["build", str(src), "--out", str(tmp_path / "out"), "--strict"])
+            assert code == 1
+            assert err.splitlines()[0] == warning
+            assert err.splitlines()[-1] == "Error: aborted with 0 finding(s) and 1 warning(s) in strict mode"
 
     def test_usage_errors_exit_2(self, tmp_path: Path) -> None:
         assert run(["build"])[0] == 2

@@ -146,12 +146,13 @@ def test_build_findings_say_file_and_line(tmp_path: Path) -> None:
     folder = tmp_path / "r"
     folder.mkdir()
     (folder / "release.ko.md").write_text(
-        "---\ntitle: 협약\nlang: ko\n---\n\n창원특례시는 19일 방위사업청과 협약을 맺었다.\n\n"
+        "---\ntitle: 협약\nlang: ko\norganization: 창원특례시\n---\n\n"
+        "창원특례시는 19일 방위사업청과 협약을 맺었다.\n\n"
         "참석자는 250명이었다.\n",
         "utf-8",
     )
     correct = (
-        "---\ntitle: Agreement\nlang: en\ntranslation_of: ko\n---\n\n"
+        "---\ntitle: Agreement\nlang: en\ntranslation_of: ko\norganization: Changwon Special City\n---\n\n"
         "Changwon Special City signed an agreement with the Defense Acquisition Program Administration "
         "(DAPA) on Monday.\n\n"
         "{line}\n"
@@ -169,7 +170,7 @@ def test_build_findings_say_file_and_line(tmp_path: Path) -> None:
                                        glossary, "--dry-run", "--strict"])  # fmt: skip
     assert result.exit_code == 1
     assert (
-        f"warning: {en}:9: [number-mismatch] numbers differ between source and translation " in result.stderr
+        f"warning: {en}:10: [number-mismatch] numbers differ between source and translation " in result.stderr
     )
 
 

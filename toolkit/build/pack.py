@@ -22,7 +22,14 @@ from toolkit.build import fast
 from toolkit.build._fork import Worker, can_fork
 from toolkit.build.cache import Output, cached_outputs, read_cache, sha256_bytes, write_cache
 from toolkit.build.fast import FastHit
-from toolkit.build.plan import BuildOptions, ReleaseJob, ReleasePlan, load_release_set, portable
+from toolkit.build.plan import (
+    BuildOptions,
+    ReleaseJob,
+    ReleasePlan,
+    issuer_warnings,
+    load_release_set,
+    portable,
+)
 from toolkit.core.atomic import write_bytes_atomic
 from toolkit.core.config import usable_cores
 from toolkit.core.document import LANGS, Finding, Lang, Release
@@ -331,6 +338,7 @@ def _build(
                 if digest is not None:
                     r.sidecars[name] = digest
         r.loaded, errs = load_release_set(r.rs, r.snapshots)
+        r.loaded = issuer_warnings(r.loaded, house)  # recorded with the others for no-op rebuilds
         problems.extend(errs)
         for lr in r.loaded.values():
             result.warnings.extend(lr.warnings)

@@ -22,6 +22,7 @@ from toolkit.translation.memory import MemoryFileError
 if TYPE_CHECKING:
     from toolkit.build.inputs import BuildInputs
     from toolkit.mt.enforce import TranslateFn
+    from toolkit.render.style import HouseStyle
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,36 @@ class ReleaseJob:
     inputs: tuple[tuple[str, str], ...]  # (name, sha256) of every input
     key: str
     findings: tuple[Finding, ...] = ()
+
+
+_ISSUER_FIX = {
+    ".md": "add 'organization: …' to its front matter",
+    ".markdown": "add 'organization: …' to its front matter",
+    ".docx": "type a '보도자료 | <issuer>' table row at the top of the document",
+}
+
+
+def issuer_warnings(loaded: dict[str, LoadedRelease], house: HouseStyle) -> dict[str, LoadedRelease]:
+    """A release that names no issuer is printed under the house style's: say so.
+
+    The house default suits the press office's own releases, but a file from another
+    body (a company's release to publish alongside) went out under the city's name with
+    no word. An HWPX source says it itself when it reads one without an issuer.
+    """
+    out: dict[str, LoadedRelease] = {}
+    for lang, lr in loaded.items():
+        path = Path(lr.release.source_path)
+        suffix = path.suffix.lower()
+        if lr.release.meta.organization.strip() or suffix == ".hwpx":
+            out[lang] = lr
+            continue
+        name = house.for_lang(lr.release.lang).organization
+        what = f"names the house style's '{name}' as the issuer" if name else "names no issuer"
+        fix = _ISSUER_FIX.get(suffix, "write it in Markdown with 'organization: …' in its front matter")
+        line = 1 if suffix in (".md", ".markdown") else None
+        warning = Problem(str(path), line, f"no organization: the pack {what}", fix, severity="warning")
+        out[lang] = replace(lr, warnings=(*lr.warnings, warning))
+    return out
 
 
 def load_release_set(
