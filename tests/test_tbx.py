@@ -67,6 +67,45 @@ def test_round_trip_csv_tbx_entries(tmp_path: Path) -> None:
     assert all(f"<term>{e.ko}</term>" in lines[e.line - 1] for e in back)
 
 
+def _row(e: Entry) -> tuple[object, ...]:
+    """Every column of a row but its line."""
+    columns = (e.ko, e.en, e.category, e.note, e.case_insensitive, e.abbr)
+    return (*columns, e.en_variants, e.not_near, e.only_near)
+
+
+def test_the_project_glossary_survives_a_tbx_round_trip_whole(tmp_path: Path) -> None:
+    """Rebuilding a glossary from its TBX (a CAT tool's termbase) dropped every context rule
+    (the 42 not_near/only_near rows, such as the one that stops 2차 세계 대전 from reading as
+    Daejeon) and gave one row's en_variants to the other rows of its concept."""
+    real = load_glossary(Path(__file__).resolve().parents[1] / "glossary.csv")
+    assert sum(1 for e in real.entries if e.not_near or e.only_near) >= 40
+    tbx = tmp_path / "glossary.tbx"
+    tbx.write_bytes(export_tbx(real))
+    back = read_terms(tbx)
+    assert sorted(map(_row, back)) == sorted(map(_row, real.entries))
+    rebuilt = tmp_path / "rebuilt.csv"
+    write_glossary_csv(merge(Glossary(entries=(), path=str(rebuilt)), back)[0], rebuilt)
+    assert sorted(map(_row, load_glossary(rebuilt).entries)) == sorted(map(_row, real.entries))
+
+
+def test_a_foreign_tools_admitted_terms_belong_to_every_row_of_the_concept(tmp_path: Path) -> None:
+    tbx = tmp_path / "t.tbx"
+    tbx.write_text(
+        '<?xml version="1.0"?><martif type="TBX"><text><body><termEntry>'
+        '<descrip type="subjectField">place</descrip>'
+        '<langSet xml:lang="ko"><tig><term>창원특례시</term></tig><tig><term>창원시</term></tig></langSet>'
+        '<langSet xml:lang="en"><tig><term>Changwon Special City</term>'
+        '<termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>'
+        "<tig><term>Changwon City</term></tig></langSet>"
+        "</termEntry></body></text></martif>",
+        "utf-8",
+    )
+    assert [(e.ko, e.en_variants) for e in read_terms(tbx)] == [
+        ("창원특례시", ("Changwon City",)),
+        ("창원시", ("Changwon City",)),
+    ]
+
+
 def test_export_structure_and_preferred_marking() -> None:
     root = ET.fromstring(export_tbx(SAMPLE))
     assert root.tag == "martif"

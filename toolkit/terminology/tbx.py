@@ -17,8 +17,12 @@ Mapping (CSV ↔ TBX):
   (admitted); ``en_variants`` → further admitted English terms; import reads
   them back the same way (an English term typed ``abbreviation`` or
   ``acronym`` becomes ``abbr``, other admitted ones ``en_variants``);
-* ``case``, the context rules (``not_near``/``only_near``) and extra CSV
-  columns have no TBX-Basic data category and are not exported.
+* ``case``, the context rules (``not_near``/``only_near``) and each row's own
+  ``en_variants`` have no TBX-Basic data category: they travel as notes of the
+  row's ko ``<tig>`` (``presspack not_near: 세계 ~; 2차 ~``), which CAT tools show
+  and keep, and import reads them back, so a glossary rebuilt from its TBX keeps
+  the rules that stop 2차 세계 대전 from reading as Daejeon; extra CSV columns are
+  not exported.
 
 XML is parsed with expat directly: DOCTYPEs are tolerated but never fetched,
 any ``<!ENTITY>`` declaration or unresolvable entity reference is refused, so
@@ -125,6 +129,38 @@ def _concept_ids(groups: list[list[Entry]]) -> list[str]:
     return ids
 
 
+_FIELD_NOTE = "presspack "  # a note carrying a glossary column TBX-Basic has no place for
+
+
+def _field_notes(entry: Entry) -> list[str]:
+    """The row's columns without a TBX-Basic data category, as notes (see the module doc)."""
+    notes = []
+    if entry.case_insensitive:
+        notes.append(f"{_FIELD_NOTE}case: insensitive")
+    for column in ("en_variants", "not_near", "only_near"):
+        values: tuple[str, ...] = getattr(entry, column)
+        if values:
+            notes.append(f"{_FIELD_NOTE}{column}: {'; '.join(values)}")
+    return notes
+
+
+def _read_field_notes(notes: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """(the plain notes, the column values of presspack's field notes)."""
+    plain: list[str] = []
+    fields: dict[str, str] = {}
+    for note in notes:
+        key, sep, value = note.removeprefix(_FIELD_NOTE).partition(": ")
+        if note.startswith(_FIELD_NOTE) and sep and key in ("case", "en_variants", "not_near", "only_near"):
+            fields[key] = value.strip()
+        else:
+            plain.append(note)
+    return tuple(plain), fields
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
 def export_tbx(glossary: Glossary) -> bytes:
     """Serialise the glossary as TBX-Basic v2 (UTF-8, LF, deterministic bytes)."""
     _check_xml_chars(glossary)
@@ -159,6 +195,8 @@ def export_tbx(glossary: Glossary) -> bytes:
             out.append(f'            <termNote type="administrativeStatus">{status}</termNote>')
             if e.note:
                 out.append(f"            <note>{_esc(neutralise(e.note))}</note>")
+            for field_note in _field_notes(e):
+                out.append(f"            <note>{_esc(field_note)}</note>")
             out.append("          </tig>")
         out.append("        </langSet>")
         out.append('        <langSet xml:lang="en">')
@@ -391,8 +429,10 @@ def _entries_from_tbx(root: _Node, path: Path) -> list[Entry]:
         english = (full or en)[0].text  # preferred (sorted first) or first listed
         abbr = short[0].text if short and full else ""
         variants = tuple(t.text for t in full[1:] if t.status not in _DEMOTED and t.text != english)
-        for t in ko:
-            note = "; ".join(t.notes or fallback)
+        read = [(t, *_read_field_notes(t.notes)) for t in ko]
+        noted = any("en_variants" in fields for _, _, fields in read)
+        for t, notes, fields in read:
+            note = "; ".join(notes or fallback)
             entries.append(
                 Entry(
                     ko=t.text,
@@ -400,8 +440,13 @@ def _entries_from_tbx(root: _Node, path: Path) -> list[Entry]:
                     category=category,
                     note=note,
                     line=t.line,
+                    case_insensitive=fields.get("case") == "insensitive",
                     abbr=abbr,
-                    en_variants=variants,
+                    # presspack's own export says which row had which variants; another
+                    # tool's admitted English terms belong to every row of the concept
+                    en_variants=_split(fields.get("en_variants", "")) if noted else variants,
+                    not_near=_split(fields.get("not_near", "")),
+                    only_near=_split(fields.get("only_near", "")),
                 )
             )
     if problems:
