@@ -365,6 +365,51 @@ def test_noto_sans_other_scripts_wait_in_their_own_part(tmp_path: Path) -> None:
     assert {ord(c) for c in text if not c.isspace()} <= set(cmap)  # Cyrillic included
 
 
+def _embedded_cmap(docx: zipfile.ZipFile, family: str) -> set[int]:
+    from toolkit.render.docx_fonts import deobfuscate
+
+    table = docx.read("word/fontTable.xml").decode()
+    rels = docx.read("word/_rels/fontTable.xml.rels").decode()
+    start = table.index(f'<w:font w:name="{family}">')
+    font = table[start : table.index("</w:font>", start)]
+    key = font.split('w:embedRegular r:id="', 1)[1].split('"')[2]
+    rid = font.split('w:embedRegular r:id="', 1)[1].split('"')[0]
+    target = rels.split(f'Id="{rid}"', 1)[1].split('Target="', 1)[1].split('"')[0]
+    return set(TTFont(io.BytesIO(deobfuscate(docx.read("word/" + target), key))).getBestCmap())
+
+
+def _run_fonts(document_xml: str) -> dict[str, str]:
+    """Each run's text → the font its w:ascii names."""
+    import re
+
+    found: dict[str, str] = {}
+    for run in re.findall(r"<w:r>(.*?)</w:r>", document_xml, flags=re.S):
+        text, font = re.search(r"<w:t[^>]*>(.*?)</w:t>", run), re.search(r'w:ascii="([^"]+)"', run)
+        if text and font:
+            found[text.group(1)] = font.group(1)
+    return found
+
+
+def test_a_korean_docx_sets_latin_extended_letters_in_an_embedded_font_that_has_them() -> None:
+    """Noto Sans KR has no Ł or ź: a Korean DOCX named only it and embedded only it, so
+    '우치(Łódź)' (in a bundled sample) came out in the reader's substitute font."""
+    from toolkit.core.document import Block, Meta, Release
+    from toolkit.render.docx import render_docx
+    from toolkit.render.style import HouseStyle
+
+    korean = set().union(*fonts.coverage(fonts.SOURCES["noto-sans-kr"]).values())
+    assert not {ord("Ł"), ord("ź")} & korean
+    lodz = "폴란드 우치(Łódź)의 기업과 협약을 맺었다."
+    meta = Meta(title="협약", lang="ko", organization="창원특례시")
+    body = (Block("paragraph", lodz, line=5), Block("paragraph", "끝."))
+    release = Release(meta=meta, body=body, source_path="x.ko.md")
+    with zipfile.ZipFile(io.BytesIO(render_docx(release, HouseStyle()))) as docx:
+        run_fonts = _run_fonts(docx.read("word/document.xml").decode())
+        assert (run_fonts[lodz], run_fonts["끝."]) == ("Noto Sans", "Noto Sans KR")
+        assert {ord(c) for c in "Łódź"} <= _embedded_cmap(docx, "Noto Sans")
+        assert {ord(c) for c in "폴란드끝"} <= _embedded_cmap(docx, "Noto Sans KR")
+
+
 def test_first_run_instances_made_in_parallel_are_the_sequential_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

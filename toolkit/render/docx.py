@@ -77,8 +77,27 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 
 
+def _east_asian(cp: int) -> bool:
+    """Characters Word sets in the eastAsia font of a run (Hangul, CJK, full-width forms)."""
+    return (
+        0x1100 <= cp <= 0x11FF
+        or 0x2E80 <= cp <= 0x9FFF
+        or 0xA960 <= cp <= 0xA97F
+        or 0xAC00 <= cp <= 0xD7FF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0xFE30 <= cp <= 0xFE4F
+        or 0xFF00 <= cp <= 0xFFEF
+    )
+
+
 class _Fonts:
-    """Font names and language tags for one document."""
+    """Font names and language tags for one document.
+
+    A run with a letter its Latin font lacks (Ł, ź in a Korean release: Noto Sans KR
+    has no Latin Extended-A) names the next font of the chain that has them for its
+    Latin text, and that font is embedded too, as the PDF sets such letters: Word
+    would otherwise draw them in whatever font the reader's machine has, or as boxes.
+    """
 
     def __init__(self, lang: Lang, style: HouseStyle) -> None:
         chain = style.for_lang(lang).font_chain
@@ -86,6 +105,36 @@ class _Fonts:
         self.latin = SOURCES[chain[0]].family
         self.east_asia = EAST_ASIAN_FONT
         self.lang = "ko-KR" if lang == "ko" else "en-US"
+        self._chain = chain
+        self._covers: dict[str, frozenset[int]] = {}
+        self._fallback: dict[str, str | None] = {}  # character → font key
+        self.fallbacks: set[str] = set()  # the keys runs used (embedded with the others)
+
+    def _cover(self, key: str) -> frozenset[int]:
+        if key not in self._covers:
+            from toolkit.render.fonts import coverage
+
+            self._covers[key] = frozenset().union(*coverage(SOURCES[key]).values())
+        return self._covers[key]
+
+    def fallback_for(self, text: str) -> str | None:
+        """The font key for the Latin text of a run of ``text`` when its first font lacks
+        one of its letters and a later font of the chain has them all, else None."""
+        keys = set()
+        for ch in set(text):
+            if ch not in self._fallback:
+                cp = ord(ch)
+                if ch.isspace() or _east_asian(cp) or cp in self._cover(self.latin_key):
+                    self._fallback[ch] = None
+                else:
+                    self._fallback[ch] = next((k for k in self._chain[1:] if cp in self._cover(k)), "")
+            keys.add(self._fallback[ch])
+        keys.discard(None)
+        if len(keys) != 1 or "" in keys:
+            return None  # nothing to change, or no single font has them all
+        key = str(keys.pop())
+        self.fallbacks.add(key)
+        return key
 
 
 @functools.cache
@@ -249,7 +298,13 @@ class _Writer:
         from docx.text.run import Run
 
         r = _el("w:r")
-        r.append(copy.deepcopy(self._rpr(bold, italic, code, link)))
+        rpr = copy.deepcopy(self._rpr(bold, italic, code, link))
+        fallback = self.fonts.fallback_for(text) if text else None
+        if fallback is not None:
+            rfonts = rpr.find(_w("rFonts"))
+            for attr in ("ascii", "hAnsi", "cs"):
+                rfonts.set(_w(attr), SOURCES[fallback].family)
+        r.append(rpr)
         paragraph._p.append(r)  # python-docx's add_run appends too (w:r has no successor in w:p)
         run = Run(r, paragraph)
         if "\t" in text or "\r" in text or "\n" in text:
@@ -954,7 +1009,8 @@ def render_docx(release: Release, style: HouseStyle, *, embed_fonts: bool = True
     if embed_fonts:
         from toolkit.render.docx_fonts import embed_font_members
 
-        embed_font_members(members, (fonts.latin_key, "noto-sans-kr"), "".join(sorted(writer.chars)))
+        families = (fonts.latin_key, "noto-sans-kr", *sorted(fonts.fallbacks))
+        embed_font_members(members, families, "".join(sorted(writer.chars)))
     return zip_members(members)
 
 
