@@ -757,3 +757,100 @@ def test_any_set_of_edits_lands_exactly_and_leaves_the_sync_in_step(
     finally:
         for name, data in saved.items():
             (machine / name).write_bytes(data)
+
+
+# --------------------------------------------------------------------------- native code
+
+
+RICH_KO = (
+    "---\ntitle: 창원특례시 포럼\ndate: 2026-11-05\nlang: ko\n---\n\n"
+    "자세한 내용은 [누리집](https://www.changwon.go.kr)에서 **꼭** 볼 수 있다.\n"
+)
+CITY = "https://www.changwon.go.kr"
+EVIL = "https://evil.example.com"
+
+
+def _retarget_xml(path: Path, fmt: str) -> None:
+    """What a hostile or careless CAT tool does: the link's URL changed in the target's native
+    code, and the translator's words changed too ("볼 수 있다" → "can be seen")."""
+    from lxml import etree
+
+    tree = etree.parse(str(path))
+    if fmt == "xliff-1.2":
+        holders = tree.iter(f"{{{XLIFF12}}}target")
+    elif fmt == "xliff-2.1":
+        ns = "urn:oasis:names:tc:xliff:document:2.0"
+        holders = [*tree.iter(f"{{{ns}}}target"), *tree.iter(f"{{{ns}}}originalData")]
+    else:
+        holders = [t for t in tree.iter("tuv") if t.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"]
+    for holder in holders:
+        for el in holder.iter():
+            for attr in ("text", "tail"):
+                value = getattr(el, attr)
+                if value and not (el is holder and attr == "tail"):
+                    setattr(el, attr, value.replace(CITY, EVIL).replace("볼 수 있다", "can be seen"))
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+def _retarget_docx(path: Path) -> None:
+    import docx
+
+    document = docx.Document(str(path))
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/hyperlink"):
+            rel._target = EVIL
+    (table,) = document.tables
+    row = next(r for r in table.rows[1:] if r.cells[2].text.startswith("자세한"))
+    for run_ in row.cells[3].paragraphs[0].runs:
+        run_.text = run_.text.replace("볼 수 있다", "can be seen")
+    for p in row.cells[3].paragraphs:
+        for link in p._p.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}hyperlink"):
+            for t in link.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"):
+                t.text = (t.text or "").replace("볼 수 있다", "can be seen")
+    document.save(str(path))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "args"),
+    [
+        ("xliff-1.2", ["xliff"]),
+        ("xliff-2.1", ["xliff", "--xliff-version", "2.1"]),
+        ("tmx", ["tmx"]),
+        ("review-docx", ["review", "--to", "en"]),
+    ],
+)
+def test_an_edited_link_target_never_changes_the_release(
+    project: Path, copy_models: Path, tmp_path: Path, fmt: str, args: list[str]
+) -> None:
+    """A link's URL is native code presspack wrote: whatever a file says, the release keeps it;
+    the translator's words around it are imported."""
+    folder = project / "releases" / "rich"
+    folder.mkdir()
+    (folder / "release.ko.md").write_text(RICH_KO, "utf-8")
+    assert run(["translate", str(folder / "release.ko.md"), "--to", "en"])[0] == 0
+    out = tmp_path / f"rich.{fmt}"
+    code, _, err = run(["export", args[0], str(folder), *args[1:], "-o", str(out)])
+    assert code == 0, err
+    if fmt == "review-docx":
+        _retarget_docx(out)
+    else:
+        _retarget_xml(out, fmt)
+    import zipfile
+
+    docx_file = fmt == "review-docx"
+    links = zipfile.ZipFile(out).read("word/_rels/document.xml.rels") if docx_file else out.read_bytes()
+    words = zipfile.ZipFile(out).read("word/document.xml") if docx_file else out.read_bytes()
+    assert EVIL.encode() in links and b"can be seen" in words
+    code, _, err = run(["import", str(out)])
+    assert code == 0, err
+    text = (folder / "release.en.md").read_text("utf-8")
+    assert EVIL not in text
+    assert "](https://www.changwon.go.kr)에서 **꼭** can be seen." in text  # the translator's words went in
+    assert EVIL not in json.dumps(segments(folder), ensure_ascii=False)
+    assert "[import-tags]" in err
+    assert (
+        f"the link target in the file was changed to {EVIL}; link targets are not translatable, so the "
+        f"link to {CITY} was kept — change a link in release.en.md itself" in " ".join(err.split())
+    )
+    assert "lost the link" not in err
+    assert "imported 1 edit(s) into release.en.md" in err

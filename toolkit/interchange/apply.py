@@ -20,7 +20,8 @@ Refused, each with a finding naming the unit (everything else is applied):
 * ``import-structure`` — a paragraph break was added or lost inside a segment.
 
 Warnings that still import: ``import-tags`` (formatting the text had was
-dropped), ``import-empty`` (an empty target leaves the text as it is).
+dropped; a link URL or code the file changed was put back to the exported native
+code, or one it added was left out — see :func:`tags.native_only`), ``import-empty`` (an empty target leaves the text as it is).
 Bad files — not an exchange file, another release, duplicate ids — are
 errors: nothing is written.
 """
@@ -52,9 +53,11 @@ from toolkit.interchange.segments import (
 )
 from toolkit.interchange.tags import (
     PARAGRAPH,
+    NativeChange,
     dropped_tags,
     events_of,
     matched_ids,
+    native_only,
     resolve,
     tags_of,
     text_of,
@@ -239,11 +242,17 @@ def apply_incoming(
         if unit.events is None:
             result.unchanged += 1
             continue
-        known_tags = tags_of(
-            matched_ids(events_of(seg.tgt, markup=markup), events_of(seg.src, markup=markup))
-        )
-        known_tags += tags_of(events_of(seg.src, markup=markup))
-        text = text_of(resolve(unit.events, known_tags), markup=markup)
+        exported_events = events_of(seg.tgt, markup=markup)
+        source_events = events_of(seg.src, markup=markup)
+        # the ids the file's tags have: the review DOCX numbers them in the target's own order
+        known_tags = tags_of(exported_events if docx else matched_ids(exported_events, source_events))
+        known_tags += tags_of(source_events)
+        events = resolve(unit.events, known_tags)
+        if markup:
+            events, changes = native_only(events, known_tags, code=not docx)
+            for change in changes:
+                finding("import-tags", "warning", unit, _native_message(change, target_path.name), seg.src)
+        text = text_of(events, markup=markup)
         for note in unit.extra:
             finding("import-tags", "warning", unit, note, seg.src)
         if not seg.tgt:
@@ -393,6 +402,29 @@ def apply_incoming(
         result.diff += plan.diff
         return
     result.written.extend(apply_sync(plan, again="run 'presspack import' again"))
+
+
+def _native_message(change: NativeChange, target_name: str) -> str:
+    if change.kind == "link":
+        if change.kept:
+            return (
+                f"the link target in the file was changed to {change.given}; link targets are not "
+                f"translatable, so the link to {change.kept} was kept — change a link in {target_name} itself"
+            )
+        return (
+            f"the file links part of the text to {change.given}, which is not a link of the exported "
+            f"segment; link targets are not translatable, so the text was imported without that link — "
+            f"add a link in {target_name} itself"
+        )
+    if change.kept:
+        return (
+            f"the code in the file was changed to `{change.given}`; code is not translatable, so "
+            f"`{change.kept}` was kept — change code in {target_name} itself"
+        )
+    return (
+        f"the file adds the code `{change.given}`, which is not in the exported segment; code is not "
+        f"translatable, so it was left out — add code in {target_name} itself"
+    )
 
 
 def _primary(lang: str) -> str:
