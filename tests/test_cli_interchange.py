@@ -759,6 +759,57 @@ def test_any_set_of_edits_lands_exactly_and_leaves_the_sync_in_step(
             (machine / name).write_bytes(data)
 
 
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example is a whole loop: no shrinking
+)
+@given(emptied=st.sets(st.integers(0, 30), min_size=1, max_size=10))
+def test_any_set_of_emptied_targets_removes_those_and_loses_nothing_else(
+    machine: Path, tmp_path: Path, emptied: set[int]
+) -> None:
+    """Emptied targets go as segments (each counted), unless their paragraph or field would be
+    left with no text at all (refused, import-empty); every other segment keeps its text, the
+    file reads back and a later sync writes nothing."""
+    from toolkit.commands.interchange import export_xliff, import_exchange
+
+    saved = {p.name: p.read_bytes() for p in machine.glob("release.*")}
+    try:
+        out = tmp_path / "loop.xlf"
+        export_xliff(machine, output=out)
+        units = memory_units(machine)
+        unit_of = {s["src"]: n for n, u in enumerate(units) for s in u["segments"]}
+        siblings = [{s["src"] for s in u["segments"]} for u in units]
+        before = {s["src"]: s for s in segments(machine)}
+        store = xliff.xlifffile.parsefile(str(out))
+        sources = [u.source for u in store.units if u.istranslatable()]
+        gone = {sources[i] for i in emptied}
+        edits: dict[str, object] = dict.fromkeys(gone)
+        result = import_exchange(lx_edit(out, edits, tmp_path / "e.xlf", exact=True))
+        # a whole paragraph or field emptied is refused, all of it; nothing else is
+        whole = {src for src in gone if siblings[unit_of[src]] <= gone}
+        assert {f.segment for f in result.findings} == whole, result.findings
+        assert {f.check for f in result.findings} <= {"import-empty"}
+        assert (result.emptied, result.refused, result.edited) == (len(gone - whole), len(whole), 0)
+        after = {s["src"]: s for s in segments(machine)}
+        assert sorted(after) == sorted(before)  # the same segments, none joined or lost
+        for src, seg in after.items():
+            assert seg["tgt"] == ("" if src in gone - whole else before[src]["tgt"]), src
+        text = (machine / "release.en.md").read_text("utf-8")
+        for src in after:
+            if src not in gone - whole:
+                assert " ".join(before[src]["tgt"].split()) in " ".join(text.split())
+        assert "  " not in "".join(line.strip() for line in text.splitlines() if line.strip())
+        settled = digest(machine)
+        assert run(["translate", str(machine / "release.ko.md"), "--to", "en"])[0] == 0
+        assert digest(machine) == settled
+    finally:
+        for name, data in saved.items():
+            (machine / name).write_bytes(data)
+
+
 # --------------------------------------------------------------------------- native code
 
 
@@ -854,3 +905,151 @@ def test_an_edited_link_target_never_changes_the_release(
     )
     assert "lost the link" not in err
     assert "imported 1 edit(s) into release.en.md" in err
+
+
+# --------------------------------------------------------------------------- emptied and missing targets
+
+MERGED = (
+    "Changwon Special City held the K-Defense Future Innovation Forum at the Changwon Convention Center "
+    "on November 5. The forum brought industry and experts together to chart the way forward for local "
+    "defense companies."
+)
+SECOND_EN = "The forum was organized to bring industry and experts together"
+DROP = object()  # the <target> element removed
+
+
+def lx_edit(path: Path, edits: dict[str, object], out: Path, *, exact: bool = False) -> Path:
+    """Targets set the way a CAT tool writes them, by source start (or whole source): text, None
+    (emptied), DROP."""
+    from lxml import etree
+
+    tree = etree.parse(str(path))
+    done = set()
+    for tu in tree.iter(f"{{{XLIFF12}}}trans-unit"):
+        source = "".join(tu.find(f"{{{XLIFF12}}}source").itertext())
+        for start, value in edits.items():
+            if not (source == start if exact else source.startswith(start)):
+                continue
+            done.add(start)
+            target = tu.find(f"{{{XLIFF12}}}target")
+            if value is DROP:
+                tu.remove(target)
+                continue
+            for child in list(target):
+                target.remove(child)
+            target.text = value  # type: ignore[assignment]
+    assert done == set(edits)
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    return out
+
+
+@pytest.fixture
+def forum(project: Path) -> Path:
+    """The forum sample as the project has it: a person's English."""
+    return project / "releases" / FORUM
+
+
+def test_an_emptied_target_removes_a_segment_merged_into_its_neighbour(
+    forum: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "f.xlf"
+    code, _, err = run(["export", "xliff", str(forum), "--to", "en", "-o", str(out)])
+    assert code == 0, err
+    en = forum / "release.en.md"
+    assert en.read_text("utf-8").count(SECOND_EN) == 1
+    edited = lx_edit(out, {"창원특례시는 5일": MERGED, "이번 포럼은 업계와": None}, tmp_path / "e.xlf")
+    code, stdout, err = run(["import", str(edited), "--json"])
+    assert code == 0, err
+    assert "imported 1 edit(s), 1 emptied segment(s) into release.en.md; 29 unit(s) unchanged" in err
+    assert json.loads(stdout)["emptied"] == 1 and json.loads(stdout)["edited"] == 1
+    text = en.read_text("utf-8")
+    assert f"\n{MERGED}\n" in text  # the paragraph holds the merged text once, nothing else
+    assert SECOND_EN not in text and text.count("The forum brought industry") == 1
+    merged = segment(forum, "창원특례시는 5일")
+    assert (merged["tgt"], merged["origin"]) == (MERGED, "human")
+    assert segment(forum, "이번 포럼은 업계와")["tgt"] == ""  # the translator's removal, kept
+    # kept by later builds, and CI's --check is clean
+    settled = digest(forum)
+    code, _, err = run(["build", str(forum.parent), "--out", str(tmp_path / "out")])
+    assert code == 0, err
+    assert digest(forum) == settled
+    code, _, err = run(["build", str(forum.parent), "--out", str(tmp_path / "out"), "--check"])
+    assert code == 0, err
+
+
+def test_a_missing_target_is_reported_and_left_as_it_was(
+    forum: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "f.xlf"
+    assert run(["export", "xliff", str(forum), "--to", "en", "-o", str(out)])[0] == 0
+    before = digest(forum)
+    edited = lx_edit(out, {"포럼은 두 차례": DROP, "참석자들은 부스를": DROP}, tmp_path / "e.xlf")
+    code, stdout, err = run(["import", str(edited), "--json"])
+    assert code == 0, err
+    assert (
+        "imported 0 edit(s) into release.en.md; 29 unit(s) unchanged, 2 without a target in the file "
+        "(not translated in the CAT tool; left as they were)" in err
+    )
+    assert (json.loads(stdout)["unchanged"], json.loads(stdout)["untranslated"]) == (29, 2)
+    assert digest(forum) == before
+
+
+@pytest.mark.parametrize(
+    ("emptied", "what"),
+    [
+        (("러시아-우크라이나", "시는 이러한 흐름을"), "body:paragraph:1"),
+        (("방산 수출 전략과",), "subtitle"),
+    ],
+    ids=["paragraph", "field"],
+)
+def test_emptying_a_whole_paragraph_or_field_is_refused(
+    forum: Path, copy_models: Path, tmp_path: Path, emptied: tuple[str, ...], what: str
+) -> None:
+    out = tmp_path / "f.xlf"
+    assert run(["export", "xliff", str(forum), "--to", "en", "-o", str(out)])[0] == 0
+    before = digest(forum)
+    edits: dict[str, object] = dict.fromkeys(emptied)
+    edits["참석자들은 부스를"] = BOOTHS_EN  # applied all the same
+    code, _, err = run(["import", str(lx_edit(out, edits, tmp_path / "e.xlf"))])
+    assert code == 1, err
+    flat = " ".join(err.split())
+    assert "[import-empty]" in err and flat.count("[import-empty]") == len(emptied)
+    assert (
+        "its target is empty, and so is every other segment of its "
+        + ("paragraph" if what.startswith("body") else "field")
+        + "; an import does not remove "
+        + ("a paragraph" if what.startswith("body") else "a field")
+        + " from release.en.md, so it was kept — delete it in release.en.md itself" in flat
+    )
+    assert "imported 1 edit(s) into release.en.md" in err
+    assert digest(forum) != before
+    assert segment(forum, "참석자들은 부스를")["tgt"] == BOOTHS_EN
+    for start in emptied:
+        assert segment(forum, start)["tgt"]  # still there
+
+
+def test_an_emptied_review_docx_cell_removes_the_segment(
+    forum: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    import docx
+
+    out = tmp_path / "review.docx"
+    assert run(["export", "review", str(forum), "--to", "en", "-o", str(out)])[0] == 0
+    document = docx.Document(str(out))
+    (table,) = document.tables
+    def row(start: str) -> Any:
+        return next(r for r in table.rows[1:] if r.cells[2].text.startswith(start))
+
+    first = row("창원특례시는 5일").cells[3].paragraphs[0]
+    for run_ in first.runs[1:]:
+        run_._r.getparent().remove(run_._r)
+    first.runs[0].text = MERGED
+    for p in row("이번 포럼은 업계와").cells[3].paragraphs:
+        for run_ in p.runs:
+            run_._r.getparent().remove(run_._r)
+    document.save(str(out))
+    code, _, err = run(["import", str(out)])
+    assert code == 0, err
+    assert "imported 1 edit(s), 1 emptied segment(s) into release.en.md; 29 unit(s) unchanged" in err
+    text = (forum / "release.en.md").read_text("utf-8")
+    assert f"\n{MERGED}\n" in text and SECOND_EN not in text

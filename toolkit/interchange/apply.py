@@ -17,11 +17,20 @@ Refused, each with a finding naming the unit (everything else is applied):
   since the export (the target hash differs) and the file's text wins;
 * ``import-removed`` — a translator removed it from the file (state ``new``);
   an import does not put text back;
-* ``import-structure`` — a paragraph break was added or lost inside a segment.
+* ``import-structure`` — a paragraph break was added or lost inside a segment;
+* ``import-empty`` (error) — its target is empty and so is every other segment of its
+  paragraph or field (an import does not remove a paragraph), or its text runs over a
+  paragraph break.
+
+An emptied target of a presspack export (a CAT tool's join of two segments empties
+one) removes that segment's text and is counted as ``emptied``; a unit with no target
+at all was not translated in the CAT tool, is left as it was and counted as
+``untranslated``.
 
 Warnings that still import: ``import-tags`` (formatting the text had was
 dropped; a link URL or code the file changed was put back to the exported native
-code, or one it added was left out — see :func:`tags.native_only`), ``import-empty`` (an empty target leaves the text as it is).
+code, or one it added was left out — see :func:`tags.native_only`), ``import-empty``
+(an empty target in another tool's memory leaves the text as it is).
 Bad files — not an exchange file, another release, duplicate ids — are
 errors: nothing is written.
 """
@@ -76,6 +85,8 @@ class ImportResult:
     format: str = ""
     translations: list[Path] = field(default_factory=list)
     edited: int = 0  # units whose text changed
+    emptied: int = 0  # units whose target was emptied (their text merged into a neighbour)
+    untranslated: int = 0  # units with text but no target in the file (left as they were)
     approved: int = 0  # units set to final
     confirmed: int = 0  # units confirmed as translated without a change
     unchanged: int = 0
@@ -90,6 +101,8 @@ class ImportResult:
             "format": self.format,
             "translations": [str(p) for p in self.translations],
             "edited": self.edited,
+            "emptied": self.emptied,
+            "untranslated": self.untranslated,
             "approved": self.approved,
             "confirmed": self.confirmed,
             "unchanged": self.unchanged,
@@ -240,7 +253,10 @@ def apply_incoming(
         assert k is not None
         markup = is_markup(unit_of_flat[k])
         if unit.events is None:
-            result.unchanged += 1
+            if seg.tgt:
+                result.untranslated += 1  # not translated in the CAT tool: reported, left as it was
+            else:
+                result.unchanged += 1
             continue
         exported_events = events_of(seg.tgt, markup=markup)
         source_events = events_of(seg.src, markup=markup)
@@ -270,16 +286,15 @@ def apply_incoming(
             else:
                 result.unchanged += 1
             continue
-        if not text:
-            result.unchanged += 1
-            if unit.events:
-                finding(
-                    "import-empty",
-                    "warning",
-                    unit,
-                    f"its target is empty; the translation {_excerpt(plain(seg.tgt))} was kept",
-                    seg.src,
-                )
+        if not text and not unit.id:
+            result.unchanged += 1  # another tool's memory says nothing about this release's text
+            finding(
+                "import-empty",
+                "warning",
+                unit,
+                f"its target is empty; the translation {_excerpt(plain(seg.tgt))} was kept",
+                seg.src,
+            )
             continue
         same = _loose(text) == _loose(seg.tgt)
         if unit.tgt_sha and unit.tgt_sha != sha(seg.tgt) and not same:
@@ -309,6 +324,18 @@ def apply_incoming(
                 seg.src,
             )
             continue
+        if not text and PARAGRAPH in seg.tgt:
+            result.refused += 1
+            finding(
+                "import-empty",
+                "error",
+                unit,
+                f"its target is empty, but its text {_excerpt(plain(seg.tgt))} runs over a paragraph "
+                "break; an import does not join paragraphs, so it was kept — delete it in "
+                f"{target_path.name} itself",
+                seg.src,
+            )
+            continue
         if not same and text.count(PARAGRAPH) != seg.tgt.count(PARAGRAPH):
             result.refused += 1
             finding(
@@ -326,6 +353,8 @@ def apply_incoming(
         if not same:
             edits[k] = text
             edited_by[k] = unit
+            if not text:
+                continue  # emptied: the translator merged its text into a neighbour (no state to set)
             if markup:
                 for tag in dropped_tags(seg.tgt, text):
                     what = {"link": f"the link to {tag.data}", "code": f"the code `{tag.data}`"}.get(
@@ -351,6 +380,22 @@ def apply_incoming(
     if not edits and not finals and not confirms:
         return
     places = place_segments(units_of(current.target), current.memory)
+    for k in _emptying(current, flat, places, edits, incoming):
+        result.refused += 1
+        finals.discard(k)
+        edits.pop(k)
+        kind = _kind_of(unit_of_flat[k])
+        finding(
+            "import-empty",
+            "error",
+            edited_by[k],
+            f"its target is empty, and so is every other segment of its {kind}; an import does not "
+            f"remove {_a(kind)} from {target_path.name}, so it was kept — delete it in "
+            f"{target_path.name} itself",
+            flat[k].src,
+        )
+    if not edits and not finals and not confirms:
+        return
     plan = _plan_edits(current, flat, places, edits, incoming)
     while (misread := _first_misread(plan)) is not None:
         # the file would not read back as the translation planned (a heading that no longer
@@ -381,8 +426,10 @@ def apply_incoming(
     new_flat = [s for u in memory.units for s in u.segments]
     for seg_id, k in sorted(wanted.items(), key=lambda item: item[1]):
         j = by_id.get(seg_id or "")
-        if k in edits:
+        if edits.get(k):
             result.edited += 1
+        elif k in edits:
+            result.emptied += 1
         if j is None:
             if k in finals or k in confirms:  # the text went in, but its segment is not one of its own
                 finding_for(seg_id or "", "import-state", "warning", flat[k].src)
@@ -657,29 +704,7 @@ def _plan_edits(
     """The sync of the translation with the imported texts in place (nothing written)."""
     if not edits:
         return current.plan
-    file_units = units_of(current.target)
-    texts = [u.text for u in file_units]
-    changes: dict[int, list[tuple[int, int, str]]] = {}
-    for k, text in sorted(edits.items()):
-        place = places[k]
-        if place is None:
-            raise PresspackError(
-                problem(
-                    current.target_path,
-                    None,
-                    f"cannot find the text of {_excerpt(plain(flat[k].tgt))} in it, so {incoming.path} "
-                    "cannot be imported safely",
-                    "run 'presspack build' and export again",
-                )
-            )
-        pieces = text.split(PARAGRAPH)
-        for (ui, a, b), piece in zip(place, pieces, strict=True):
-            changes.setdefault(ui, []).append((a, b, piece))
-    for ui, items in changes.items():
-        value = texts[ui]
-        for a, b, piece in sorted(items, reverse=True):
-            value = value[:a] + piece + value[b:]
-        texts[ui] = value
+    texts = _edited_texts(current, flat, places, edits, incoming)
 
     def edit(release: Release) -> Release:
         return with_unit_texts(release, texts)
@@ -701,3 +726,70 @@ def _plan_edits(
             [problem(f.file, f.line or None, f.message) for f in plan.findings if f.check == "tm-structure"]
         )
     return plan
+
+
+def _emptying(
+    current: Current,
+    flat: Sequence[SegmentMemory],
+    places: Sequence[list[Place] | None],
+    edits: dict[int, str],
+    incoming: Incoming,
+) -> list[int]:
+    """The emptied segments that would leave a paragraph or field of the file with no text."""
+    emptied = [k for k, text in edits.items() if not text]
+    if not emptied:
+        return []
+    before = [u.text for u in units_of(current.target)]
+    after = _edited_texts(current, flat, places, edits, incoming)
+    pairs = enumerate(zip(before, after, strict=True))
+    blank = {ui for ui, (old, new) in pairs if old.strip() and not new.strip()}
+    return [k for k in emptied if any(ui in blank for ui, _, _ in places[k] or ())]
+
+
+def _kind_of(unit_id: str) -> str:
+    """``body:list_item:0`` → "list item"; a meta field (``subtitle``) → "field"."""
+    parts = unit_id.split(":")
+    return parts[1].replace("_", " ") if len(parts) > 1 else "field"
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _edited_texts(
+    current: Current,
+    flat: Sequence[SegmentMemory],
+    places: Sequence[list[Place] | None],
+    edits: dict[int, str],
+    incoming: Incoming,
+) -> list[str]:
+    """The translation file's unit texts with the imported texts in place."""
+    texts = [u.text for u in units_of(current.target)]
+    changes: dict[int, list[tuple[int, int, str]]] = {}
+    for k, text in sorted(edits.items()):
+        place = places[k]
+        if place is None:
+            raise PresspackError(
+                problem(
+                    current.target_path,
+                    None,
+                    f"cannot find the text of {_excerpt(plain(flat[k].tgt))} in it, so {incoming.path} "
+                    "cannot be imported safely",
+                    "run 'presspack build' and export again",
+                )
+            )
+        pieces = text.split(PARAGRAPH)
+        for (ui, a, b), piece in zip(place, pieces, strict=True):
+            changes.setdefault(ui, []).append((a, b, piece))
+    for ui, items in changes.items():
+        value = texts[ui]
+        for a, b, piece in sorted(items, reverse=True):
+            left, right = value[:a], value[b:]
+            if not piece:  # an emptied segment takes one side's spaces with it
+                if not left or left[-1].isspace():
+                    right = right.lstrip(" \t")
+                if not right or right[0] == "\n":
+                    left = left.rstrip(" \t")
+            value = left + piece + right
+        texts[ui] = value
+    return texts
