@@ -1053,3 +1053,74 @@ def test_an_emptied_review_docx_cell_removes_the_segment(
     assert "imported 1 edit(s), 1 emptied segment(s) into release.en.md; 29 unit(s) unchanged" in err
     text = (forum / "release.en.md").read_text("utf-8")
     assert f"\n{MERGED}\n" in text and SECOND_EN not in text
+
+
+# --------------------------------------------------------------------------- another tool's memory
+
+TABLE_KO = """---
+title: "포럼 개최"
+date: 2026-11-05
+dateline: 창원
+lang: ko
+organization: 창원특례시
+---
+
+| 시간 | 장소 |
+|:---|:---|
+| 14:00 | 대회의실 |
+| 15:00 | 대회의실 |
+| 16:00 | 소회의실 |
+| 17:00 | 대회의실 |
+"""
+HALLS_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="x" creationtoolversion="1" segtype="sentence" o-tmf="x"
+adminlang="en" srclang="ko" datatype="plaintext"/><body>
+<tu><tuv xml:lang="ko"><seg>대회의실</seg></tuv><tuv xml:lang="en"><seg>Main Hall</seg></tuv></tu>
+<tu><tuv xml:lang="ko"><seg>소회의실</seg></tuv><tuv xml:lang="en"><seg>Small Hall</seg></tuv></tu>
+</body></tmx>"""
+
+
+def test_a_foreign_memory_entry_fills_every_machine_occurrence_of_its_source(
+    project: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    folder = project / "releases" / "t"
+    folder.mkdir()
+    (folder / "release.ko.md").write_text(TABLE_KO, "utf-8")
+    assert run(["translate", str(folder / "release.ko.md"), "--to", "en"])[0] == 0
+    en = folder / "release.en.md"
+    # a person translated the last 대회의실 cell: the memory never replaces that
+    text = en.read_text("utf-8")
+    head, _, last = text.rpartition("대회의실")
+    en.write_text(head + "Grand Hall" + last, "utf-8")
+    assert run(["translate", str(folder / "release.ko.md"), "--to", "en"])[0] == 0
+    memory = tmp_path / "m.tmx"
+    memory.write_text(HALLS_TMX, "utf-8")
+    code, stdout, err = run(["import", str(memory), str(folder), "--json"])
+    assert code == 1, err
+    assert "imported 3 edit(s) into release.en.md; 0 unit(s) unchanged" in err
+    assert "Error: 1 unit(s) refused" in err
+    report = json.loads(stdout)
+    assert (report["edited"], report["unchanged"], report["refused"]) == (3, 0, 1)
+    (conflict,) = report["findings"]
+    assert conflict["check"] == "import-conflict" and conflict["segment"] == "대회의실"
+    assert "release.en.md has a person's translation here (“Grand Hall”)" in conflict["message"]
+    rows = [line for line in en.read_text("utf-8").splitlines() if line.startswith("| 1")]
+    assert rows == [
+        "| 14:00 | Main Hall |",
+        "| 15:00 | Main Hall |",
+        "| 16:00 | Small Hall |",
+        "| 17:00 | Grand Hall |",
+    ]
+    halls = [s for s in segments(folder) if s["src"] in ("대회의실", "소회의실")]
+    assert [(s["tgt"], s["origin"]) for s in halls] == [
+        ("Main Hall", "human"),
+        ("Main Hall", "human"),
+        ("Small Hall", "human"),
+        ("Grand Hall", "human"),
+    ]
+    # imported again: every machine occurrence already holds it, the person's still wins
+    before = digest(folder)
+    code, _, err = run(["import", str(memory), str(folder)])
+    assert code == 1
+    assert "imported 0 edit(s) into release.en.md; 3 unit(s) unchanged" in err
+    assert digest(folder) == before

@@ -169,19 +169,19 @@ def apply_incoming(
     unit_of_flat = [u.id for u in current.memory.units for _ in u.segments]
     ids = segment_ids(current.memory)
     index = {seg_id: k for k, seg_id in enumerate(ids) if seg_id is not None}
-    # units of a memory another tool wrote (no ids): matched by their source text, where it is unique
-    by_source: dict[str, int | None] = {}
+    # units of a memory another tool wrote (no ids): matched by their source text, every
+    # segment with that source (a table's repeated "대회의실" cells are one entry of a TM)
+    by_source: dict[str, list[int]] = {}
     for n, remembered in enumerate(flat):
         if remembered.src:
-            key = " ".join(plain(remembered.src).split())
-            by_source[key] = None if key in by_source else n
+            by_source.setdefault(" ".join(plain(remembered.src).split()), []).append(n)
 
-    def lookup(unit: IncomingUnit) -> int | None:
+    def lookup(unit: IncomingUnit) -> list[int]:
         if unit.id:
-            return index.get(unit.id)
-        return by_source.get(" ".join(unit.source.split()))
+            return [index[unit.id]] if unit.id in index else []
+        return by_source.get(" ".join(unit.source.split()), [])
 
-    known = [u for u in incoming.units if lookup(u) is not None]
+    known = [u for u in incoming.units if lookup(u)]
     if incoming.units and not known:
         raise ExchangeError(
             problem(
@@ -227,18 +227,18 @@ def apply_incoming(
             src,
         )
 
-    for unit in incoming.units:
-        k = lookup(unit)
+    def apply_to(unit: IncomingUnit, k: int | None) -> None:
+        """Check one unit of the file against segment ``k`` of the release and note what to do."""
         seg = flat[k] if k is not None else None
         if seg is None and not unit.id:
             result.unchanged += 1  # another release's sentence in a shared memory
-            continue
+            return
         if seg is None or (unit.src_sha and unit.src_sha != sha(seg.src)):
             text = text_of(unit.events or (), markup=True) if unit.events else ""
             as_plain = text_of(unit.events or (), markup=False) if unit.events else ""
             if not text or (unit.tgt_sha and unit.tgt_sha in (sha(text), sha(as_plain))):
                 result.unchanged += 1  # nothing of the translator's would be lost
-                continue
+                return
             result.refused += 1
             finding(
                 "import-stale",
@@ -249,7 +249,7 @@ def apply_incoming(
                 "again and translate the new source",
                 unit.source,
             )
-            continue
+            return
         assert k is not None
         markup = is_markup(unit_of_flat[k])
         if unit.events is None:
@@ -257,7 +257,7 @@ def apply_incoming(
                 result.untranslated += 1  # not translated in the CAT tool: reported, left as it was
             else:
                 result.unchanged += 1
-            continue
+            return
         exported_events = events_of(seg.tgt, markup=markup)
         source_events = events_of(seg.src, markup=markup)
         # the ids the file's tags have: the review DOCX numbers them in the target's own order
@@ -285,7 +285,7 @@ def apply_incoming(
                 )
             else:
                 result.unchanged += 1
-            continue
+            return
         if not text and not unit.id:
             result.unchanged += 1  # another tool's memory says nothing about this release's text
             finding(
@@ -295,12 +295,12 @@ def apply_incoming(
                 f"its target is empty; the translation {_excerpt(plain(seg.tgt))} was kept",
                 seg.src,
             )
-            continue
+            return
         same = _loose(text) == _loose(seg.tgt)
         if unit.tgt_sha and unit.tgt_sha != sha(seg.tgt) and not same:
             if sha(text) == unit.tgt_sha:
                 result.unchanged += 1  # untouched in the file; the translation file moved on
-                continue
+                return
             result.refused += 1
             finding(
                 "import-conflict",
@@ -311,7 +311,7 @@ def apply_incoming(
                 f"{_excerpt(plain(text))} — merge the two by hand",
                 seg.src,
             )
-            continue
+            return
         if not unit.tgt_sha and seg.origin == "human" and not same:
             result.refused += 1  # no hash of what was exported: a person's text is never replaced blind
             finding(
@@ -323,7 +323,7 @@ def apply_incoming(
                 "imported — edit the translation by hand, or export and import with presspack",
                 seg.src,
             )
-            continue
+            return
         if not text and PARAGRAPH in seg.tgt:
             result.refused += 1
             finding(
@@ -335,7 +335,7 @@ def apply_incoming(
                 f"{target_path.name} itself",
                 seg.src,
             )
-            continue
+            return
         if not same and text.count(PARAGRAPH) != seg.tgt.count(PARAGRAPH):
             result.refused += 1
             finding(
@@ -348,13 +348,13 @@ def apply_incoming(
                 f"and join paragraphs in {target_path.name} itself",
                 seg.src,
             )
-            continue
+            return
         exported = _exported_state(seg)
         if not same:
             edits[k] = text
             edited_by[k] = unit
             if not text:
-                continue  # emptied: the translator merged its text into a neighbour (no state to set)
+                return  # emptied: the translator merged its text into a neighbour (no state to set)
             if markup:
                 for tag in dropped_tags(seg.tgt, text):
                     what = {"link": f"the link to {tag.data}", "code": f"the code `{tag.data}`"}.get(
@@ -370,13 +370,18 @@ def apply_incoming(
                     )
             if unit.state == "final":
                 finals.add(k)
-            continue
+            return
         if unit.state == "final" and exported != "final":
             finals.add(k)
         elif unit.state == "translated" and _RANK[exported] < 1:
             confirms.add(k)
         else:
             result.unchanged += 1
+
+    for unit in incoming.units:
+        matches: list[int | None] = [*lookup(unit)] or [None]
+        for k in matches:  # another tool's entry: every segment with its source
+            apply_to(unit, k)
     if not edits and not finals and not confirms:
         return
     places = place_segments(units_of(current.target), current.memory)
