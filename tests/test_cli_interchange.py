@@ -774,3 +774,370 @@ def test_any_set_of_edits_lands_exactly_and_leaves_the_sync_in_step(
     finally:
         for name, data in saved.items():
             (machine / name).write_bytes(data)
+
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example is a whole loop: no shrinking
+)
+@given(emptied=st.sets(st.integers(0, 30), min_size=1, max_size=10))
+def test_any_set_of_emptied_targets_removes_those_and_loses_nothing_else(
+    machine: Path, tmp_path: Path, emptied: set[int]
+) -> None:
+    """Emptied targets go as segments (each counted), unless their paragraph or field would be
+    left with no text at all (refused, import-empty); every other segment keeps its text, the
+    file reads back and a later sync writes nothing."""
+    from toolkit.commands.interchange import export_xliff, import_exchange
+
+    saved = {p.name: p.read_bytes() for p in machine.glob("release.*")}
+    try:
+        out = tmp_path / "loop.xlf"
+        export_xliff(machine, output=out)
+        units = memory_units(machine)
+        unit_of = {s["src"]: n for n, u in enumerate(units) for s in u["segments"]}
+        siblings = [{s["src"] for s in u["segments"]} for u in units]
+        before = {s["src"]: s for s in segments(machine)}
+        store = xliff.xlifffile.parsefile(str(out))
+        sources = [u.source for u in store.units if u.istranslatable()]
+        gone = {sources[i] for i in emptied}
+        edits: dict[str, object] = dict.fromkeys(gone)
+        result = import_exchange(lx_edit(out, edits, tmp_path / "e.xlf", exact=True))
+        # a whole paragraph or field emptied is refused, all of it; nothing else is
+        whole = {src for src in gone if siblings[unit_of[src]] <= gone}
+        assert {f.segment for f in result.findings} == whole, result.findings
+        assert {f.check for f in result.findings} <= {"import-empty"}
+        assert (result.emptied, result.refused, result.edited) == (len(gone - whole), len(whole), 0)
+        after = {s["src"]: s for s in segments(machine)}
+        assert sorted(after) == sorted(before)  # the same segments, none joined or lost
+        for src, seg in after.items():
+            assert seg["tgt"] == ("" if src in gone - whole else before[src]["tgt"]), src
+        text = (machine / "release.en.md").read_text("utf-8")
+        for src in after:
+            if src not in gone - whole:
+                assert " ".join(before[src]["tgt"].split()) in " ".join(text.split())
+        assert "  " not in "".join(line.strip() for line in text.splitlines() if line.strip())
+        settled = digest(machine)
+        assert run(["translate", str(machine / "release.ko.md"), "--to", "en"])[0] == 0
+        assert digest(machine) == settled
+    finally:
+        for name, data in saved.items():
+            (machine / name).write_bytes(data)
+
+
+# --------------------------------------------------------------------------- native code
+
+
+RICH_KO = (
+    "---\ntitle: 창원특례시 포럼\ndate: 2026-11-05\nlang: ko\n---\n\n"
+    "자세한 내용은 [누리집](https://www.changwon.go.kr)에서 **꼭** 볼 수 있다.\n"
+)
+CITY = "https://www.changwon.go.kr"
+EVIL = "https://evil.example.com"
+
+
+def _retarget_xml(path: Path, fmt: str) -> None:
+    """What a hostile or careless CAT tool does: the link's URL changed in the target's native
+    code, and the translator's words changed too ("볼 수 있다" → "can be seen")."""
+    from lxml import etree
+
+    tree = etree.parse(str(path))
+    if fmt == "xliff-1.2":
+        holders = tree.iter(f"{{{XLIFF12}}}target")
+    elif fmt == "xliff-2.1":
+        ns = "urn:oasis:names:tc:xliff:document:2.0"
+        holders = [*tree.iter(f"{{{ns}}}target"), *tree.iter(f"{{{ns}}}originalData")]
+    else:
+        holders = [t for t in tree.iter("tuv") if t.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"]
+    for holder in holders:
+        for el in holder.iter():
+            for attr in ("text", "tail"):
+                value = getattr(el, attr)
+                if value and not (el is holder and attr == "tail"):
+                    setattr(el, attr, value.replace(CITY, EVIL).replace("볼 수 있다", "can be seen"))
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+def _retarget_docx(path: Path) -> None:
+    import docx
+
+    document = docx.Document(str(path))
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/hyperlink"):
+            rel._target = EVIL
+    (table,) = document.tables
+    row = next(r for r in table.rows[1:] if r.cells[2].text.startswith("자세한"))
+    for run_ in row.cells[3].paragraphs[0].runs:
+        run_.text = run_.text.replace("볼 수 있다", "can be seen")
+    for p in row.cells[3].paragraphs:
+        for link in p._p.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}hyperlink"):
+            for t in link.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"):
+                t.text = (t.text or "").replace("볼 수 있다", "can be seen")
+    document.save(str(path))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "args"),
+    [
+        ("xliff-1.2", ["xliff"]),
+        ("xliff-2.1", ["xliff", "--xliff-version", "2.1"]),
+        ("tmx", ["tmx"]),
+        ("review-docx", ["review", "--to", "en"]),
+    ],
+)
+def test_an_edited_link_target_never_changes_the_release(
+    project: Path, copy_models: Path, tmp_path: Path, fmt: str, args: list[str]
+) -> None:
+    """A link's URL is native code presspack wrote: whatever a file says, the release keeps it;
+    the translator's words around it are imported."""
+    folder = project / "releases" / "rich"
+    folder.mkdir()
+    (folder / "release.ko.md").write_text(RICH_KO, "utf-8")
+    assert run(["translate", str(folder / "release.ko.md"), "--to", "en"])[0] == 0
+    out = tmp_path / f"rich.{fmt}"
+    code, _, err = run(["export", args[0], str(folder), *args[1:], "-o", str(out)])
+    assert code == 0, err
+    if fmt == "review-docx":
+        _retarget_docx(out)
+    else:
+        _retarget_xml(out, fmt)
+    import zipfile
+
+    docx_file = fmt == "review-docx"
+    links = zipfile.ZipFile(out).read("word/_rels/document.xml.rels") if docx_file else out.read_bytes()
+    words = zipfile.ZipFile(out).read("word/document.xml") if docx_file else out.read_bytes()
+    assert EVIL.encode() in links and b"can be seen" in words
+    code, _, err = run(["import", str(out)])
+    assert code == 0, err
+    text = (folder / "release.en.md").read_text("utf-8")
+    assert EVIL not in text
+    assert "](https://www.changwon.go.kr)에서 **꼭** can be seen." in text  # the translator's words went in
+    assert EVIL not in json.dumps(segments(folder), ensure_ascii=False)
+    assert "[import-tags]" in err
+    assert (
+        f"the link target in the file was changed to {EVIL}; link targets are not translatable, so the "
+        f"link to {CITY} was kept — change a link in release.en.md itself" in " ".join(err.split())
+    )
+    assert "lost the link" not in err
+    assert "imported 1 edit(s) into release.en.md" in err
+
+
+# --------------------------------------------------------------------------- emptied and missing targets
+
+MERGED = (
+    "Changwon Special City held the K-Defense Future Innovation Forum at the Changwon Convention Center "
+    "on November 5. The forum brought industry and experts together to chart the way forward for local "
+    "defense companies."
+)
+SECOND_EN = "The forum was organized to bring industry and experts together"
+DROP = object()  # the <target> element removed
+
+
+def lx_edit(path: Path, edits: dict[str, object], out: Path, *, exact: bool = False) -> Path:
+    """Targets set the way a CAT tool writes them, by source start (or whole source): text, None
+    (emptied), DROP."""
+    from lxml import etree
+
+    tree = etree.parse(str(path))
+    done = set()
+    for tu in tree.iter(f"{{{XLIFF12}}}trans-unit"):
+        source = "".join(tu.find(f"{{{XLIFF12}}}source").itertext())
+        for start, value in edits.items():
+            if not (source == start if exact else source.startswith(start)):
+                continue
+            done.add(start)
+            target = tu.find(f"{{{XLIFF12}}}target")
+            if value is DROP:
+                tu.remove(target)
+                continue
+            for child in list(target):
+                target.remove(child)
+            target.text = value  # type: ignore[assignment]
+    assert done == set(edits)
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    return out
+
+
+@pytest.fixture
+def forum(project: Path) -> Path:
+    """The forum sample as the project has it: a person's English."""
+    return project / "releases" / FORUM
+
+
+def test_an_emptied_target_removes_a_segment_merged_into_its_neighbour(
+    forum: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "f.xlf"
+    code, _, err = run(["export", "xliff", str(forum), "--to", "en", "-o", str(out)])
+    assert code == 0, err
+    en = forum / "release.en.md"
+    assert en.read_text("utf-8").count(SECOND_EN) == 1
+    edited = lx_edit(out, {"창원특례시는 5일": MERGED, "이번 포럼은 업계와": None}, tmp_path / "e.xlf")
+    code, stdout, err = run(["import", str(edited), "--json"])
+    assert code == 0, err
+    assert "imported 1 edit(s), 1 emptied segment(s) into release.en.md; 29 unit(s) unchanged" in err
+    assert json.loads(stdout)["emptied"] == 1 and json.loads(stdout)["edited"] == 1
+    text = en.read_text("utf-8")
+    assert f"\n{MERGED}\n" in text  # the paragraph holds the merged text once, nothing else
+    assert SECOND_EN not in text and text.count("The forum brought industry") == 1
+    merged = segment(forum, "창원특례시는 5일")
+    assert (merged["tgt"], merged["origin"]) == (MERGED, "human")
+    assert segment(forum, "이번 포럼은 업계와")["tgt"] == ""  # the translator's removal, kept
+    # kept by later builds, and CI's --check is clean
+    settled = digest(forum)
+    code, _, err = run(["build", str(forum.parent), "--out", str(tmp_path / "out")])
+    assert code == 0, err
+    assert digest(forum) == settled
+    code, _, err = run(["build", str(forum.parent), "--out", str(tmp_path / "out"), "--check"])
+    assert code == 0, err
+
+
+def test_a_missing_target_is_reported_and_left_as_it_was(
+    forum: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "f.xlf"
+    assert run(["export", "xliff", str(forum), "--to", "en", "-o", str(out)])[0] == 0
+    before = digest(forum)
+    edited = lx_edit(out, {"포럼은 두 차례": DROP, "참석자들은 부스를": DROP}, tmp_path / "e.xlf")
+    code, stdout, err = run(["import", str(edited), "--json"])
+    assert code == 0, err
+    assert (
+        "imported 0 edit(s) into release.en.md; 29 unit(s) unchanged, 2 without a target in the file "
+        "(not translated in the CAT tool; left as they were)" in err
+    )
+    assert (json.loads(stdout)["unchanged"], json.loads(stdout)["untranslated"]) == (29, 2)
+    assert digest(forum) == before
+
+
+@pytest.mark.parametrize(
+    ("emptied", "what"),
+    [
+        (("러시아-우크라이나", "시는 이러한 흐름을"), "body:paragraph:1"),
+        (("방산 수출 전략과",), "subtitle"),
+    ],
+    ids=["paragraph", "field"],
+)
+def test_emptying_a_whole_paragraph_or_field_is_refused(
+    forum: Path, copy_models: Path, tmp_path: Path, emptied: tuple[str, ...], what: str
+) -> None:
+    out = tmp_path / "f.xlf"
+    assert run(["export", "xliff", str(forum), "--to", "en", "-o", str(out)])[0] == 0
+    before = digest(forum)
+    edits: dict[str, object] = dict.fromkeys(emptied)
+    edits["참석자들은 부스를"] = BOOTHS_EN  # applied all the same
+    code, _, err = run(["import", str(lx_edit(out, edits, tmp_path / "e.xlf"))])
+    assert code == 1, err
+    flat = " ".join(err.split())
+    assert "[import-empty]" in err and flat.count("[import-empty]") == len(emptied)
+    assert (
+        "its target is empty, and so is every other segment of its "
+        + ("paragraph" if what.startswith("body") else "field")
+        + "; an import does not remove "
+        + ("a paragraph" if what.startswith("body") else "a field")
+        + " from release.en.md, so it was kept — delete it in release.en.md itself" in flat
+    )
+    assert "imported 1 edit(s) into release.en.md" in err
+    assert digest(forum) != before
+    assert segment(forum, "참석자들은 부스를")["tgt"] == BOOTHS_EN
+    for start in emptied:
+        assert segment(forum, start)["tgt"]  # still there
+
+
+def test_an_emptied_review_docx_cell_removes_the_segment(
+    forum: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    import docx
+
+    out = tmp_path / "review.docx"
+    assert run(["export", "review", str(forum), "--to", "en", "-o", str(out)])[0] == 0
+    document = docx.Document(str(out))
+    (table,) = document.tables
+    def row(start: str) -> Any:
+        return next(r for r in table.rows[1:] if r.cells[2].text.startswith(start))
+
+    first = row("창원특례시는 5일").cells[3].paragraphs[0]
+    for run_ in first.runs[1:]:
+        run_._r.getparent().remove(run_._r)
+    first.runs[0].text = MERGED
+    for p in row("이번 포럼은 업계와").cells[3].paragraphs:
+        for run_ in p.runs:
+            run_._r.getparent().remove(run_._r)
+    document.save(str(out))
+    code, _, err = run(["import", str(out)])
+    assert code == 0, err
+    assert "imported 1 edit(s), 1 emptied segment(s) into release.en.md; 29 unit(s) unchanged" in err
+    text = (forum / "release.en.md").read_text("utf-8")
+    assert f"\n{MERGED}\n" in text and SECOND_EN not in text
+
+
+# --------------------------------------------------------------------------- another tool's memory
+
+TABLE_KO = """---
+title: "포럼 개최"
+date: 2026-11-05
+dateline: 창원
+lang: ko
+organization: 창원특례시
+---
+
+| 시간 | 장소 |
+|:---|:---|
+| 14:00 | 대회의실 |
+| 15:00 | 대회의실 |
+| 16:00 | 소회의실 |
+| 17:00 | 대회의실 |
+"""
+HALLS_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="x" creationtoolversion="1" segtype="sentence" o-tmf="x"
+adminlang="en" srclang="ko" datatype="plaintext"/><body>
+<tu><tuv xml:lang="ko"><seg>대회의실</seg></tuv><tuv xml:lang="en"><seg>Main Hall</seg></tuv></tu>
+<tu><tuv xml:lang="ko"><seg>소회의실</seg></tuv><tuv xml:lang="en"><seg>Small Hall</seg></tuv></tu>
+</body></tmx>"""
+
+
+def test_a_foreign_memory_entry_fills_every_machine_occurrence_of_its_source(
+    project: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    folder = project / "releases" / "t"
+    folder.mkdir()
+    (folder / "release.ko.md").write_text(TABLE_KO, "utf-8")
+    assert run(["translate", str(folder / "release.ko.md"), "--to", "en"])[0] == 0
+    en = folder / "release.en.md"
+    # a person translated the last 대회의실 cell: the memory never replaces that
+    text = en.read_text("utf-8")
+    head, _, last = text.rpartition("대회의실")
+    en.write_text(head + "Grand Hall" + last, "utf-8")
+    assert run(["translate", str(folder / "release.ko.md"), "--to", "en"])[0] == 0
+    memory = tmp_path / "m.tmx"
+    memory.write_text(HALLS_TMX, "utf-8")
+    code, stdout, err = run(["import", str(memory), str(folder), "--json"])
+    assert code == 1, err
+    assert "imported 3 edit(s) into release.en.md; 0 unit(s) unchanged" in err
+    assert "Error: 1 unit(s) refused" in err
+    report = json.loads(stdout)
+    assert (report["edited"], report["unchanged"], report["refused"]) == (3, 0, 1)
+    (conflict,) = report["findings"]
+    assert conflict["check"] == "import-conflict" and conflict["segment"] == "대회의실"
+    assert "release.en.md has a person's translation here (“Grand Hall”)" in conflict["message"]
+    rows = [line for line in en.read_text("utf-8").splitlines() if line.startswith("| 1")]
+    assert rows == [
+        "| 14:00 | Main Hall |",
+        "| 15:00 | Main Hall |",
+        "| 16:00 | Small Hall |",
+        "| 17:00 | Grand Hall |",
+    ]
+    halls = [s for s in segments(folder) if s["src"] in ("대회의실", "소회의실")]
+    assert [(s["tgt"], s["origin"]) for s in halls] == [
+        ("Main Hall", "human"),
+        ("Main Hall", "human"),
+        ("Small Hall", "human"),
+        ("Grand Hall", "human"),
+    ]
+    # imported again: every machine occurrence already holds it, the person's still wins
+    before = digest(folder)
+    code, _, err = run(["import", str(memory), str(folder)])
+    assert code == 1
+    assert "imported 0 edit(s) into release.en.md; 3 unit(s) unchanged" in err
+    assert digest(folder) == before

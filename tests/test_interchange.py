@@ -21,7 +21,16 @@ from toolkit.core.normalize import nfc
 from toolkit.interchange.detect import read_exchange
 from toolkit.interchange.review_docx import write_review_docx
 from toolkit.interchange.segments import Exchange, ExchangeSegment, segment_ids, sha
-from toolkit.interchange.tags import PARAGRAPH, dropped_tags, events_of, matched_ids, tags_of, text_of
+from toolkit.interchange.tags import (
+    PARAGRAPH,
+    NativeChange,
+    dropped_tags,
+    events_of,
+    matched_ids,
+    native_only,
+    tags_of,
+    text_of,
+)
 from toolkit.interchange.tmx import write_tmx
 from toolkit.interchange.xliff import write_xliff
 from toolkit.interchange.xmlio import ExchangeError
@@ -98,6 +107,41 @@ def test_dropped_tags_are_what_the_new_text_lost() -> None:
     ]
     # merging two bold runs into one, or moving the link, loses nothing
     assert dropped_tags("**a** b **c** [d](u)", "[D](u) **a b c**") == []
+
+
+def test_native_code_a_file_changed_or_added_never_reaches_the_text() -> None:
+    exported = "See [the site](https://a.kr) and [the map](https://b.kr), run `make all`."
+    known = tags_of(events_of(exported))
+    # a tool rewrote the first URL and the code, swapped nothing else, and added a link of its own
+    edited = (
+        "Read [the site](https://evil.example) or [the map](https://b.kr), run `rm -rf /`; "
+        "[more](https://evil.example/2)."
+    )
+    events, changes = native_only(events_of(edited), known)
+    assert text_of(events) == (
+        "Read [the site](https://a.kr) or [the map](https://b.kr), run `make all`; more."
+    )
+    assert changes == [
+        NativeChange("link", "https://evil.example", "https://a.kr"),
+        NativeChange("code", "rm -rf /", "make all"),
+        NativeChange("link", "https://evil.example/2", ""),
+    ]
+    # the exported segment's own URLs may move between its texts (a translator reorders)
+    swapped = "[the map](https://b.kr) and [the site](https://a.kr), run `make all`."
+    assert native_only(events_of(swapped), known) == (events_of(swapped), [])
+    # code stays as the reviewer typed it where code is visible text (review DOCX)
+    events, changes = native_only(events_of("run `make test`"), known, code=False)
+    assert (text_of(events), changes) == ("run `make test`", [])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(exported=MARKDOWN, edited=MARKDOWN)
+def test_no_file_gives_a_segment_a_url_or_code_it_did_not_have(exported: str, edited: str) -> None:
+    known = tags_of(events_of(exported))
+    events, _ = native_only(events_of(edited), known)
+    result = tags_of(events_of(text_of(events)))
+    assert {t.data for t in result if t.kind == "link"} <= {t.data for t in known if t.kind == "link"}
+    assert {t.data for t in result if t.kind == "code"} <= {t.data for t in known if t.kind == "code"}
 
 
 def memory_of(*units: tuple[str, list[str]]) -> Memory:

@@ -857,12 +857,23 @@ def import_command(
     report_findings(result.findings, strict=strict, quiet=as_json)
     verb = "would import" if dry_run else "imported"
     parts = [f"{result.edited} edit(s)"]
+    if result.emptied:
+        parts.append(f"{result.emptied} emptied segment(s)")
     if result.approved:
         parts.append(f"{result.approved} approval(s)")
     if result.confirmed:
         parts.append(f"{result.confirmed} confirmation(s)")
     into = ", ".join(p.name for p in result.translations)
-    click.echo(f"{verb} {', '.join(parts)} into {into}; {result.unchanged} unit(s) unchanged", err=True)
+    untranslated = ""
+    if result.untranslated:
+        left = "it was" if result.untranslated == 1 else "they were"
+        untranslated = (
+            f", {result.untranslated} without a target in the file (not translated in the CAT tool; "
+            f"left as {left})"
+        )
+    click.echo(
+        f"{verb} {', '.join(parts)} into {into}; {result.unchanged} unit(s) unchanged{untranslated}", err=True
+    )
     if result.refused:
         click.echo(
             f"Error: {result.refused} unit(s) refused — see the import-* finding(s) above; the rest was "

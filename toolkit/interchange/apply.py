@@ -17,10 +17,20 @@ Refused, each with a finding naming the unit (everything else is applied):
   since the export (the target hash differs) and the file's text wins;
 * ``import-removed`` — a translator removed it from the file (state ``new``);
   an import does not put text back;
-* ``import-structure`` — a paragraph break was added or lost inside a segment.
+* ``import-structure`` — a paragraph break was added or lost inside a segment;
+* ``import-empty`` (error) — its target is empty and so is every other segment of its
+  paragraph or field (an import does not remove a paragraph), or its text runs over a
+  paragraph break.
+
+An emptied target of a presspack export (a CAT tool's join of two segments empties
+one) removes that segment's text and is counted as ``emptied``; a unit with no target
+at all was not translated in the CAT tool, is left as it was and counted as
+``untranslated``.
 
 Warnings that still import: ``import-tags`` (formatting the text had was
-dropped), ``import-empty`` (an empty target leaves the text as it is).
+dropped; a link URL or code the file changed was put back to the exported native
+code, or one it added was left out — see :func:`tags.native_only`), ``import-empty``
+(an empty target in another tool's memory leaves the text as it is).
 Bad files — not an exchange file, another release, duplicate ids — are
 errors: nothing is written.
 """
@@ -52,9 +62,11 @@ from toolkit.interchange.segments import (
 )
 from toolkit.interchange.tags import (
     PARAGRAPH,
+    NativeChange,
     dropped_tags,
     events_of,
     matched_ids,
+    native_only,
     resolve,
     tags_of,
     text_of,
@@ -73,6 +85,8 @@ class ImportResult:
     format: str = ""
     translations: list[Path] = field(default_factory=list)
     edited: int = 0  # units whose text changed
+    emptied: int = 0  # units whose target was emptied (their text merged into a neighbour)
+    untranslated: int = 0  # units with text but no target in the file (left as they were)
     approved: int = 0  # units set to final
     confirmed: int = 0  # units confirmed as translated without a change
     unchanged: int = 0
@@ -87,6 +101,8 @@ class ImportResult:
             "format": self.format,
             "translations": [str(p) for p in self.translations],
             "edited": self.edited,
+            "emptied": self.emptied,
+            "untranslated": self.untranslated,
             "approved": self.approved,
             "confirmed": self.confirmed,
             "unchanged": self.unchanged,
@@ -153,19 +169,19 @@ def apply_incoming(
     unit_of_flat = [u.id for u in current.memory.units for _ in u.segments]
     ids = segment_ids(current.memory)
     index = {seg_id: k for k, seg_id in enumerate(ids) if seg_id is not None}
-    # units of a memory another tool wrote (no ids): matched by their source text, where it is unique
-    by_source: dict[str, int | None] = {}
+    # units of a memory another tool wrote (no ids): matched by their source text, every
+    # segment with that source (a table's repeated "대회의실" cells are one entry of a TM)
+    by_source: dict[str, list[int]] = {}
     for n, remembered in enumerate(flat):
         if remembered.src:
-            key = " ".join(plain(remembered.src).split())
-            by_source[key] = None if key in by_source else n
+            by_source.setdefault(" ".join(plain(remembered.src).split()), []).append(n)
 
-    def lookup(unit: IncomingUnit) -> int | None:
+    def lookup(unit: IncomingUnit) -> list[int]:
         if unit.id:
-            return index.get(unit.id)
-        return by_source.get(" ".join(unit.source.split()))
+            return [index[unit.id]] if unit.id in index else []
+        return by_source.get(" ".join(unit.source.split()), [])
 
-    known = [u for u in incoming.units if lookup(u) is not None]
+    known = [u for u in incoming.units if lookup(u)]
     if incoming.units and not known:
         raise ExchangeError(
             problem(
@@ -211,18 +227,18 @@ def apply_incoming(
             src,
         )
 
-    for unit in incoming.units:
-        k = lookup(unit)
+    def apply_to(unit: IncomingUnit, k: int | None) -> None:
+        """Check one unit of the file against segment ``k`` of the release and note what to do."""
         seg = flat[k] if k is not None else None
         if seg is None and not unit.id:
             result.unchanged += 1  # another release's sentence in a shared memory
-            continue
+            return
         if seg is None or (unit.src_sha and unit.src_sha != sha(seg.src)):
             text = text_of(unit.events or (), markup=True) if unit.events else ""
             as_plain = text_of(unit.events or (), markup=False) if unit.events else ""
             if not text or (unit.tgt_sha and unit.tgt_sha in (sha(text), sha(as_plain))):
                 result.unchanged += 1  # nothing of the translator's would be lost
-                continue
+                return
             result.refused += 1
             finding(
                 "import-stale",
@@ -233,17 +249,26 @@ def apply_incoming(
                 "again and translate the new source",
                 unit.source,
             )
-            continue
+            return
         assert k is not None
         markup = is_markup(unit_of_flat[k])
         if unit.events is None:
-            result.unchanged += 1
-            continue
-        known_tags = tags_of(
-            matched_ids(events_of(seg.tgt, markup=markup), events_of(seg.src, markup=markup))
-        )
-        known_tags += tags_of(events_of(seg.src, markup=markup))
-        text = text_of(resolve(unit.events, known_tags), markup=markup)
+            if seg.tgt:
+                result.untranslated += 1  # not translated in the CAT tool: reported, left as it was
+            else:
+                result.unchanged += 1
+            return
+        exported_events = events_of(seg.tgt, markup=markup)
+        source_events = events_of(seg.src, markup=markup)
+        # the ids the file's tags have: the review DOCX numbers them in the target's own order
+        known_tags = tags_of(exported_events if docx else matched_ids(exported_events, source_events))
+        known_tags += tags_of(source_events)
+        events = resolve(unit.events, known_tags)
+        if markup:
+            events, changes = native_only(events, known_tags, code=not docx)
+            for change in changes:
+                finding("import-tags", "warning", unit, _native_message(change, target_path.name), seg.src)
+        text = text_of(events, markup=markup)
         for note in unit.extra:
             finding("import-tags", "warning", unit, note, seg.src)
         if not seg.tgt:
@@ -260,23 +285,22 @@ def apply_incoming(
                 )
             else:
                 result.unchanged += 1
-            continue
-        if not text:
-            result.unchanged += 1
-            if unit.events:
-                finding(
-                    "import-empty",
-                    "warning",
-                    unit,
-                    f"its target is empty; the translation {_excerpt(plain(seg.tgt))} was kept",
-                    seg.src,
-                )
-            continue
+            return
+        if not text and not unit.id:
+            result.unchanged += 1  # another tool's memory says nothing about this release's text
+            finding(
+                "import-empty",
+                "warning",
+                unit,
+                f"its target is empty; the translation {_excerpt(plain(seg.tgt))} was kept",
+                seg.src,
+            )
+            return
         same = _loose(text) == _loose(seg.tgt)
         if unit.tgt_sha and unit.tgt_sha != sha(seg.tgt) and not same:
             if sha(text) == unit.tgt_sha:
                 result.unchanged += 1  # untouched in the file; the translation file moved on
-                continue
+                return
             result.refused += 1
             finding(
                 "import-conflict",
@@ -287,7 +311,7 @@ def apply_incoming(
                 f"{_excerpt(plain(text))} — merge the two by hand",
                 seg.src,
             )
-            continue
+            return
         if not unit.tgt_sha and seg.origin == "human" and not same:
             result.refused += 1  # no hash of what was exported: a person's text is never replaced blind
             finding(
@@ -299,7 +323,19 @@ def apply_incoming(
                 "imported — edit the translation by hand, or export and import with presspack",
                 seg.src,
             )
-            continue
+            return
+        if not text and PARAGRAPH in seg.tgt:
+            result.refused += 1
+            finding(
+                "import-empty",
+                "error",
+                unit,
+                f"its target is empty, but its text {_excerpt(plain(seg.tgt))} runs over a paragraph "
+                "break; an import does not join paragraphs, so it was kept — delete it in "
+                f"{target_path.name} itself",
+                seg.src,
+            )
+            return
         if not same and text.count(PARAGRAPH) != seg.tgt.count(PARAGRAPH):
             result.refused += 1
             finding(
@@ -312,11 +348,13 @@ def apply_incoming(
                 f"and join paragraphs in {target_path.name} itself",
                 seg.src,
             )
-            continue
+            return
         exported = _exported_state(seg)
         if not same:
             edits[k] = text
             edited_by[k] = unit
+            if not text:
+                return  # emptied: the translator merged its text into a neighbour (no state to set)
             if markup:
                 for tag in dropped_tags(seg.tgt, text):
                     what = {"link": f"the link to {tag.data}", "code": f"the code `{tag.data}`"}.get(
@@ -332,16 +370,37 @@ def apply_incoming(
                     )
             if unit.state == "final":
                 finals.add(k)
-            continue
+            return
         if unit.state == "final" and exported != "final":
             finals.add(k)
         elif unit.state == "translated" and _RANK[exported] < 1:
             confirms.add(k)
         else:
             result.unchanged += 1
+
+    for unit in incoming.units:
+        matches: list[int | None] = [*lookup(unit)] or [None]
+        for k in matches:  # another tool's entry: every segment with its source
+            apply_to(unit, k)
     if not edits and not finals and not confirms:
         return
     places = place_segments(units_of(current.target), current.memory)
+    for k in _emptying(current, flat, places, edits, incoming):
+        result.refused += 1
+        finals.discard(k)
+        edits.pop(k)
+        kind = _kind_of(unit_of_flat[k])
+        finding(
+            "import-empty",
+            "error",
+            edited_by[k],
+            f"its target is empty, and so is every other segment of its {kind}; an import does not "
+            f"remove {_a(kind)} from {target_path.name}, so it was kept — delete it in "
+            f"{target_path.name} itself",
+            flat[k].src,
+        )
+    if not edits and not finals and not confirms:
+        return
     plan = _plan_edits(current, flat, places, edits, incoming)
     while (misread := _first_misread(plan)) is not None:
         # the file would not read back as the translation planned (a heading that no longer
@@ -372,8 +431,10 @@ def apply_incoming(
     new_flat = [s for u in memory.units for s in u.segments]
     for seg_id, k in sorted(wanted.items(), key=lambda item: item[1]):
         j = by_id.get(seg_id or "")
-        if k in edits:
+        if edits.get(k):
             result.edited += 1
+        elif k in edits:
+            result.emptied += 1
         if j is None:
             if k in finals or k in confirms:  # the text went in, but its segment is not one of its own
                 finding_for(seg_id or "", "import-state", "warning", flat[k].src)
@@ -393,6 +454,29 @@ def apply_incoming(
         result.diff += plan.diff
         return
     result.written.extend(apply_sync(plan, again="run 'presspack import' again"))
+
+
+def _native_message(change: NativeChange, target_name: str) -> str:
+    if change.kind == "link":
+        if change.kept:
+            return (
+                f"the link target in the file was changed to {change.given}; link targets are not "
+                f"translatable, so the link to {change.kept} was kept — change a link in {target_name} itself"
+            )
+        return (
+            f"the file links part of the text to {change.given}, which is not a link of the exported "
+            f"segment; link targets are not translatable, so the text was imported without that link — "
+            f"add a link in {target_name} itself"
+        )
+    if change.kept:
+        return (
+            f"the code in the file was changed to `{change.given}`; code is not translatable, so "
+            f"`{change.kept}` was kept — change code in {target_name} itself"
+        )
+    return (
+        f"the file adds the code `{change.given}`, which is not in the exported segment; code is not "
+        f"translatable, so it was left out — add code in {target_name} itself"
+    )
 
 
 def _primary(lang: str) -> str:
@@ -625,29 +709,7 @@ def _plan_edits(
     """The sync of the translation with the imported texts in place (nothing written)."""
     if not edits:
         return current.plan
-    file_units = units_of(current.target)
-    texts = [u.text for u in file_units]
-    changes: dict[int, list[tuple[int, int, str]]] = {}
-    for k, text in sorted(edits.items()):
-        place = places[k]
-        if place is None:
-            raise PresspackError(
-                problem(
-                    current.target_path,
-                    None,
-                    f"cannot find the text of {_excerpt(plain(flat[k].tgt))} in it, so {incoming.path} "
-                    "cannot be imported safely",
-                    "run 'presspack build' and export again",
-                )
-            )
-        pieces = text.split(PARAGRAPH)
-        for (ui, a, b), piece in zip(place, pieces, strict=True):
-            changes.setdefault(ui, []).append((a, b, piece))
-    for ui, items in changes.items():
-        value = texts[ui]
-        for a, b, piece in sorted(items, reverse=True):
-            value = value[:a] + piece + value[b:]
-        texts[ui] = value
+    texts = _edited_texts(current, flat, places, edits, incoming)
 
     def edit(release: Release) -> Release:
         return with_unit_texts(release, texts)
@@ -669,3 +731,70 @@ def _plan_edits(
             [problem(f.file, f.line or None, f.message) for f in plan.findings if f.check == "tm-structure"]
         )
     return plan
+
+
+def _emptying(
+    current: Current,
+    flat: Sequence[SegmentMemory],
+    places: Sequence[list[Place] | None],
+    edits: dict[int, str],
+    incoming: Incoming,
+) -> list[int]:
+    """The emptied segments that would leave a paragraph or field of the file with no text."""
+    emptied = [k for k, text in edits.items() if not text]
+    if not emptied:
+        return []
+    before = [u.text for u in units_of(current.target)]
+    after = _edited_texts(current, flat, places, edits, incoming)
+    pairs = enumerate(zip(before, after, strict=True))
+    blank = {ui for ui, (old, new) in pairs if old.strip() and not new.strip()}
+    return [k for k in emptied if any(ui in blank for ui, _, _ in places[k] or ())]
+
+
+def _kind_of(unit_id: str) -> str:
+    """``body:list_item:0`` → "list item"; a meta field (``subtitle``) → "field"."""
+    parts = unit_id.split(":")
+    return parts[1].replace("_", " ") if len(parts) > 1 else "field"
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _edited_texts(
+    current: Current,
+    flat: Sequence[SegmentMemory],
+    places: Sequence[list[Place] | None],
+    edits: dict[int, str],
+    incoming: Incoming,
+) -> list[str]:
+    """The translation file's unit texts with the imported texts in place."""
+    texts = [u.text for u in units_of(current.target)]
+    changes: dict[int, list[tuple[int, int, str]]] = {}
+    for k, text in sorted(edits.items()):
+        place = places[k]
+        if place is None:
+            raise PresspackError(
+                problem(
+                    current.target_path,
+                    None,
+                    f"cannot find the text of {_excerpt(plain(flat[k].tgt))} in it, so {incoming.path} "
+                    "cannot be imported safely",
+                    "run 'presspack build' and export again",
+                )
+            )
+        pieces = text.split(PARAGRAPH)
+        for (ui, a, b), piece in zip(place, pieces, strict=True):
+            changes.setdefault(ui, []).append((a, b, piece))
+    for ui, items in changes.items():
+        value = texts[ui]
+        for a, b, piece in sorted(items, reverse=True):
+            left, right = value[:a], value[b:]
+            if not piece:  # an emptied segment takes one side's spaces with it
+                if not left or left[-1].isspace():
+                    right = right.lstrip(" \t")
+                if not right or right[0] == "\n":
+                    left = left.rstrip(" \t")
+            value = left + piece + right
+        texts[ui] = value
+    return texts

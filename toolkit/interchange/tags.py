@@ -19,6 +19,7 @@ kind), as CAT tools expect.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -30,6 +31,7 @@ __all__ = [
     "PARAGRAPH",
     "Close",
     "Event",
+    "NativeChange",
     "Open",
     "Point",
     "Tag",
@@ -37,6 +39,7 @@ __all__ = [
     "dropped_tags",
     "events_of",
     "matched_ids",
+    "native_only",
     "resolve",
     "tags_of",
     "text_of",
@@ -186,6 +189,59 @@ def resolve(events: Sequence[Event], known: Sequence[Tag]) -> list[Event]:
         else:
             out.append(e)
     return out
+
+
+@dataclass(frozen=True)
+class NativeChange:
+    """A tag whose native code (a link's URL, a code span) was not the exported segment's."""
+
+    kind: TagKind  # "link" or "code"
+    given: str  # what the file said
+    kept: str  # what the release keeps ("": the tag was left out)
+
+
+def native_only(
+    events: Sequence[Event], known: Sequence[Tag], *, code: bool = True
+) -> tuple[list[Event], list[NativeChange]]:
+    """``events`` with every link URL (and, with ``code``, every code span) one of ``known``'s.
+
+    The native code of a tag is presspack's, not the translator's: a URL that is not one
+    of the exported segment's own is put back to the URL of the exported tag with the same
+    id, or, when there is none, the link is left out (its text stays). Nothing in an
+    exchange file can give the release a URL it did not have. ``code=False`` where code
+    is visible text the reviewer may edit (the review DOCX).
+    """
+    urls = {t.data for t in known if t.kind == "link" and t.data}
+    codes = {t.data for t in known if t.kind == "code" and t.data}
+    by_id: dict[int, Tag] = {}
+    for tag in known:
+        by_id.setdefault(tag.id, tag)
+    changes: list[NativeChange] = []
+    dropped: Counter[int] = Counter()
+    out: list[Event] = []
+    for e in events:
+        if isinstance(e, Open) and e.tag.kind == "link" and e.tag.data and e.tag.data not in urls:
+            ref = by_id.get(e.tag.id)
+            if ref is not None and ref.kind == "link" and ref.data:
+                changes.append(NativeChange("link", e.tag.data, ref.data))
+                out.append(Open(ref))
+            else:
+                changes.append(NativeChange("link", e.tag.data, ""))
+                dropped[e.tag.id] += 1
+            continue
+        if isinstance(e, Close) and dropped[e.tag.id]:
+            dropped[e.tag.id] -= 1
+            continue
+        if code and isinstance(e, Point) and e.tag.kind == "code" and e.tag.data and e.tag.data not in codes:
+            ref = by_id.get(e.tag.id)
+            if ref is not None and ref.kind == "code" and ref.data:
+                changes.append(NativeChange("code", e.tag.data, ref.data))
+                out.append(Point(ref))
+            else:
+                changes.append(NativeChange("code", e.tag.data, ""))
+            continue
+        out.append(e)
+    return out, changes
 
 
 _WRAP = re.compile(r"[ \t]*[\r\n]+[ \t]*")  # a line end a tool or translator typed: a space
