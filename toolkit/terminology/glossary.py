@@ -276,7 +276,10 @@ def _cell_problems(value: str, column: str) -> tuple[list[tuple[str, str]], list
         )
     if "  " in inner:
         errors.append((f"{column} cell '{show}' contains double spaces", "use single spaces between words"))
-    if any(c in "\t\r\n" or unicodedata.category(c) == "Cc" for c in inner):
+    # a note is free text for people (Alt+Enter in Excel): its line breaks are kept; a
+    # term, a variant or a rule must stay on one line to match anything
+    breaks = "" if column == "note" else "\r\n"
+    if any(c == "\t" or (unicodedata.category(c) == "Cc" and c not in "\r\n") or c in breaks for c in inner):
         errors.append(
             (
                 f"{column} cell '{show}' contains tabs, line breaks or control characters",
@@ -465,7 +468,7 @@ def _row_entry(
             ok = False
         for what, fix in warnings:
             problems.append(Problem(name, line, what, fix, severity="warning"))
-        values[column] = composed.strip()
+        values[column] = composed.strip().replace("\r\n", "\n").replace("\r", "\n")
         if column in REQUIRED_COLUMNS and not values[column]:
             problems.append(
                 Problem(name, line, f"empty {column} cell", f"fill in {column} or delete the row")
