@@ -504,3 +504,20 @@ def test_writer_output_loads_back_with_case_and_extras(tmp_path: Path) -> None:
     write_glossary_csv(g, path, bom=True, newline="\r\n")
     loaded = load_glossary(path)
     assert loaded.entries == g.entries
+
+
+def test_a_merge_keeps_the_glossarys_own_columns(tmp_path: Path) -> None:
+    """The translators' template keeps its empty standard columns and its order, and an
+    incoming CSV saved by Excel with an empty last column adds no unnamed column."""
+    target = tmp_path / "glossary.csv"
+    header = "ko,en,category,note,abbr,en_variants,not_near,only_near"
+    target.write_bytes(f"\ufeff{header}\r\n대전,Daejeon,place,y,,,세계 ~,\r\n".encode())
+    incoming = tmp_path / "new.csv"
+    dapa = "방위사업청,Defense Acquisition Program Administration,defense"
+    incoming.write_text(f"ko,en,category,note,\n{dapa},,\n", "utf-8")
+    merged, _ = merge(load_glossary(target), read_terms(incoming))
+    write_glossary_csv(merged, target)
+    assert target.read_bytes().decode("utf-8") == (
+        f"\ufeff{header}\r\n대전,Daejeon,place,y,,,세계 ~,\r\n"
+        f"{dapa},,,,,\r\n"
+    )

@@ -610,10 +610,20 @@ def _columns(entries: Sequence[Entry]) -> list[str]:
         if used:
             columns.append(name)
     for e in entries:
-        for name, _ in e.extra:
-            if name not in columns:
+        for name, value in e.extra:
+            if name not in columns and (name or value.strip()):  # not Excel's empty last column
                 columns.append(name)
     return columns
+
+
+def _header_of(path: Path) -> list[str]:
+    """The column names of an existing glossary, as lint reads them ([] if none)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    return [h.strip().lower() for h in header]
 
 
 def _row(e: Entry, columns: list[str]) -> list[str]:
@@ -641,7 +651,11 @@ def write_glossary_csv(
     newline = found_newline if newline is None else newline
     if newline not in ("\n", "\r\n"):
         raise ValueError(f"newline must be LF or CRLF, not {newline!r}")
-    columns = _columns(glossary.entries)
+    # the file's own columns stay, in its order (an empty standard column is part of the
+    # translators' template); columns the rows need and it lacks are added after them
+    needed = _columns(glossary.entries)
+    kept = [c for c in _header_of(path) if c]
+    columns = kept + [c for c in needed if c not in kept] if set(BASE_COLUMNS) <= set(kept) else needed
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator=newline)
     writer.writerow(columns)
