@@ -267,6 +267,27 @@ def test_pixel_cap_is_enforced_before_decoding(photos: Path, monkeypatch: pytest
     ]
 
 
+def test_a_huge_photo_gets_only_presspacks_message(photos: Path) -> None:
+    """Pillow warns of a 10000 × 10000 image as it opens it: its raw DecompressionBombWarning
+    printed to stderr before presspack's own image_pixels error."""
+    import struct
+    import warnings
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 10_000, 10_000, 8, 2, 0, 0, 0)  # only the header is read
+    (photos / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        problems = check_images(photos / "r.md", [Block("image", "", src="big.png", line=3)])
+    assert [p.what for p in problems] == [
+        "photo 'big.png' (10000 × 10000 pixels) exceeds the 50,000,000 pixels limit (image_pixels)"
+    ]
+    assert [str(w.category.__name__) for w in seen] == []
+
+
 # ----------------------------------------------------------------- sentences of inline Markdown
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -116,10 +117,20 @@ def _decode_once(where: str, data: bytes, name: str, *, embedded: bool = False) 
 
 
 def _decode(data: bytes, name: str, *, embedded: bool = False) -> Picture:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     cap = IMAGE_PIXELS.value
     allowed = EMBEDDED_FORMATS if embedded else FORMATS
+    with warnings.catch_warnings():
+        # Pillow's own warning for a big image would print a raw Python warning before
+        # ours: the image_pixels cap below says it, with the fix
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return _decode_checked(data, name, cap, allowed)
+
+
+def _decode_checked(data: bytes, name: str, cap: int, allowed: dict[str, str]) -> Picture:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = allowed.get(probe.format or "")

@@ -331,7 +331,8 @@ def _parse(
     except LimitExceeded as exc:
         return [], [Problem(name, None, exc.what, exc.limit.fix)]
     except OSError as exc:
-        return [], [Problem(name, None, f"cannot read glossary: {exc.strerror or exc}", "")]
+        fix = "check the path (or give --glossary FILE)" if isinstance(exc, FileNotFoundError) else ""
+        return [], [Problem(name, None, f"cannot read glossary: {exc.strerror or exc}", fix)]
     text, problems = _decode(data, name)
     if text is None:
         return [], problems
