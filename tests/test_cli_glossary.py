@@ -131,6 +131,17 @@ def test_find_reads_a_file_stdin_and_text_starting_with_a_dash(tmp_path: Path) -
     assert out.startswith("창원시 (+는) → Changwon Special City")
 
 
+def test_find_of_a_mistyped_file_name_says_so(tmp_path: Path) -> None:
+    """A file name that does not exist was searched as text: 'no glossary terms found', exit 0."""
+    missing = tmp_path / "typo" / "release.ko.md"
+    code, out, err = run(["glossary", "find", str(missing), "--glossary", str(ROOT / "glossary.csv")])
+    assert (code, out) == (1, "")
+    assert err == (
+        f"Error: {missing}: no such file — check the path (text to search cannot end in a file "
+        "suffix such as .md)\n"
+    )
+
+
 def test_find_near_miss_says_which_word_contains_the_term() -> None:
     code, out, _ = run(["glossary", "find", "부산물이 많다", "--glossary", str(ROOT / "glossary.csv")])
     assert code == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from toolkit.core.config import glossary_or_default
-from toolkit.core.errors import Problem
+from toolkit.core.errors import Problem, SourceError, problem
 from toolkit.terminology.glossary import Glossary, lint_glossary, load_glossary
 from toolkit.terminology.matcher import Matcher, NearMiss, TermMatch
 
@@ -79,7 +79,17 @@ def read_input(argument: str, stdin: TextIO) -> tuple[str, str]:
         from toolkit.sources.decode import decode_source
 
         return decode_source(path).text, str(path)
+    if _looks_like_a_path(argument) and not path.exists():
+        # a mistyped file name was searched as text: "no glossary terms found", exit 0
+        fix = "check the path (text to search cannot end in a file suffix such as .md)"
+        raise SourceError(problem(path, None, "no such file", fix))
     return argument, ""
+
+
+def _looks_like_a_path(argument: str) -> bool:
+    from toolkit.sources.discover import SOURCE_SUFFIXES
+
+    return " " not in argument and "\n" not in argument and argument.lower().endswith(SOURCE_SUFFIXES)
 
 
 def find(
