@@ -182,6 +182,45 @@ def test_deleted_source_under_edited_text_keeps_the_text_until_accepted(machine:
 # --------------------------------------------------------------------------- structure, by content
 
 
+def test_a_deleted_and_an_unrelated_added_paragraph_are_a_deletion_and_an_addition(
+    project: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    # the sample's English is a person's; in one edit the author deletes a paragraph and adds an
+    # unrelated one earlier: the same as the two edits one after the other, never a "change"
+    folder = project / "releases" / FORUM
+    en, ko = folder / "release.en.md", folder / "release.ko.md"
+    attendees = (
+        "Attendees toured the booths and talked with company representatives about product "
+        "specifications and opportunities for cooperation."
+    )
+    before = body(en)
+    edit(ko, "참석자들은 부스를 돌며 기업 관계자들과 제품 사양, 협력 가능성 등을 두고 의견을 나눴다.\n\n", "")
+    edit(ko, "250여 명이 참석했다.\n", "250여 명이 참석했다.\n\n폴란드 대표단도 창원특례시를 찾았다.\n")
+    code, _, err = run(["build", "releases/", "--out", str(tmp_path / "out")])
+    assert code == 0, err
+    after = body(en)
+    polish = "폴란드 대표단도 Changwon Special City를 찾았다."  # the copy model's machine translation
+    some_250 = next(i for i, b in enumerate(before) if b.startswith("Some 250 people"))
+    assert after == [*before[: some_250 + 1], polish, *before[some_250 + 1 :]]
+    review = [ln for ln in err.splitlines() if "[tm-review]" in ln]
+    assert len(review) == 1, err
+    assert review[0].startswith(
+        f"warning: {REL}/release.en.md:{line_of(en, attendees)}: [tm-review] the source of this text was "
+        "deleted (“참석자들은 부스를 돌며"
+    )
+    seg = next(s for s in segments(en) if s["src"] == "폴란드 대표단도 창원특례시를 찾았다.")
+    assert seg["tgt"] == polish and seg["origin"] == "machine"
+    # accepting the deletion removes the translator's paragraph, and nothing else changes
+    code, _, err = run(["review", "accept", f"{en}:{line_of(en, attendees)}"])
+    assert code == 0, err
+    assert body(en) == [b for b in after if b != attendees]
+    code, _, err = run(["build", "releases/", "--out", str(tmp_path / "out")])
+    assert code == 0, err
+    assert body(en) == [b for b in after if b != attendees] and "[tm-" not in err
+    code, stdout, err = run(["build", "releases/", "--out", str(tmp_path / "out"), "--check"])
+    assert code == 0, stdout + err
+
+
 def test_swapped_paragraphs_then_source_change_drops_and_doubles_nothing(
     machine: Path, tmp_path: Path
 ) -> None:

@@ -51,6 +51,7 @@ from toolkit.translation.align import (
     longest_increasing,
     map_segments,
     normalized,
+    related,
 )
 from toolkit.translation.checks import has_numbers, numbers_agree, qa_segments
 from toolkit.translation.memory import (
@@ -136,6 +137,9 @@ def _replace_term(text: str, old: str, new: str, keep: Sequence[str] = ()) -> tu
 def _is_hangul(ch: str) -> bool:
     # a Korean term may carry a particle right after it (창원시는)
     return "\uac00" <= ch <= "\ud7a3"
+
+
+_BLOCK_SECTIONS = ("body", "about", "attachments")  # sections of blocks (paragraphs may come and go)
 
 
 def _section(unit_id: str) -> str:
@@ -820,7 +824,14 @@ class _SectionSync:
 
     def run(self, accept: set[int], keep: set[int]) -> None:
         self.tmap = map_segments([[s.tgt for s in u.segments] for u in self.mem], self.file_texts)
-        smap = map_segments([[s.src for s in u.segments] for u in self.mem], self.new_texts)
+        # the source is compared with itself, so content says whether a paragraph in another's place
+        # is that one edited or a different one (a deletion and an addition); fields and contact
+        # lines are one text each, edited in place whatever they now say
+        ids = [u.id for u in self.new] + [u.id for u in self.mem]
+        blocks = any(_section(i) in _BLOCK_SECTIONS for i in ids)
+        smap = map_segments(
+            [[s.src for s in u.segments] for u in self.mem], self.new_texts, related if blocks else None
+        )
         self.smap = smap
         sgroups, src_extra = _snap_to_sentences(
             smap, self.new_texts, self.src_lang, [s.src for s in self.flat]
