@@ -363,6 +363,57 @@ def test_hand_written_translation_with_other_sentence_counts_is_adopted_n_to_m(
     assert all(s["origin"] == "human" for s in segs)
 
 
+def test_a_translator_s_rewrite_is_recorded_by_whole_sentences(
+    project: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    # presspack translated the forum release, then a person replaced the whole file with their own
+    # English: approved terms that both texts hold must not cut a sentence (or a line) in two
+    folder = project / "releases" / "2026-11-05-rewritten"
+    folder.mkdir()
+    sample = project / "releases" / FORUM
+    (folder / "release.ko.md").write_bytes((sample / "release.ko.md").read_bytes())
+    for photo in sample.glob("*.jpg"):
+        (folder / photo.name).write_bytes(photo.read_bytes())
+    en = folder / "release.en.md"
+    code, _, err = run(["translate", str(folder / "release.ko.md"), "--to", "en"])
+    assert code == 0, err
+    en.write_bytes((sample / "release.en.md").read_bytes())
+    code, _, err = run(["build", str(folder), "--out", str(tmp_path / "out")])
+    assert code == 0, err
+    assert "[term-missing]" not in err and "[number-mismatch]" not in err, err
+    segs = segments(en)
+    assert [s["tgt"] for s in segs if not s["src"]] == []  # no text without a source
+    human = {s["src"]: s["tgt"] for s in segs if s["origin"] == "human"}
+    assert human[
+        "러시아-우크라이나 전쟁과 중동 정세 불안 이후 방위산업에 대한 세계적 관심이 크게 높아졌다."
+    ] == (
+        "Interest in the defense industry has risen sharply around the world since the Russia-Ukraine "
+        "war and the instability in the Middle East."
+    )
+    assert human["시는 이러한 흐름을 창원 방산기업의 새로운 기회로 삼고자 이번 포럼을 기획했다."] == (
+        "The city planned the forum to turn this shift into new opportunities for Changwon's defense "
+        "companies."
+    )
+    assert human["창원특례시 방위산업과 방산육성팀"] == (
+        "Defense Industry Promotion Team, Defense Industry Division, Changwon Special City"
+    )
+    assert human["창원특례시 소개"] == "About Changwon Special City"
+    assert human[
+        "창원기술정밀, 영풍전자, 키프코우주항공 등 방산 중소기업 28개사는 이곳에서 주력 제품을 선보였다."
+    ] == (
+        "There, 28 defense SMEs, including Changwon Technology Precision, Youngpoong Electronics and KIFCO "
+        "Aerospace, showcased their flagship products."
+    )
+    mayor = [t for src, t in human.items() if src.startswith("홍남표 창원특례시장은")]
+    assert mayor == [block(en, "“Changwon has solid defense infrastructure").split(" He added")[0]]
+    # every record is whole sentences of the file
+    text = en.read_text("utf-8")
+    for s in segs:
+        assert s["tgt"] in text, s
+    code, stdout, err = run(["build", str(folder), "--out", str(tmp_path / "out"), "--check"])
+    assert code == 0, stdout + err
+
+
 def test_paragraphs_differing_without_memory_leave_the_file_untouched(project: Path, tmp_path: Path) -> None:
     folder = project / "releases" / FORUM
     en = folder / "release.en.md"

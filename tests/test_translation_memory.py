@@ -232,3 +232,48 @@ def test_glossary_change_never_touches_a_longer_approved_term() -> None:
     assert [b.text for b in res.release.body] == [
         "Changwon Special City met the Changwon City Council; Changwon Cityscape aside."
     ]
+
+
+def test_a_rewritten_paragraph_is_recorded_by_whole_sentences_never_cut_at_a_term() -> None:
+    glossary = Glossary(
+        entries=(Entry(ko="러시아-우크라이나 전쟁", en="Russia-Ukraine war", category="event"),)
+    )
+    matcher = Matcher(glossary, "ko")
+    src = ko_release(
+        [
+            "방위산업에 대한 관심이 러시아-우크라이나 전쟁 이후 높아졌다. 시는 이번 포럼을 기획했다.",
+            "참석자들은 부스를 돌며 의견을 나눴다.",
+        ]
+    )
+    first = sync_translation(src, None, None, "en", matcher=matcher, translate=Recorder().factory)
+    assert first.release.body[0].text.startswith(
+        "MT(방위산업에 대한 관심이 Russia-Ukraine war 이후"
+    )  # injected
+    rewrites = {
+        # three for two: the paragraph is one record of both source sentences
+        3: "Interest grew after the Russia-Ukraine war and the unrest. It is in defense. The city did it.",
+        # as many sentences as the source: one record per sentence
+        2: "Interest in defense grew after the Russia-Ukraine war and the unrest. The city planned it.",
+    }
+    for count, text in rewrites.items():
+        edited = replace(first.release, body=(Block(kind="paragraph", text=text), first.release.body[1]))
+        res = sync_translation(src, edited, first.memory, "en", matcher=matcher, translate=Recorder().factory)
+        assert [b.text for b in res.release.body] == [text, "MT(참석자들은 부스를 돌며 의견을 나눴다.)"]
+        pairs = [(s.src, s.tgt, s.origin) for s in res.memory.units[1].segments]
+        assert all(s.src for s in res.memory.segments()), pairs  # no text without a source
+        if count == 2:
+            assert pairs == [
+                (
+                    "방위산업에 대한 관심이 러시아-우크라이나 전쟁 이후 높아졌다.",
+                    "Interest in defense grew after the Russia-Ukraine war and the unrest.",
+                    "human",
+                ),
+                ("시는 이번 포럼을 기획했다.", "The city planned it.", "human"),
+            ]
+        else:
+            assert pairs == [(src.body[0].text, text, "human")]
+        assert [f.check for f in res.findings if f.check != "hangul-in-english"] == []  # MT(…) is Korean
+        again = sync_translation(
+            src, res.release, res.memory, "en", matcher=matcher, translate=Recorder().factory
+        )
+        assert again.release == res.release and again.memory == res.memory
