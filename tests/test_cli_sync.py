@@ -414,6 +414,47 @@ def test_a_translator_s_rewrite_is_recorded_by_whole_sentences(
     assert code == 0, stdout + err
 
 
+def test_a_post_edit_of_text_the_source_has_twice_is_a_change_of_that_copy(
+    project: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    # "개회와 환영사" is a list item and a table cell; the translator post-edits the list item
+    folder = project / "releases" / "2026-11-05-program"
+    folder.mkdir()
+    ko, en = folder / "release.ko.md", folder / "release.en.md"
+    ko.write_text(
+        "---\ntitle: 포럼 개최\ndate: 2026-11-05\ndateline: 창원\nlang: ko\norganization: 창원특례시\n---\n\n"
+        "포럼은 다음 순서로 진행됐다.\n\n1. 개회와 환영사\n2. 주제 발표\n\n"
+        "| 시간 | 프로그램 |\n|:---|:---|\n| 14:00 | 개회와 환영사 |\n| 14:30 | 주제 발표 |\n",
+        "utf-8",
+    )
+    out = str(tmp_path / "out")
+    code, _, err = run(["translate", str(ko), "--to", "en"])
+    assert code == 0, err
+    edit(en, "\n1. 개회와 환영사\n", "\n1. Opening and welcome address\n")
+    translated = en.read_text("utf-8")
+    code, _, err = run(["build", str(folder), "--out", out])
+    assert code == 0, err
+    assert en.read_text("utf-8") == translated
+    pairs = [(s["src"], s["tgt"], s["origin"]) for s in segments(en)]
+    assert ("개회와 환영사", "Opening and welcome address", "human") in pairs
+    assert ("개회와 환영사", "개회와 환영사", "machine") in pairs  # the table cell
+    assert all(s and t for s, t, _ in pairs), pairs
+    # the author edits the list item: the translator's text is kept and flagged, the table untouched
+    edit(ko, "\n1. 개회와 환영사\n", "\n1. 개회 및 환영사\n")
+    code, _, err = run(["build", str(folder), "--out", out])
+    assert code == 0, err
+    assert en.read_text("utf-8") == translated
+    review = [ln for ln in err.splitlines() if "[tm-review]" in ln]
+    assert len(review) == 1, err
+    assert review[0].startswith(
+        f"warning: {en}:{line_of(en, 'Opening and welcome address')}: [tm-review] the source changed "
+        "under a person's translation; presspack kept it: “Opening and welcome address”. "
+        "New source: “개회 및 환영사” (was “개회와 환영사”)"
+    )
+    code, stdout, err = run(["build", str(folder), "--out", out, "--check"])
+    assert code == 0, stdout + err
+
+
 def test_paragraphs_differing_without_memory_leave_the_file_untouched(project: Path, tmp_path: Path) -> None:
     folder = project / "releases" / FORUM
     en = folder / "release.en.md"

@@ -212,19 +212,23 @@ def _old_order(
     taken = set(pairs.values())
     free_new = [j for j, t in enumerate(new_norm) if t and j not in taken]
     if free_old and free_new and len(free_old) * len(free_new) <= 2500:
-        best_new: dict[int, tuple[float, int]] = {}
-        best_old: dict[int, tuple[float, int]] = {}
+        # each other's best match, and nobody else's as good: text the old or the new side holds
+        # twice (a list item and a table cell) is as like one copy as the other, so it says nothing
+        best_new: dict[int, tuple[float, list[int]]] = {}
+        best_old: dict[int, tuple[float, list[int]]] = {}
         for i in free_old:
             for j in free_new:
                 score = similarity(old_norm[i], new_norm[j])
                 if score >= MOVE_SIMILARITY:
-                    if score > best_new.get(i, (0.0, -1))[0]:
-                        best_new[i] = (score, j)
-                    if score > best_old.get(j, (0.0, -1))[0]:
-                        best_old[j] = (score, i)
-        for i, (_, j) in best_new.items():
-            if best_old.get(j, (0.0, -1))[1] == i:
-                pairs[i] = j
+                    for best, key, other in ((best_new, i, j), (best_old, j, i)):
+                        top, who = best.get(key, (0.0, []))
+                        if score > top:
+                            best[key] = (score, [other])
+                        elif score == top:
+                            who.append(other)
+        for i, (_, js) in best_new.items():
+            if len(js) == 1 and best_old[js[0]][1] == [i]:
+                pairs[i] = js[0]
     free_old = [i for i, t in enumerate(old_norm) if t and i not in pairs]
     free_new = [j for j, t in enumerate(new_norm) if t and j not in set(pairs.values())]
     if (
