@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.translation.align import align_sentences, map_segments, similarity
+from toolkit.translation.align import align_sentences, map_segments, related, similarity
 from toolkit.translation.checks import numbers
 
 OLD = [["Alpha one is here.", "Beta two is there."], ["Gamma three stays."], ["Delta four ends."]]
@@ -107,6 +107,77 @@ def test_similarity_is_by_words() -> None:
     assert similarity("a b c d", "a b c d") == 1.0
     assert similarity("a  b\tc", "a b c") == 1.0  # spacing is not an edit
     assert similarity("one two three four", "five six seven eight") < 0.1
+
+
+def test_related_compares_character_pairs() -> None:
+    # an edit keeps most character pairs even where Korean words change their particles
+    assert related("창원특례시는 1일 포럼을 열었다.", "창원특례시가 1일 방산 포럼을 개최했다.") is True
+    assert related("세계적 관심이 크게 높아졌다.", "세계적 관심이 한층 높아졌다.") is True
+    assert (
+        related(
+            "참석자들은 부스를 돌며 기업 관계자들과 제품 사양, 협력 가능성 등을 두고 의견을 나눴다.",
+            "폴란드 대표단도 창원특례시를 찾았다.",
+        )
+        is False
+    )
+    assert related("14:00", "14:30") is None  # too short to tell: position decides
+    assert related("개회와 환영사", "폐회") is None
+
+
+SOURCE = [
+    ["창원특례시는 1일 포럼을 열었다."],
+    ["참석자들은 부스를 돌며 기업 관계자들과 의견을 나눴다."],
+    ["시는 앞으로도 방산기업 지원을 이어 간다."],
+]
+
+
+def test_an_unrelated_paragraph_in_another_s_place_is_a_deletion_and_an_addition() -> None:
+    new = [
+        "창원특례시는 1일 포럼을 열었다.",
+        "폴란드 대표단도 이날 오후 전시장을 찾았다.",
+        "시는 앞으로도 방산기업 지원을 이어 간다.",
+    ]
+    found, _ = where(SOURCE, new)
+    assert found[1] == (
+        [(1, "폴란드 대표단도 이날 오후 전시장을 찾았다.")],
+        False,
+    )  # by position, without content
+    mapping = map_segments(SOURCE, new, related)
+    groups = {m: g for g in mapping.groups for m in g.members}
+    assert groups[1].spans == ()
+    assert [new[sp.unit][sp.start : sp.end] for sp in mapping.extra] == [
+        "폴란드 대표단도 이날 오후 전시장을 찾았다."
+    ]
+    # deleted in one place, added in another: not a move
+    moved = [
+        "폴란드 대표단도 이날 오후 전시장을 찾았다.",
+        "창원특례시는 1일 포럼을 열었다.",
+        "시는 앞으로도 방산기업 지원을 이어 간다.",
+    ]
+    mapping = map_segments(SOURCE, moved, related)
+    groups = {m: g for g in mapping.groups for m in g.members}
+    assert groups[1].spans == () and groups[0].exact and groups[2].exact
+    assert [moved[sp.unit][sp.start : sp.end] for sp in mapping.extra] == [
+        "폴란드 대표단도 이날 오후 전시장을 찾았다."
+    ]
+
+
+def test_a_paragraph_the_author_rewrote_is_still_an_edit() -> None:
+    new = [
+        "창원특례시는 1일 포럼을 열었다.",
+        "참석자들은 부스를 돌며 기업 관계자와 제품을 두고 의견을 나눴다.",
+        "시는 앞으로도 방산기업 지원을 이어 간다.",
+    ]
+    mapping = map_segments(SOURCE, new, related)
+    groups = {m: g for g in mapping.groups for m in g.members}
+    assert [new[sp.unit][sp.start : sp.end] for sp in groups[1].spans] == [new[1]]
+    assert mapping.extra == ()
+    # moved and edited
+    moved = [new[1], new[0], new[2]]
+    mapping = map_segments(SOURCE, moved, related)
+    groups = {m: g for g in mapping.groups for m in g.members}
+    assert [moved[sp.unit][sp.start : sp.end] for sp in groups[1].spans] == [new[1]]
+    assert mapping.extra == ()
 
 
 def anchors(src: str, tgt: str) -> float:

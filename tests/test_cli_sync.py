@@ -197,6 +197,45 @@ def test_deleted_source_under_edited_text_keeps_the_text_until_accepted(machine:
 # --------------------------------------------------------------------------- structure, by content
 
 
+def test_a_deleted_and_an_unrelated_added_paragraph_are_a_deletion_and_an_addition(
+    project: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    # the sample's English is a person's; in one edit the author deletes a paragraph and adds an
+    # unrelated one earlier: the same as the two edits one after the other, never a "change"
+    folder = project / "releases" / FORUM
+    en, ko = folder / "release.en.md", folder / "release.ko.md"
+    attendees = (
+        "Attendees toured the booths and talked with company representatives about product "
+        "specifications and opportunities for cooperation."
+    )
+    before = body(en)
+    edit(ko, "참석자들은 부스를 돌며 기업 관계자들과 제품 사양, 협력 가능성 등을 두고 의견을 나눴다.\n\n", "")
+    edit(ko, "250여 명이 참석했다.\n", "250여 명이 참석했다.\n\n폴란드 대표단도 창원특례시를 찾았다.\n")
+    code, _, err = run(["build", "releases/", "--out", str(tmp_path / "out")])
+    assert code == 0, err
+    after = body(en)
+    polish = "폴란드 대표단도 Changwon Special City를 찾았다."  # the copy model's machine translation
+    some_250 = next(i for i, b in enumerate(before) if b.startswith("Some 250 people"))
+    assert after == [*before[: some_250 + 1], polish, *before[some_250 + 1 :]]
+    review = [ln for ln in err.splitlines() if "[tm-review]" in ln]
+    assert len(review) == 1, err
+    assert review[0].startswith(
+        f"warning: {REL}/release.en.md:{line_of(en, attendees)}: [tm-review] the source of this text was "
+        "deleted (“참석자들은 부스를 돌며"
+    )
+    seg = next(s for s in segments(en) if s["src"] == "폴란드 대표단도 창원특례시를 찾았다.")
+    assert seg["tgt"] == polish and seg["origin"] == "machine"
+    # accepting the deletion removes the translator's paragraph, and nothing else changes
+    code, _, err = run(["review", "accept", f"{en}:{line_of(en, attendees)}"])
+    assert code == 0, err
+    assert body(en) == [b for b in after if b != attendees]
+    code, _, err = run(["build", "releases/", "--out", str(tmp_path / "out")])
+    assert code == 0, err
+    assert body(en) == [b for b in after if b != attendees] and "[tm-" not in err
+    code, stdout, err = run(["build", "releases/", "--out", str(tmp_path / "out"), "--check"])
+    assert code == 0, stdout + err
+
+
 def test_swapped_paragraphs_then_source_change_drops_and_doubles_nothing(
     machine: Path, tmp_path: Path
 ) -> None:
@@ -337,6 +376,98 @@ def test_hand_written_translation_with_other_sentence_counts_is_adopted_n_to_m(
         "The city supports defense exports. It helps local companies sell abroad.",
     ) in pairs  # 1:2
     assert all(s["origin"] == "human" for s in segs)
+
+
+def test_a_translator_s_rewrite_is_recorded_by_whole_sentences(
+    project: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    # presspack translated the forum release, then a person replaced the whole file with their own
+    # English: approved terms that both texts hold must not cut a sentence (or a line) in two
+    folder = project / "releases" / "2026-11-05-rewritten"
+    folder.mkdir()
+    sample = project / "releases" / FORUM
+    (folder / "release.ko.md").write_bytes((sample / "release.ko.md").read_bytes())
+    for photo in sample.glob("*.jpg"):
+        (folder / photo.name).write_bytes(photo.read_bytes())
+    en = folder / "release.en.md"
+    code, _, err = run(["translate", str(folder / "release.ko.md"), "--to", "en"])
+    assert code == 0, err
+    en.write_bytes((sample / "release.en.md").read_bytes())
+    code, _, err = run(["build", str(folder), "--out", str(tmp_path / "out")])
+    assert code == 0, err
+    assert "[term-missing]" not in err and "[number-mismatch]" not in err, err
+    segs = segments(en)
+    assert [s["tgt"] for s in segs if not s["src"]] == []  # no text without a source
+    human = {s["src"]: s["tgt"] for s in segs if s["origin"] == "human"}
+    assert human[
+        "러시아-우크라이나 전쟁과 중동 정세 불안 이후 방위산업에 대한 세계적 관심이 크게 높아졌다."
+    ] == (
+        "Interest in the defense industry has risen sharply around the world since the Russia-Ukraine "
+        "war and the instability in the Middle East."
+    )
+    assert human["시는 이러한 흐름을 창원 방산기업의 새로운 기회로 삼고자 이번 포럼을 기획했다."] == (
+        "The city planned the forum to turn this shift into new opportunities for Changwon's defense "
+        "companies."
+    )
+    assert human["창원특례시 방위산업과 방산육성팀"] == (
+        "Defense Industry Promotion Team, Defense Industry Division, Changwon Special City"
+    )
+    assert human["창원특례시 소개"] == "About Changwon Special City"
+    assert human[
+        "창원기술정밀, 영풍전자, 키프코우주항공 등 방산 중소기업 28개사는 이곳에서 주력 제품을 선보였다."
+    ] == (
+        "There, 28 defense SMEs, including Changwon Technology Precision, Youngpoong Electronics and KIFCO "
+        "Aerospace, showcased their flagship products."
+    )
+    mayor = [t for src, t in human.items() if src.startswith("홍남표 창원특례시장은")]
+    assert mayor == [block(en, "“Changwon has solid defense infrastructure").split(" He added")[0]]
+    # every record is whole sentences of the file
+    text = en.read_text("utf-8")
+    for s in segs:
+        assert s["tgt"] in text, s
+    code, stdout, err = run(["build", str(folder), "--out", str(tmp_path / "out"), "--check"])
+    assert code == 0, stdout + err
+
+
+def test_a_post_edit_of_text_the_source_has_twice_is_a_change_of_that_copy(
+    project: Path, copy_models: Path, tmp_path: Path
+) -> None:
+    # "개회와 환영사" is a list item and a table cell; the translator post-edits the list item
+    folder = project / "releases" / "2026-11-05-program"
+    folder.mkdir()
+    ko, en = folder / "release.ko.md", folder / "release.en.md"
+    ko.write_text(
+        "---\ntitle: 포럼 개최\ndate: 2026-11-05\ndateline: 창원\nlang: ko\norganization: 창원특례시\n---\n\n"
+        "포럼은 다음 순서로 진행됐다.\n\n1. 개회와 환영사\n2. 주제 발표\n\n"
+        "| 시간 | 프로그램 |\n|:---|:---|\n| 14:00 | 개회와 환영사 |\n| 14:30 | 주제 발표 |\n",
+        "utf-8",
+    )
+    out = str(tmp_path / "out")
+    code, _, err = run(["translate", str(ko), "--to", "en"])
+    assert code == 0, err
+    edit(en, "\n1. 개회와 환영사\n", "\n1. Opening and welcome address\n")
+    translated = en.read_text("utf-8")
+    code, _, err = run(["build", str(folder), "--out", out])
+    assert code == 0, err
+    assert en.read_text("utf-8") == translated
+    pairs = [(s["src"], s["tgt"], s["origin"]) for s in segments(en)]
+    assert ("개회와 환영사", "Opening and welcome address", "human") in pairs
+    assert ("개회와 환영사", "개회와 환영사", "machine") in pairs  # the table cell
+    assert all(s and t for s, t, _ in pairs), pairs
+    # the author edits the list item: the translator's text is kept and flagged, the table untouched
+    edit(ko, "\n1. 개회와 환영사\n", "\n1. 개회 및 환영사\n")
+    code, _, err = run(["build", str(folder), "--out", out])
+    assert code == 0, err
+    assert en.read_text("utf-8") == translated
+    review = [ln for ln in err.splitlines() if "[tm-review]" in ln]
+    assert len(review) == 1, err
+    assert review[0].startswith(
+        f"warning: {en}:{line_of(en, 'Opening and welcome address')}: [tm-review] the source changed "
+        "under a person's translation; presspack kept it: “Opening and welcome address”. "
+        "New source: “개회 및 환영사” (was “개회와 환영사”)"
+    )
+    code, stdout, err = run(["build", str(folder), "--out", out, "--check"])
+    assert code == 0, stdout + err
 
 
 def test_paragraphs_differing_without_memory_leave_the_file_untouched(project: Path, tmp_path: Path) -> None:

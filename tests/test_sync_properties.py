@@ -187,3 +187,58 @@ def test_random_edits_on_both_sides_never_lose_or_double_anything(
         assert again.release == res.release
         assert again.memory == memory
         current = res.release
+
+
+# long, unrelated sentences: their character pairs tell them apart (toolkit.translation.align.related)
+UNRELATED = [
+    "폴란드 대표단도 이날 오후 전시장을 찾았다.",
+    "참석자들은 부스를 돌며 기업 관계자들과 의견을 나눴다.",
+    "행사장 입구에는 안내 데스크가 설치됐다.",
+    "올해 수출액은 지난해보다 두 배 가까이 늘었다.",
+    "해군은 잠수함 승조원 수당을 인상하기로 했다.",
+    "비가 내리는 가운데 시민 수백 명이 광장에 모였다.",
+    "협약에 따라 양측은 인력 교류를 정례화한다.",
+    "다음 포럼은 내년 봄 부산에서 열릴 예정이다.",
+    "연구진은 새 배터리의 수명을 세 배로 늘렸다.",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    paragraphs=st.integers(2, 5),
+    edits=st.lists(
+        st.tuples(st.sampled_from(HUMAN_OPS[:-1]), st.integers(0, 99), st.integers(0, 99)), max_size=3
+    ),
+    gone=st.integers(0, 99),
+    at=st.integers(0, 99),
+)
+def test_deleting_one_paragraph_and_adding_another_is_the_two_edits_one_after_the_other(
+    paragraphs: int, edits: list[tuple[str, int, int]], gone: int, at: int
+) -> None:
+    from toolkit.translation.align import related
+
+    assert all(related(a, b) is False for a in UNRELATED for b in UNRELATED if a != b)
+    src = [[s] for s in UNRELATED[:paragraphs]]
+    res = sync_translation(release("ko", src, TITLE), None, None, "en", matcher=None, translate=machine)
+    current = res.release
+    for n, (op, a, b) in enumerate(edits):  # the translator's work, before the author's edit
+        fp = [segments_of(blk.text, "en") for blk in current.body]
+        human_edit(op, fp, a, b, f"H{n}")
+        current = replace(current, body=tuple(Block(kind="paragraph", text=" ".join(p)) for p in fp if p))
+    memory = Memory.from_json(res.memory.to_json())
+    res = sync_translation(release("ko", src, TITLE), current, memory, "en", matcher=None, translate=machine)
+    current, memory = res.release, Memory.from_json(res.memory.to_json())
+    deleted = [p for k, p in enumerate(src) if k != gone % len(src)]
+    added = list(deleted)
+    added.insert(at % (len(deleted) + 1), [UNRELATED[-1]])
+
+    def sync(paras: list[list[str]], file: Release, mem: Memory) -> SyncResult:
+        return sync_translation(release("ko", paras, TITLE), file, mem, "en", matcher=None, translate=machine)
+
+    note(f"source {src} -> {added}; file {[x.text for x in current.body]}")
+    both = sync(added, current, memory)
+    first = sync(deleted, current, memory)
+    then = sync(added, first.release, Memory.from_json(first.memory.to_json()))
+    assert [x.text for x in both.release.body] == [x.text for x in then.release.body]
+    assert both.memory == then.memory
+    assert [f.message for f in both.findings] == [f.message for f in then.findings]

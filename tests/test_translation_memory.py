@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from toolkit.core.document import Block, Meta, Release
 from toolkit.mt.enforce import TranslateFn
 from toolkit.sources import load_release
@@ -232,3 +234,104 @@ def test_glossary_change_never_touches_a_longer_approved_term() -> None:
     assert [b.text for b in res.release.body] == [
         "Changwon Special City met the Changwon City Council; Changwon Cityscape aside."
     ]
+
+
+def test_a_rewritten_paragraph_is_recorded_by_whole_sentences_never_cut_at_a_term() -> None:
+    glossary = Glossary(
+        entries=(Entry(ko="러시아-우크라이나 전쟁", en="Russia-Ukraine war", category="event"),)
+    )
+    matcher = Matcher(glossary, "ko")
+    src = ko_release(
+        [
+            "방위산업에 대한 관심이 러시아-우크라이나 전쟁 이후 높아졌다. 시는 이번 포럼을 기획했다.",
+            "참석자들은 부스를 돌며 의견을 나눴다.",
+        ]
+    )
+    first = sync_translation(src, None, None, "en", matcher=matcher, translate=Recorder().factory)
+    assert first.release.body[0].text.startswith(
+        "MT(방위산업에 대한 관심이 Russia-Ukraine war 이후"
+    )  # injected
+    rewrites = {
+        # three for two: the paragraph is one record of both source sentences
+        3: "Interest grew after the Russia-Ukraine war and the unrest. It is in defense. The city did it.",
+        # as many sentences as the source: one record per sentence
+        2: "Interest in defense grew after the Russia-Ukraine war and the unrest. The city planned it.",
+    }
+    for count, text in rewrites.items():
+        edited = replace(first.release, body=(Block(kind="paragraph", text=text), first.release.body[1]))
+        res = sync_translation(src, edited, first.memory, "en", matcher=matcher, translate=Recorder().factory)
+        assert [b.text for b in res.release.body] == [text, "MT(참석자들은 부스를 돌며 의견을 나눴다.)"]
+        pairs = [(s.src, s.tgt, s.origin) for s in res.memory.units[1].segments]
+        assert all(s.src for s in res.memory.segments()), pairs  # no text without a source
+        if count == 2:
+            assert pairs == [
+                (
+                    "방위산업에 대한 관심이 러시아-우크라이나 전쟁 이후 높아졌다.",
+                    "Interest in defense grew after the Russia-Ukraine war and the unrest.",
+                    "human",
+                ),
+                ("시는 이번 포럼을 기획했다.", "The city planned it.", "human"),
+            ]
+        else:
+            assert pairs == [(src.body[0].text, text, "human")]
+        assert [f.check for f in res.findings if f.check != "hangul-in-english"] == []  # MT(…) is Korean
+        again = sync_translation(
+            src, res.release, res.memory, "en", matcher=matcher, translate=Recorder().factory
+        )
+        assert again.release == res.release and again.memory == res.memory
+
+
+def program(item: str, cell: str) -> Release:
+    return Release(
+        meta=Meta(title="포럼 개최", lang="ko"),
+        body=(
+            Block(kind="list_item", text=item, ordered=True, number=1),
+            Block(kind="list_item", text="주제 발표", ordered=True, number=2),
+            Block(kind="table", rows=(("시간", "프로그램"), ("14:00", cell), ("14:30", "주제 발표"))),
+        ),
+        source_path="release.ko.md",
+    )
+
+
+def texts(release: Release) -> list[str]:
+    return [t for b in release.body for t in b.texts()]
+
+
+@pytest.mark.parametrize("edited", [0, 5])  # the translator post-edits the list item, or the table cell
+@pytest.mark.parametrize("changed", ["item", "cell"])  # then the author edits one copy
+def test_a_post_edit_of_text_the_source_has_twice_stays_with_its_copy(edited: int, changed: str) -> None:
+    src = program("개회와 환영사", "개회와 환영사")
+    first = sync_translation(src, None, None, "en", matcher=None, translate=Recorder().factory)
+    machine = texts(first.release)
+    assert machine[0] == machine[5] == "MT(개회와 환영사)"
+    human = list(machine)
+    human[edited] = "Opening and welcome address"
+    blocks = list(first.release.body)
+    blocks[0] = replace(blocks[0], text=human[0])
+    rows = [list(r) for r in blocks[2].rows]
+    rows[1][1] = human[5]
+    blocks[2] = replace(blocks[2], rows=tuple(tuple(r) for r in rows))
+    post_edited = replace(first.release, body=tuple(blocks))
+    res = sync_translation(src, post_edited, first.memory, "en", matcher=None, translate=Recorder().factory)
+    assert texts(res.release) == human
+    segs = [(s.src, s.tgt, s.origin) for s in res.memory.segments()]
+    assert ("개회와 환영사", "Opening and welcome address", "human") in segs
+    assert ("개회와 환영사", "MT(개회와 환영사)", "machine") in segs
+    new_src = (
+        program("개회 및 환영사", "개회와 환영사")
+        if changed == "item"
+        else program("개회와 환영사", "개회식")
+    )
+    after = sync_translation(
+        new_src, res.release, res.memory, "en", matcher=None, translate=Recorder().factory
+    )
+    assert not after.blocked
+    expect = list(human)
+    where = 0 if changed == "item" else 5
+    reviews = [f for f in after.findings if f.check == "tm-review"]
+    if where == edited:  # the person's copy: kept, for review
+        assert len(reviews) == 1 and reviews[0].extra["kept"] == "Opening and welcome address"
+    else:  # presspack's copy: translated again
+        expect[where] = f"MT({texts(new_src)[where]})"
+        assert reviews == []
+    assert texts(after.release) == expect

@@ -41,12 +41,17 @@ __all__ = [
     "longest_increasing",
     "map_segments",
     "normalized",
+    "related",
     "similarity",
 ]
 
 _TOKEN = re.compile(r"\S+")
 _PARA = "\x00¶"  # paragraph break: never a word of real text
 MOVE_SIMILARITY = 0.7  # a paragraph found elsewhere counts as moved above this word similarity
+RELATED_PAIRS = 0.3  # texts sharing fewer character pairs than this (Dice) are different texts
+RELATED_MIN_CHARS = 10  # letters and digits a text needs before its character pairs say anything
+
+Related = Callable[[str, str], "bool | None"]  # same text edited / different texts / cannot tell (None)
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -78,6 +83,28 @@ def similarity(a: str, b: str) -> float:
     if matcher.real_quick_ratio() < MOVE_SIMILARITY or matcher.quick_ratio() < MOVE_SIMILARITY:
         return matcher.quick_ratio() * 0.99
     return matcher.ratio()
+
+
+def _pairs(text: str) -> Counter[str]:
+    letters = "".join(ch for ch in text.casefold() if ch.isalnum())
+    return Counter(letters[i : i + 2] for i in range(len(letters) - 1))
+
+
+def related(a: str, b: str) -> bool | None:
+    """Is ``b`` the text ``a`` edited, or another text? None when they are too short to tell.
+
+    Compared by character pairs of letters and digits (Dice coefficient), not by
+    words: a Korean word carries its particles (창원특례시는 / 창원특례시가), so an
+    edited Korean sentence shares few words but most of its character pairs;
+    numbers and names count like any other letters. Different paragraphs of
+    one release share at most about a quarter of their pairs (topic words,
+    verb endings); an edit keeps well over a third.
+    """
+    pa, pb = _pairs(a), _pairs(b)
+    if min(sum(pa.values()), sum(pb.values())) < RELATED_MIN_CHARS - 1:
+        return None
+    shared = sum((pa & pb).values())
+    return 2 * shared / (sum(pa.values()) + sum(pb.values())) >= RELATED_PAIRS
 
 
 @dataclass(frozen=True)
@@ -134,8 +161,15 @@ def longest_increasing(values: Sequence[int]) -> set[int]:
     return keep
 
 
-def _old_order(old_texts: Sequence[str], new_texts: Sequence[str]) -> list[int]:
-    """The old units in the order the new side has them (moved units put where they went)."""
+def _old_order(
+    old_texts: Sequence[str], new_texts: Sequence[str], relation: Related | None = None
+) -> list[int]:
+    """The old units in the order the new side has them (moved units put where they went).
+
+    With ``relation``, the one paragraph left on each side is taken for the same one,
+    rewritten, only when the relation says so (a deleted and an unrelated added
+    paragraph are not a move); without it (text across languages), always.
+    """
     old_norm = [normalized(t) for t in old_texts]
     new_norm = [normalized(t) for t in new_texts]
     old_count = Counter(t for t in old_norm if t)
@@ -178,22 +212,31 @@ def _old_order(old_texts: Sequence[str], new_texts: Sequence[str]) -> list[int]:
     taken = set(pairs.values())
     free_new = [j for j, t in enumerate(new_norm) if t and j not in taken]
     if free_old and free_new and len(free_old) * len(free_new) <= 2500:
-        best_new: dict[int, tuple[float, int]] = {}
-        best_old: dict[int, tuple[float, int]] = {}
+        # each other's best match, and nobody else's as good: text the old or the new side holds
+        # twice (a list item and a table cell) is as like one copy as the other, so it says nothing
+        best_new: dict[int, tuple[float, list[int]]] = {}
+        best_old: dict[int, tuple[float, list[int]]] = {}
         for i in free_old:
             for j in free_new:
                 score = similarity(old_norm[i], new_norm[j])
                 if score >= MOVE_SIMILARITY:
-                    if score > best_new.get(i, (0.0, -1))[0]:
-                        best_new[i] = (score, j)
-                    if score > best_old.get(j, (0.0, -1))[0]:
-                        best_old[j] = (score, i)
-        for i, (_, j) in best_new.items():
-            if best_old.get(j, (0.0, -1))[1] == i:
-                pairs[i] = j
+                    for best, key, other in ((best_new, i, j), (best_old, j, i)):
+                        top, who = best.get(key, (0.0, []))
+                        if score > top:
+                            best[key] = (score, [other])
+                        elif score == top:
+                            who.append(other)
+        for i, (_, js) in best_new.items():
+            if len(js) == 1 and best_old[js[0]][1] == [i]:
+                pairs[i] = js[0]
     free_old = [i for i, t in enumerate(old_norm) if t and i not in pairs]
     free_new = [j for j, t in enumerate(new_norm) if t and j not in set(pairs.values())]
-    if len(free_old) == 1 and len(free_new) == 1 and pairs:
+    if (
+        len(free_old) == 1
+        and len(free_new) == 1
+        and pairs
+        and (relation is None or relation(old_norm[free_old[0]], new_norm[free_new[0]]))
+    ):
         pairs[free_old[0]] = free_new[0]  # the one paragraph left on each side: the same one, rewritten
     if not pairs:
         return list(range(len(old_texts)))
@@ -213,8 +256,17 @@ def _old_order(old_texts: Sequence[str], new_texts: Sequence[str]) -> list[int]:
     return sorted(range(len(old_texts)), key=lambda i: (keys[i], i))
 
 
-def map_segments(old_units: Sequence[Sequence[str]], new_texts: Sequence[str]) -> Mapping:
+def map_segments(
+    old_units: Sequence[Sequence[str]], new_texts: Sequence[str], relation: Related | None = None
+) -> Mapping:
     """Find the text of every old segment in ``new_texts`` (see the module docstring).
+
+    ``relation`` (see :func:`related`) says whether two texts of the same language
+    are one text edited; given it, whole paragraphs that took another's place are
+    paired only when it does not answer False, and a moved paragraph that changed
+    only when it answers True: otherwise the old one was deleted and the new one
+    added. Without it (the old and new texts need not be in one language) changed
+    paragraphs are paired by position.
 
     ``old_units`` are paragraphs given as their segments (empty strings are
     segments with no text: they get no group; a blank line inside a segment
@@ -261,11 +313,11 @@ def map_segments(old_units: Sequence[Sequence[str]], new_texts: Sequence[str]) -
     if old_tokens == new_tokens:  # nothing changed (every sync of an untouched file)
         groups = tuple(Group((s,), _spans(new_pos, *seg_range[s]), True) for s in sorted(seg_range))
         return Mapping(groups, ())
-    order = _old_order([" ".join(u) for u in old_units], new_texts)
+    order = _old_order([" ".join(u) for u in old_units], new_texts, relation)
     if list(order) != list(range(len(old_units))):
         old_tokens, seg_range = old_stream(order)
     segs = sorted(seg_range, key=lambda s: seg_range[s][0])
-    opcodes = _opcodes(old_tokens, new_tokens)
+    opcodes = _opcodes(old_tokens, new_tokens, relation)
     changed = [(a0, a1) for tag, a0, a1, _, _ in opcodes if tag in ("replace", "delete")]
 
     def crosses(end: int, start: int) -> bool:
@@ -340,13 +392,28 @@ def _sentences(tokens: Sequence[str]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _opcodes(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+def _whole_paragraphs(tokens: Sequence[str], a: int, b: int) -> tuple[int, int] | None:
+    """``tokens[a:b]`` without paragraph breaks at its ends, when that is whole paragraphs."""
+    while a < b and tokens[a] == _PARA:
+        a += 1
+    while b > a and tokens[b - 1] == _PARA:
+        b -= 1
+    if a == b or (a > 0 and tokens[a - 1] != _PARA) or (b < len(tokens) and tokens[b] != _PARA):
+        return None
+    return a, b
+
+
+def _opcodes(
+    old: Sequence[str], new: Sequence[str], relation: Related | None = None
+) -> list[tuple[str, int, int, int, int]]:
     """Word-level opcodes, anchored on whole unchanged sentences first.
 
     A plain word diff matches frequent words ("the", "문장.") across sentence
     boundaries and smears an edit over its neighbours; diffing sentences first
     keeps every unchanged sentence an exact match, and words are compared only
-    inside the runs of sentences that changed.
+    inside the runs of sentences that changed. With ``relation``, whole paragraphs
+    that took the place of other whole paragraphs are compared only when they are
+    not different texts: unrelated ones are a deletion and an insertion.
     """
     old_s, new_s = _sentences(old), _sentences(new)
     old_keys = [" ".join(old[a:b]) for a, b in old_s]
@@ -371,6 +438,13 @@ def _opcodes(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, int, int
         if tag == "equal":
             add("equal", a0, a1, b0, b1)
             continue
+        if tag == "replace" and relation is not None:
+            was, now = _whole_paragraphs(old, a0, a1), _whole_paragraphs(new, b0, b1)
+            text = " ".join
+            if was and now and relation(text(old[was[0] : was[1]]), text(new[now[0] : now[1]])) is False:
+                add("delete", a0, a1, b0, b0)
+                add("insert", a1, a1, b0, b1)
+                continue
         inner = difflib.SequenceMatcher(a=old[a0:a1], b=new[b0:b1], autojunk=False).get_opcodes()
         for t, x0, x1, y0, y1 in inner:
             add(t, a0 + x0, a0 + x1, b0 + y0, b0 + y1)

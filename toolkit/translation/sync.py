@@ -51,6 +51,7 @@ from toolkit.translation.align import (
     longest_increasing,
     map_segments,
     normalized,
+    related,
 )
 from toolkit.translation.checks import has_numbers, numbers_agree, qa_segments
 from toolkit.translation.memory import (
@@ -136,6 +137,9 @@ def _replace_term(text: str, old: str, new: str, keep: Sequence[str] = ()) -> tu
 def _is_hangul(ch: str) -> bool:
     # a Korean term may carry a particle right after it (창원시는)
     return "\uac00" <= ch <= "\ud7a3"
+
+
+_BLOCK_SECTIONS = ("body", "about", "attachments")  # sections of blocks (paragraphs may come and go)
 
 
 def _section(unit_id: str) -> str:
@@ -272,18 +276,11 @@ class _Blocked(Exception):
 # --------------------------------------------------------------------------- adoption
 
 
-def adopt(source: Release, target: Release, matcher: Matcher | None, source_file: str) -> Memory | None:
-    """A memory for a translation that has none yet (written by hand, or before presspack).
-
-    Paragraphs are paired in order and must match the source's; sentences are
-    paired n:m by length, numbers and glossary terms, or the paragraph is kept
-    as one segment. Every segment counts as a person's text: nothing in it is
-    ever replaced without review. None when the paragraphs do not pair up.
-    """
-    src_units = units_of(source)
-    tgt_units = units_of(target)
-    if [u.id for u in src_units] != [u.id for u in tgt_units]:
-        return None
+def _pairing_evidence(
+    matcher: Matcher | None, tgt: str
+) -> tuple[Callable[[str, str], float], Callable[[str, str], bool]]:
+    """How a pairing of source and target sentences is judged: the anchors of
+    :func:`~toolkit.translation.align.align_sentences`, and whether QA would accept a pair."""
 
     def anchors(src: str, tgt_text: str) -> float:
         """Numbers and glossary terms that agree pull a pairing together; missing ones push it apart."""
@@ -301,10 +298,27 @@ def adopt(source: Release, target: Release, matcher: Matcher | None, source_file
         if matcher is None:
             return True
         return all(
-            any(form in tgt_text for form in approved_forms(m.entry, matcher.glossary, target.lang))
+            any(form in tgt_text for form in approved_forms(m.entry, matcher.glossary, tgt))
             for m in matcher.find(src)
         )
 
+    return anchors, agrees
+
+
+def adopt(source: Release, target: Release, matcher: Matcher | None, source_file: str) -> Memory | None:
+    """A memory for a translation that has none yet (written by hand, or before presspack).
+
+    Paragraphs are paired in order and must match the source's; sentences are
+    paired n:m by length, numbers and glossary terms, or the paragraph is kept
+    as one segment. Every segment counts as a person's text: nothing in it is
+    ever replaced without review. None when the paragraphs do not pair up.
+    """
+    src_units = units_of(source)
+    tgt_units = units_of(target)
+    if [u.id for u in src_units] != [u.id for u in tgt_units]:
+        return None
+
+    anchors, agrees = _pairing_evidence(matcher, target.lang)
     units: list[UnitMemory] = []
     for su, tu in zip(src_units, tgt_units, strict=True):
         src_segs = split_units(su.text, source.lang)
@@ -399,6 +413,7 @@ def sync_translation(
                 mem=[u for u in mem_units if _section(u.id) == section],
                 files=[(i, u) for i, u in enumerate(file_units) if _section(u.id) == section],
                 src_lang=src_lang,
+                tgt_lang=tgt,
                 matcher=matcher,
                 target_path=target_path,
             ).run(set(accept), set(keep))
@@ -779,6 +794,73 @@ def _snap_to_sentences(
     return result, extra
 
 
+def _snap_file_to_sentences(tmap: Mapping, texts: Sequence[str], lang: str) -> Mapping:
+    """Where remembered text was found in the file, in whole sentences of the file.
+
+    The word diff between what presspack last wrote and a person's rewrite anchors on
+    whatever words both still hold, an approved term above all ("Russia-Ukraine war"),
+    so a rewritten text can come out cut inside a sentence: part of it the old
+    segment's, the rest "added" text with no source, or two segments sharing a
+    sentence. A sentence of the file that holds text of a changed segment is that
+    segment's (groups sharing one become one group); only whole sentences nobody's
+    text reaches stay text with no source. Sentences holding only exact text are
+    left as they are.
+    """
+    if not tmap.extra and all(g.exact for g in tmap.groups):
+        return tmap
+    owners: dict[int, list[tuple[int, int, int]]] = {}  # unit -> (start, end, group); group -1: added
+    for gi, g in enumerate(tmap.groups):
+        for sp in g.spans:
+            owners.setdefault(sp.unit, []).append((sp.start, sp.end, gi))
+    for sp in tmap.extra:
+        owners.setdefault(sp.unit, []).append((sp.start, sp.end, -1))
+    parent: dict[int, int] = {gi: gi for gi in range(len(tmap.groups))}
+    widened: dict[int, list[Span]] = {}  # group -> sentences it takes over
+    loose: list[Span] = []
+    for unit, pieces in sorted(owners.items()):
+        text = texts[unit]
+        for a, b in sentence_spans(text, lang):
+            inside = [gi for x, y, gi in pieces if x < b and y > a]
+            holders = sorted({gi for gi in inside if gi >= 0})
+            changed = -1 in inside or any(not tmap.groups[gi].exact for gi in holders)
+            if holders and changed:
+                for gi in holders[1:]:
+                    _union(parent, holders[0], gi)
+                widened.setdefault(holders[0], []).append(Span(unit, a, b))
+            elif not holders and -1 in inside:
+                if loose and loose[-1].unit == unit and not text[loose[-1].end : a].strip():
+                    loose[-1] = Span(unit, loose[-1].start, b)
+                else:
+                    loose.append(Span(unit, a, b))
+    if not widened:
+        return tmap
+    merged: dict[int, tuple[list[int], list[Span], bool, int]] = {}
+    for gi, g in enumerate(tmap.groups):
+        root = _find(parent, gi)
+        members, spans, exact, count = merged.get(root, ([], [], True, 0))
+        merged[root] = (
+            members + list(g.members),
+            spans + list(g.spans) + widened.get(gi, []),
+            exact and g.exact and gi not in widened,
+            count + 1,
+        )
+    groups: list[Group] = []
+    for members, spans, exact, count in merged.values():
+        joined: list[Span] = []
+        for sp in sorted(set(spans), key=lambda sp: (sp.unit, sp.start, sp.end)):
+            last = joined[-1] if joined else None
+            if (
+                last is not None
+                and last.unit == sp.unit
+                and (sp.start <= last.end or not texts[sp.unit][last.end : sp.start].strip())
+            ):
+                joined[-1] = Span(sp.unit, last.start, max(last.end, sp.end))
+            else:
+                joined.append(sp)
+        groups.append(Group(tuple(sorted(members)), tuple(joined), exact and count == 1))
+    return Mapping(tuple(sorted(groups, key=lambda g: g.members)), tuple(loose))
+
+
 class _SectionSync:
     """Decide every segment of one section (title, contact, body, …) and lay out its units."""
 
@@ -791,6 +873,7 @@ class _SectionSync:
         mem: list[UnitMemory],
         files: list[tuple[int, Unit]],
         src_lang: str,
+        tgt_lang: str,
         matcher: Matcher | None,
         target_path: str,
     ) -> None:
@@ -804,6 +887,7 @@ class _SectionSync:
         self.files = files
         self.file_texts = [u.text for _, u in files]
         self.src_lang = src_lang
+        self.tgt_lang = tgt_lang
         self.matcher = matcher
         self.target_path = target_path
         self.flat = [s for u in mem for s in u.segments]
@@ -819,8 +903,19 @@ class _SectionSync:
     # -- steps --------------------------------------------------------------------------
 
     def run(self, accept: set[int], keep: set[int]) -> None:
-        self.tmap = map_segments([[s.tgt for s in u.segments] for u in self.mem], self.file_texts)
-        smap = map_segments([[s.src for s in u.segments] for u in self.mem], self.new_texts)
+        self.tmap = _snap_file_to_sentences(
+            map_segments([[s.tgt for s in u.segments] for u in self.mem], self.file_texts),
+            self.file_texts,
+            self.tgt_lang,
+        )
+        # the source is compared with itself, so content says whether a paragraph in another's place
+        # is that one edited or a different one (a deletion and an addition); fields and contact
+        # lines are one text each, edited in place whatever they now say
+        ids = [u.id for u in self.new] + [u.id for u in self.mem]
+        blocks = any(_section(i) in _BLOCK_SECTIONS for i in ids)
+        smap = map_segments(
+            [[s.src for s in u.segments] for u in self.mem], self.new_texts, related if blocks else None
+        )
         self.smap = smap
         sgroups, src_extra = _snap_to_sentences(
             smap, self.new_texts, self.src_lang, [s.src for s in self.flat]
@@ -940,6 +1035,8 @@ class _SectionSync:
                 for m in members:  # unchanged on both sides: each member keeps its own record
                     self.keep_member(m, t_of.get(m), s_of.get(m))
                 return
+            if had_src and not t_loose and self.by_sentence(members, t_spans, s_of):
+                return
             single = t_same and len(segs) == 1
             state: State = segs[0].state if single else "translated"  # an edit resolves a review
             k = self.plan.seg(
@@ -999,6 +1096,46 @@ class _SectionSync:
             return
         k = self.plan.seg(src="", origin="human", state="needs-review", was=was, kept=True)
         place(k)
+
+    def by_sentence(self, members: list[int], t_spans: list[Span], s_of: dict[int, _SourceGroup]) -> bool:
+        """A person's text for several unchanged source sentences, as many sentences as they are
+        and plausibly one for one (lengths, numbers, terms): one record per sentence pair.
+        False (nothing done) otherwise: the text stays one record of all of them."""
+        if len(members) < 2 or len(t_spans) != 1:
+            return False
+        sources = [s_of.get(m) for m in members]
+        for g, m in zip(sources, members, strict=True):
+            if g is None or g.members != [m] or not g.exact or not g.spans:
+                return False  # each sentence its own unchanged source
+        srcs = [self.flat[m].src for m in members]
+        span = t_spans[0]
+        text = self.file_texts[span.unit][span.start : span.end]
+        cuts = sentence_spans(text, self.tgt_lang)
+        if len(cuts) != len(members):
+            return False
+        anchors, agrees = _pairing_evidence(self.matcher, self.tgt_lang)
+        beads = align_sentences(srcs, [text[a:b] for a, b in cuts], anchors)
+        if beads is None or any(i1 - i0 != 1 or j1 - j0 != 1 for i0, i1, j0, j1 in beads):
+            return False
+        if agrees(join_segments(srcs), text) and not all(
+            agrees(src, text[a:b]) for src, (a, b) in zip(srcs, cuts, strict=True)
+        ):
+            return False  # right as a whole, wrong in pieces: a wrong pairing
+        for m, group, src, (a, b) in zip(members, sources, srcs, cuts, strict=True):
+            assert group is not None
+            where = group.spans[0]
+            k = self.plan.seg(
+                src=src,
+                origin="human",
+                terms=_expected_terms(src, self.matcher),
+                old_terms=self.flat[m].terms,
+                unit=where.unit,
+                offset=float(where.start),
+                kept=True,
+            )
+            self.segs[k].fragments = [text[a:b]]
+            self.placed[span.unit].append((span.start + a, span.start + b, k))
+        return True
 
     def text(self, sp: Span) -> str:
         return self.new_texts[sp.unit][sp.start : sp.end]
