@@ -335,3 +335,14 @@ def test_a_post_edit_of_text_the_source_has_twice_stays_with_its_copy(edited: in
         expect[where] = f"MT({texts(new_src)[where]})"
         assert reviews == []
     assert texts(after.release) == expect
+
+
+def test_section_titles_have_the_line_of_their_heading() -> None:
+    """A finding on the 붙임 (attachments) title had no line: only the about title's
+    heading was looked up."""
+    from toolkit.translation.filesync import unit_lines
+    from toolkit.translation.units import Unit
+
+    text = "---\ntitle: T\nlang: en\n---\n\nBody.\n\n## About Changwon\n\nAbout it.\n\n## 붙임\n\n1. 사진\n"
+    units = [Unit("title", "T"), Unit("about_title", "About Changwon"), Unit("attachments_title", "붙임")]
+    assert unit_lines(text, units) == [2, 8, 12]

@@ -215,7 +215,7 @@ def unit_lines(text: str, units: Sequence[Unit]) -> list[int]:
             literal = base and base <= len(all_lines) and all_lines[base - 1].rstrip().endswith("|")
             lines.append(base + 1 + contact_seen if literal else base)
             contact_seen += 1
-        elif u.id == "about_title":
+        elif u.id in ("about_title", "attachments_title"):  # their headings
             lines.append(
                 next(
                     (
