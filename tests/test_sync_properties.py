@@ -20,7 +20,7 @@ import itertools
 import re
 from dataclasses import replace
 
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 from toolkit.core.document import Block, Meta, Release
@@ -143,6 +143,21 @@ def check(result: SyncResult, before: Release, src: list[list[str]], title: str,
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(ops=OPS, paragraphs=st.integers(1, 5))
+# found by CI: accepted machine text for two sentences, split into two paragraphs by the
+# translator, then the source changed: the second paragraph was taken for added text and
+# stayed beside the new translation of both sentences
+@example(
+    ops=[
+        ("h_edit", 0, 0),
+        ("h_edit", 0, 1),
+        ("s_edit", 0, 0),
+        ("accept", 0, 0),
+        ("h_split", 0, 0),
+        ("s_edit", 0, 0),
+        ("accept", 0, 0),
+    ],
+    paragraphs=1,
+)
 def test_random_edits_on_both_sides_never_lose_or_double_anything(
     ops: list[tuple[str, int, int]], paragraphs: int
 ) -> None:
@@ -242,3 +257,33 @@ def test_deleting_one_paragraph_and_adding_another_is_the_two_edits_one_after_th
     assert [x.text for x in both.release.body] == [x.text for x in then.release.body]
     assert both.memory == then.memory
     assert [f.message for f in both.findings] == [f.message for f in then.findings]
+
+
+def test_a_translation_split_into_paragraphs_is_one_text_when_its_source_changes() -> None:
+    """A translator's text for two sentences, split into two paragraphs: a source change flags
+    all of it for review, and accepting the suggestion replaces all of it (the second paragraph
+    is not taken for text the translator added, which stayed beside the new translation)."""
+    src = [["가0 문장.", "가1 문장."]]
+
+    def sync(file: Release, mem: Memory, **resolve: set[int]) -> tuple[Release, Memory, SyncResult]:
+        res = sync_translation(
+            release("ko", src, TITLE), file, mem, "en", matcher=None, translate=machine, **resolve
+        )
+        return res.release, Memory.from_json(res.memory.to_json()), res
+
+    first = sync_translation(release("ko", src, TITLE), None, None, "en", matcher=None, translate=machine)
+    file, memory = first.release, Memory.from_json(first.memory.to_json())
+    src[0][0] = "가2 문장."  # one translation of both sentences: a change under it, kept
+    file, memory, _ = sync(replace(file, body=(Block(kind="paragraph", text="H1 one. H2 two."),)), memory)
+    file, memory, _ = sync(file, memory, keep={0, 1, 2})
+    assert [b.text for b in file.body] == ["H1 one. H2 two."]
+    split = replace(
+        file, body=(Block(kind="paragraph", text="H1 one."), Block(kind="paragraph", text="H2 two."))
+    )
+    src[0][0] = "가3 문장."
+    file, memory, res = sync(split, memory)
+    assert [b.text for b in file.body] == ["H1 one.", "H2 two."]
+    (review,) = [f for f in res.findings if "source changed" in f.message]
+    assert "H1 one." in review.message and "H2 two." in review.message
+    file, memory, _ = sync(file, memory, accept={0, 1, 2})
+    assert [b.text for b in file.body] == ["MT(가3 문장.) MT(가1 문장.)"]

@@ -458,7 +458,9 @@ def _keep_to_own_paragraph(
     new_tokens: Sequence[str],
 ) -> list[tuple[list[int], int, int, bool]]:
     """A changed text that had no paragraph break but now runs across one keeps only the
-    paragraph its neighbours went to; the rest is a paragraph someone added next to it."""
+    paragraph its neighbours went to; the rest is a paragraph someone added next to it.
+    Its very words with a paragraph break put in are the text split, and keep both parts
+    (the part left out would count as added, and be there twice once the text is replaced)."""
     out = list(ranges)
     para_before = [0] * (len(new_tokens) + 1)  # paragraph number of each new token
     for k, tok in enumerate(new_tokens):
@@ -520,6 +522,8 @@ def _keep_to_own_paragraph(
         oa, ob = seg_range[members[0]][0], seg_range[members[-1]][1]
         if exact or _PARA in old_tokens[oa:ob] or _PARA not in new_tokens[ns:ne]:
             continue
+        if [t for t in new_tokens[ns:ne] if t != _PARA] == old_tokens[oa:ob]:
+            continue  # the same words, split into paragraphs: still all this text (not exact)
         pieces = paragraphs(ns, ne)
         if len(pieces) < 2:
             continue
