@@ -1282,8 +1282,11 @@ class _SectionSync:
         pending_ids = {k for items in self.inserts.values() for _, k in items}
         for unit in sorted(self.inserts):
             pending = sorted(self.inserts[unit])
-            found = {k: o for o in outs for k in o.seg_ids() if segs[k].unit == unit}
-            here = sorted(((segs[k].offset, k, o) for k, o in found.items()), key=lambda t: (t[0], t[1]))
+            # a text continued across paragraphs: new text after it goes after its last part,
+            # new text before it before its first part (never between the two)
+            last = {k: o for o in outs for k in o.seg_ids() if segs[k].unit == unit}
+            first = {k: o for o in reversed(outs) for k in o.seg_ids() if segs[k].unit == unit}
+            here = sorted(((segs[k].offset, k, o) for k, o in last.items()), key=lambda t: (t[0], t[1]))
             remembered = any(
                 s.unit == unit for k, s in enumerate(segs) if self.mine(k) and k not in pending_ids
             )
@@ -1310,6 +1313,7 @@ class _SectionSync:
                     o.chunks[at:at] = [_Chunk(None, " "), _Chunk(k)]
                 else:
                     _, anchor, o = here[0]
+                    o = first.get(anchor, o)
                     at = min(i for i, c in enumerate(o.chunks) if c.seg == anchor)
                     o.chunks[at:at] = [_Chunk(k), _Chunk(None, " ")]
                 here = sorted([*here, (offset, k, o)], key=lambda t: (t[0], t[1]))
