@@ -270,7 +270,7 @@ def test_python_hwpx_validates_and_both_readers_see_the_exact_text(tmp_path: Pat
     paragraphs = reference_paragraphs(path)
     expected = [
         "창원특례시, ‘K-방산 미래혁신 포럼’ 개최",
-        "- 방산 수출 전략 논의",
+        "- 방산 수출 전략 논의 -",
         "행사 내용",
         "창원특례시는 5일 포럼을 열었다. 자세한 내용은 누리집.",
         "1. 첫째 항목",

@@ -106,7 +106,7 @@ def test_rich_sample_hwpx_has_the_photo_table_lists_and_press_release_rows(tmp_p
     cover, times, title_box, schedule, contact = tables
     assert cover.grid == (("보도자료", meta.organization),)
     assert times.grid == (("보도시점", meta.release_time, "배포", meta.distribution),)
-    assert title_box.grid == ((f"{meta.title}\n- {meta.subtitle}",),)
+    assert title_box.grid == ((f"{meta.title}\n- {meta.subtitle} -",),)
     # the GFM table: caption in the Korean template, header row repeated, shaded, widths by content
     (source_table,) = [b for b in source.body if b.kind == "table"]
     assert schedule.grid == source_table.rows

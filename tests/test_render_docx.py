@@ -202,7 +202,7 @@ def test_korean_header_table(style: HouseStyle) -> None:
     assert tables == [
         [["보도자료", "창원특례시"]],
         [["보도시점", "2026. 11. 5.(목) 06:00 이후 보도", "배포", "2026. 11. 5.(목)"]],
-        [["창원특례시, 방산 클러스터 업무협약 체결\n- 지역 기업 20곳 참여"]],  # the title box
+        [["창원특례시, 방산 클러스터 업무협약 체결\n- 지역 기업 20곳 참여 -"]],  # the title box
         [["담당 부서", "홍보담당관", "담당자", "김민지 주무관", "055-225-0000"]],
     ]
     title_cell = document.tables[2].rows[0].cells[0]

@@ -186,6 +186,12 @@ def test_korean_header_and_body(ko_long: Path) -> None:
         ["pdftotext", "-layout", "-f", "1", "-l", "1", str(ko_long), "-"], capture_output=True, text=True
     ).stdout.strip().splitlines()[0]
     assert cover.split() == ["보도자료", "창원특례시"]
+    # the subtitle's closing dash, as laid out (the flowing text below loses it: pdftotext
+    # joins a line ending in '-' to the next as a hyphenated word)
+    laid_out = subprocess.run(
+        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(ko_long), "-"], capture_output=True, text=True
+    ).stdout.splitlines()
+    assert "- 지역 기업 20곳 참여 -" in [line.strip() for line in laid_out]
     expected = [
         "보도자료",
         "보도시점",

@@ -334,8 +334,10 @@ def layout(release: Release, style: HouseStyle) -> tuple[Item, ...]:
     items.append(Item(role="title", text=meta.title))
     if meta.subtitle.strip():
         subtitle = meta.subtitle.strip()
+        # the Korean form is written ``- … -`` (press-release-conventions.md); a subtitle
+        # written with its own dashes is kept as written
         if release.lang == "ko" and not subtitle.startswith(("-", "–", "—")):
-            subtitle = "- " + subtitle
+            subtitle = f"- {subtitle} -"
         items.append(Item(role="subtitle", text=subtitle))
     dateline = dateline_text(release, style)
     for block in release.body:
