@@ -161,6 +161,12 @@ def check(result: SyncResult, before: Release, src: list[list[str]], title: str,
 # found by a deep run: new source text before a translation continued across two paragraphs
 # went between its parts, and the next sync took the parts for two texts
 @example(ops=[("h_ssplit", 0, 0), ("s_edit", 0, 0), ("h_split", 0, 0), ("s_add", 0, 0)], paragraphs=1)
+# found by a deep run: the translator put a paragraph first; the author then merged two source
+# paragraphs, and the second's translation was moved before the one the translator put first
+@example(
+    ops=[("h_ssplit", 0, 0), ("s_pdel", 1, 0), ("h_swap", 0, 2), ("h_split", 2, 0), ("s_merge", 0, 0)],
+    paragraphs=4,
+)
 def test_random_edits_on_both_sides_never_lose_or_double_anything(
     ops: list[tuple[str, int, int]], paragraphs: int
 ) -> None:

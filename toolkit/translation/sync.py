@@ -1397,7 +1397,10 @@ class _SectionSync:
             if g.spans:
                 first_new.setdefault(self.unit_of_flat[g.members[0]], g.spans[0].unit)
         order = sorted(first_new)
-        stays = {order[i] for i in longest_increasing([first_new[m] for m in order])}
+        # units the author merged share their first new unit: equal is in order, not a move
+        # (a strict order moved one of them before a paragraph the translator had put first)
+        n = len(order)
+        stays = {order[i] for i in longest_increasing([first_new[m] * n + i for i, m in enumerate(order)])}
         for m in order:
             if m in stays:
                 continue
