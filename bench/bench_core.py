@@ -25,6 +25,8 @@ BUDGETS: dict[str, tuple[str, str, float]] = {
     "translate_overhead_vs_ct2_ratio": ("ratio", "<=", 1.3),
     "long_paragraph_100k_s": ("s", "<=", 60.0),
     "long_paragraph_linearity": ("ratio", "<=", 1.3),
+    "pdf_long_paragraph_160k_s": ("s", "<=", 5.0),
+    "pdf_long_paragraph_linearity": ("ratio", "<=", 1.5),
 }
 
 

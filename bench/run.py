@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import hashlib
 import importlib.metadata
+import itertools
 import json
 import os
 import platform
@@ -876,6 +877,60 @@ def bench_long_paragraph(ctx: Context) -> list[Metric]:
 
     langs = ("ko",) if ctx.reps == QUICK else ("ko", "en")  # Korean is the slower direction
     return bench_long_paragraph.measure(ctx.work / "long-paragraph", langs=langs)
+
+
+@group("pdf_long_paragraph", "pdf_long_paragraph_160k_s", "pdf_long_paragraph_linearity")
+def bench_pdf_long_paragraph(ctx: Context) -> list[Metric]:
+    """In-process: the PDF of a Korean release whose body is one paragraph of 40,000 and of
+    160,000 characters (about 25 and 100 pages), fonts loaded first; only render_pdf is timed.
+
+    Reportlab wrapped a paragraph again from each page break on (8 s for 160,000 characters,
+    quadratic); the renderer now lays it out once in pieces of lines (pdf._in_pieces).
+    """
+    from toolkit.core.document import Block, Meta, Release
+    from toolkit.core.inline import escape
+    from toolkit.render.pdf import render_pdf
+    from toolkit.render.style import load_style
+
+    style = load_style(ROOT / "templates")
+    sentences, _ = korean_sentences(ROOT)
+
+    def release(chars: int) -> Release:
+        words: list[str] = []
+        size = 0
+        for i in itertools.count():
+            sentence = sentences[i % len(sentences)]
+            words.append(sentence)
+            size += len(sentence) + 1
+            if size >= chars:
+                break
+        meta = Meta(
+            title="긴 문단", lang="ko", date=dt.date(2026, 11, 5), organization="창원특례시", dateline="창원"
+        )
+        return Release(meta=meta, body=(Block("paragraph", escape(" ".join(words)), 8),))
+
+    render_pdf(release(2_000), style)  # fonts and reportlab's parses loaded, as in a build
+    reps = max(1, ctx.reps.pack // 3)
+    times: dict[int, float] = {}
+    for chars in (40_000, 160_000):
+        doc = release(chars)
+        runs = []
+        for _ in range(reps):
+            started = time.perf_counter()
+            render_pdf(doc, style)
+            runs.append(time.perf_counter() - started)
+        times[chars] = median(runs)
+    log(f"pdf_long_paragraph: 40k {times[40_000]:.2f} s, 160k {times[160_000]:.2f} s")
+    return [
+        metric(
+            "pdf_long_paragraph_160k_s", times[160_000], f"median of {reps}; one 160,000-character paragraph"
+        ),
+        metric(
+            "pdf_long_paragraph_linearity",
+            times[160_000] / (4 * times[40_000]),
+            "time(160k) / (4 x time(40k)); 1.0 is linear",
+        ),
+    ]
 
 
 # --------------------------------------------------------------------------- main

@@ -499,3 +499,50 @@ def test_every_run_is_set_in_a_font_that_has_all_its_characters(lang: str, text:
     cmaps = {face.key: face.cmap for face in faces.faces}
     for key, run in fonts.segment(text, faces._chain):
         assert [ch for ch in run if ord(ch) not in cmaps[key]] == [], (key, run)
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_paragraph_of_many_pages_is_laid_out_as_reportlab_lays_it_out(
+    lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paragraph over _PIECE_CHARS is cut into pieces of its own lines (reportlab wrapped it
+    again from every page break: quadratic); every page must read exactly as before."""
+    from toolkit.render import pdf
+
+    style = load_style(REPO / "templates")
+    filler = FILLER_KO if lang == "ko" else FILLER_EN
+    long = escape(filler * 120) + " <b>" + escape(filler * 3) + "</b> " + escape(filler * 120)
+    base = korean(paragraphs=0) if lang == "ko" else english(paragraphs=0)
+    release = dataclasses.replace(
+        base,
+        body=(
+            Block("paragraph", escape(filler), line=8),
+            Block("paragraph", long, line=9),
+            Block("list_item", long, line=10),
+            Block("quote", long, level=1, line=11),
+            Block("paragraph", escape(filler), line=12),
+        ),
+    )
+    cut: list[int] = []
+    real = pdf._in_pieces
+
+    def counted(para: object, markup: str, width: float) -> list[object]:
+        pieces = real(para, markup, width)
+        cut.append(len(pieces))
+        return pieces
+
+    monkeypatch.setattr(pdf, "_in_pieces", counted)
+    pieces = tmp_path / "pieces.pdf"
+    pieces.write_bytes(render_pdf(release, style))
+    assert len([n for n in cut if n > 1]) == 3  # the three long blocks, and only they, were cut
+    monkeypatch.setattr(pdf, "_PIECE_CHARS", 10**9)
+    whole = tmp_path / "whole.pdf"
+    whole.write_bytes(render_pdf(release, style))
+
+    def pages(path: Path) -> list[str]:
+        args = ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"]
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout.split("\f")
+
+    assert page_count(whole) >= 12
+    assert pages(pieces) == pages(whole)
