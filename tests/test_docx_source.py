@@ -232,6 +232,41 @@ def test_styles_lists_and_numbering(tmp_path: Path) -> None:
     ]
 
 
+def test_words_built_in_list_styles_keep_their_depth(tmp_path: Path) -> None:
+    """List Bullet 2, List Number 2…: Word indents them by the style (their numbering is level 0
+    of a list of their own), so the depth is the style's number; they read as top-level items."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("창원특례시, 방산 포럼 개최", style="Title")
+    for text, style in [
+        ("시는 포럼을 열었다.", None),
+        ("하위에서 시작하는 목록", "List Bullet 2"),  # no item above: a list starts at the top
+        ("개회식", "List Bullet"),
+        ("축사", "List Bullet 2"),
+        ("내빈 소개", "List Bullet 3"),
+        ("세미나", "List Number"),
+        ("세미나 1부", "List Number 2"),
+        ("세미나 2부 안내는 현장에서 한다.", "List Continue 2"),  # text under an item, no marker
+        ("전시", "List Number"),
+    ]:
+        document.add_paragraph(text, style=style)
+    path = tmp_path / "built-in-lists.docx"
+    document.save(str(path))
+    release = load_release(path).release
+    assert [(b.kind, b.text, b.level, b.ordered, b.number) for b in release.body] == [
+        ("paragraph", "시는 포럼을 열었다.", 0, False, 0),
+        ("list_item", "하위에서 시작하는 목록", 0, False, 0),
+        ("list_item", "개회식", 0, False, 0),
+        ("list_item", "축사", 1, False, 0),
+        ("list_item", "내빈 소개", 2, False, 0),
+        ("list_item", "세미나", 0, True, 1),
+        ("list_item", "세미나 1부", 1, True, 1),
+        ("paragraph", "세미나 2부 안내는 현장에서 한다.", 0, False, 0),
+        ("list_item", "전시", 0, True, 2),
+    ]
+
+
 def test_legacy_doc_and_bad_packages(tmp_path: Path) -> None:
     doc = tmp_path / "old.docx"
     doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)

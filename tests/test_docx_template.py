@@ -28,7 +28,7 @@ def test_rendering_leaves_the_shared_styles_as_they_were() -> None:
     )
     for release in (rich, Release(meta=Meta(title="Changwon", lang="en"), body=rich.body)):
         first = docx.render_docx(release, style)
-        fonts = docx._Fonts(release, style)
+        fonts = docx._Fonts(release.lang, style)
         prepared, _ = docx._PREPARED[(style, fonts.latin_key, fonts.lang)]
         element = prepared.part._styles_part._element
         shared, blob = docx._SHARED_STYLES[id(element)]

@@ -405,8 +405,13 @@ class _DocxReader:
             match = re.match(r"^heading\s*(\d)", name)
             if match:
                 return "heading", int(match.group(1)), numbering
+            if name.startswith("list continue"):
+                return "paragraph", 0, None  # text under an item, with no marker of its own
             if "list" in name:
-                return "list_item", 0, numbering
+                # Word's built-in List Bullet 2, List Number 3…: the number is the depth (their
+                # numbering is level 0 of a list of their own, indented by the style)
+                depth = re.search(r"\s([2-9])$", name)
+                return "list_item", int(depth.group(1)) - 1 if depth else 0, numbering
             if "quote" in name:
                 return "quote", 0, numbering
             if st.outline is not None:
@@ -575,10 +580,10 @@ class _DocxReader:
         para.style = self.style_name(style_id)
         if numbering is not None and numbering[0] not in ("", "0") and kind in ("paragraph", "list_item"):
             para.kind = "list_item"
-            para.level = numbering[1]
+            para.level = numbering[1] or (level if kind == "list_item" else 0)
             para.ordered, para.number = self.list_position(*numbering)
         elif kind == "list_item":
-            para.level = 0
+            para.level = level
         return para
 
     def body(self, el: Any, out: list[_Para | _Table]) -> None:
@@ -899,15 +904,18 @@ def _load_docx(path: Path, expected_lang: str | None) -> LoadedRelease:
             blocks.append(Block(kind="heading", text=text, level=min(max(part.level, 1), 3), line=part.index))
         elif part.kind == "list_item":
             number = part.number
+            last = blocks[-1] if blocks else None
             if not part.ordered and "number" in part.style:  # a numbered style without numbering
-                last = blocks[-1] if blocks else None
                 follows = last is not None and last.kind == "list_item" and last.ordered and not last.level
                 part.ordered, number = True, (last.number + 1 if follows and last is not None else 1)
+            # at most one deeper than the item above (a list that starts at List Bullet 2 is a
+            # list): the depth a Markdown translation of it reads back
+            deepest = last.level + 1 if last is not None and last.kind == "list_item" else 0
             blocks.append(
                 Block(
                     kind="list_item",
                     text=text,
-                    level=part.level,
+                    level=min(part.level, deepest),
                     ordered=part.ordered,
                     number=number,
                     line=part.index,
