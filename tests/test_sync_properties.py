@@ -167,6 +167,22 @@ def check(result: SyncResult, before: Release, src: list[list[str]], title: str,
     ops=[("h_ssplit", 0, 0), ("s_pdel", 1, 0), ("h_swap", 0, 2), ("h_split", 2, 0), ("s_merge", 0, 0)],
     paragraphs=4,
 )
+# found by a deep run: the translator merged two paragraphs and added one; the paragraph left
+# over was paired with the added one as "rewritten" although its sentence stood in the merged one
+@example(
+    ops=[
+        ("h_merge", 0, 0),
+        ("h_ssplit", 1, 0),
+        ("s_edit", 0, 0),
+        ("h_split", 1, 0),
+        ("s_edit", 0, 0),
+        ("h_edit", 0, 0),
+        ("h_merge", 0, 0),
+        ("h_add", 1, 0),
+        ("s_edit", 0, 0),
+    ],
+    paragraphs=3,
+)
 def test_random_edits_on_both_sides_never_lose_or_double_anything(
     ops: list[tuple[str, int, int]], paragraphs: int
 ) -> None:

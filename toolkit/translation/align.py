@@ -235,6 +235,9 @@ def _old_order(
         len(free_old) == 1
         and len(free_new) == 1
         and pairs
+        # not when a sentence of it is unchanged in another paragraph: it was merged into that
+        # one (which another old paragraph holds more of), and the new one is added text
+        and set(shared.get(free_old[0], ())) <= {free_new[0]}
         and (relation is None or relation(old_norm[free_old[0]], new_norm[free_new[0]]))
     ):
         pairs[free_old[0]] = free_new[0]  # the one paragraph left on each side: the same one, rewritten
