@@ -273,7 +273,14 @@ def text_of(events: Iterable[Event], *, markup: bool = True) -> str:
             elif kind == "break":
                 pieces[-1].append(BREAK)
             elif kind == "code" and e.tag.data:
-                pieces[-1].append(_span(e.tag.data, stack, code=True))
+                span = _span(e.tag.data, stack, code=True)
+                before = pieces[-1][-1] if pieces[-1] else None
+                if before is not None and before.code and _same_look(before, span):
+                    # two code tags side by side in one look (a tool's, or a link between them
+                    # left out): Markdown cannot write them touching, and merged they would
+                    # be a code the segment never had
+                    pieces[-1].append(_span(" ", stack))
+                pieces[-1].append(span)
         elif e:
             pieces[-1].append(_span(_WRAP.sub(" ", e), stack))
     if not markup:
@@ -293,6 +300,10 @@ def _span(text: str, stack: Sequence[Tag], *, code: bool = False) -> Span:
         code=code,
         href=links[-1] if links else "",
     )
+
+
+def _same_look(a: Span, b: Span) -> bool:
+    return (a.bold, a.italic, a.href) == (b.bold, b.italic, b.href)
 
 
 def _trimmed(spans: list[Span]) -> list[Span]:
