@@ -286,6 +286,16 @@ class TestPatching:
         out = self.patch(tmp_path, body, lambda b: (b[0], replace(b[1], text="")))
         assert out == f"| a |\n| --- |\n\nTable: First\n\n{SEPARATOR}\n\n| b |\n| --- |\n"
 
+    def test_a_table_added_after_a_captioned_table_leaves_the_caption_where_it_is(
+        self, tmp_path: Path
+    ) -> None:
+        # found by a deep run: "Table: First" under the first table would name the new table
+        # after it, so the whole body was written afresh (its setext heading became "# …")
+        body = "Heading\n=======\n\n| a |\n| --- |\n\nTable: First\n"
+        table = Block("table", "", rows=(("b",),), align=("",))
+        out = self.patch(tmp_path, body, lambda b: (*b, table))
+        assert out == f"{body}\n{SEPARATOR}\n\n| b |\n| --- |\n"
+
     def test_a_new_caption_goes_right_above_its_table_after_a_block_inserted_there(
         self, tmp_path: Path
     ) -> None:

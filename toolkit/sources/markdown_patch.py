@@ -180,6 +180,8 @@ class _Patch:
         # line, and the marker prefix on it that becomes indentation (or a new number)
         self.splits: dict[int, tuple[list[str], str, str]] = {}
         self.seams: list[int] = []  # kept blocks a list above may take in (see :meth:`seam`)
+        # inserted tables a caption above may take for its own (see :meth:`with_separators`)
+        self.table_seams: list[int] = []  # ids of their _Piece
         self.above: dict[int, list[str]] = {}  # a new table caption: right above its table's line
 
     # -- collecting edits
@@ -200,12 +202,17 @@ class _Patch:
 
     def insert(
         self, at: int, lines: list[str], *, blank_before: bool = False, blank_after: bool = False
-    ) -> None:
-        self.inserts.setdefault(at, []).append(_Piece(lines, blank_before, blank_after))
+    ) -> _Piece:
+        piece = _Piece(lines, blank_before, blank_after)
+        self.inserts.setdefault(at, []).append(piece)
+        return piece
 
-    def apply(self, *, front_only: bool = False, separators: Sequence[int] = ()) -> str:
+    def apply(
+        self, *, front_only: bool = False, separators: Sequence[int] = (), before: Sequence[int] = ()
+    ) -> str:
         """The file with the edits made (``front_only``: only those in the front matter;
-        ``separators``: lines to put :data:`SEPARATOR` before)."""
+        ``separators``: lines to put :data:`SEPARATOR` before; ``before``: ids of inserted
+        pieces to put it before)."""
         out: list[str] = []
         i = 0
         n = len(self.lines)
@@ -224,6 +231,10 @@ class _Patch:
             active = not front_only or i < self.doc.body_start
             pieces = inserts.get(i, []) if active else []
             for piece in pieces:
+                if id(piece) in before:
+                    if out and out[-1].strip():
+                        out.append("")
+                    out.extend([SEPARATOR, ""])
                 if piece.blank_before and out and out[-1].strip():
                     out.append("")
                 out.extend(piece.lines)
@@ -252,20 +263,27 @@ class _Patch:
         return "\n".join(out)
 
     def with_separators(self) -> str | None:
-        """The minimal patch with :data:`SEPARATOR` lines at the deletions that need one, or None."""
-        if not self.seams:
+        """The minimal patch with :data:`SEPARATOR` lines at the deletions that need one, and
+        before the inserted tables that need one (a caption written under the table above
+        would read as the new table's), or None."""
+        if not self.seams and not self.table_seams:
             return None
         try:
             self.seams.sort()
-            text = self.apply(separators=self.seams)
+            text = self.apply(separators=self.seams, before=self.table_seams)
             if not reads_as(text, self.new):
                 return None
-            needed = list(self.seams)
+            lines, pieces = list(self.seams), list(self.table_seams)
             for seam in self.seams:  # only where the file reads wrong without it
-                fewer = [at for at in needed if at != seam]
-                trial = self.apply(separators=fewer)
+                fewer = [at for at in lines if at != seam]
+                trial = self.apply(separators=fewer, before=pieces)
                 if reads_as(trial, self.new):
-                    needed, text = fewer, trial
+                    lines, text = fewer, trial
+            for piece in self.table_seams:
+                others = [p for p in pieces if p != piece]
+                trial = self.apply(separators=lines, before=others)
+                if reads_as(trial, self.new):
+                    pieces, text = others, trial
         except _Conflict:
             return None
         return text
@@ -387,12 +405,14 @@ class _Patch:
             before = placed[at - 1] if at > 0 else None
             after = placed[at + 1] if at + 1 < len(placed) else None
             entry = placed[at]
-            self.insert(
+            piece = self.insert(
                 anchor,
                 lines,
                 blank_before=not _tight(before, entry),
                 blank_after=after is None or not _tight(entry, after),
             )
+            if entry.block.kind == "table":
+                self.table_seams.append(id(piece))
         self.add_heads("attachments")
 
     def seam(self, old_items: Sequence[tuple[SectionName, Located]], following: int | None) -> None:
