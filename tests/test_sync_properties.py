@@ -312,3 +312,33 @@ def test_a_translation_split_into_paragraphs_is_one_text_when_its_source_changes
     assert "H1 one." in review.message and "H2 two." in review.message
     file, memory, _ = sync(file, memory, accept={0, 1, 2})
     assert [b.text for b in file.body] == ["MT(가3 문장.) MT(가1 문장.)"]
+
+
+def test_splitting_a_paragraph_under_review_leaves_the_review_pending() -> None:
+    """A pending review asks the translator to look at a source change; splitting the text into
+    two paragraphs with its very words is not that look (it resolved the review, silently)."""
+    src = [["가0 문장."]]  # one sentence, translated by the person in two
+
+    def sync(file: Release, mem: Memory) -> tuple[Release, Memory, SyncResult]:
+        res = sync_translation(release("ko", src, TITLE), file, mem, "en", matcher=None, translate=machine)
+        return res.release, Memory.from_json(res.memory.to_json()), res
+
+    first = sync_translation(release("ko", src, TITLE), None, None, "en", matcher=None, translate=machine)
+    file, memory = first.release, Memory.from_json(first.memory.to_json())
+    file, memory, _ = sync(replace(file, body=(Block(kind="paragraph", text="H1 one. H2 two."),)), memory)
+    src[0][0] = "가2 문장."
+    file, memory, res = sync(file, memory)
+    assert len([f for f in res.findings if f.check == "tm-review"]) == 1
+    split = replace(
+        file, body=(Block(kind="paragraph", text="H1 one."), Block(kind="paragraph", text="H2 two."))
+    )
+    file, memory, res = sync(split, memory)
+    assert [b.text for b in file.body] == ["H1 one.", "H2 two."]
+    (review,) = [f for f in res.findings if f.check == "tm-review"]
+    assert "H1 one." in review.message and "H2 two." in review.message
+    # an edit of its words is the translator's answer: the review is resolved
+    edited = replace(
+        file, body=(Block(kind="paragraph", text="H1 one."), Block(kind="paragraph", text="H3 three."))
+    )
+    file, memory, res = sync(edited, memory)
+    assert [f for f in res.findings if f.check == "tm-review"] == []
