@@ -136,6 +136,42 @@ def test_memory_changed_during_build_is_not_overwritten(
     assert '"format": 2 ' in tm.read_text("utf-8")
 
 
+def test_a_file_read_while_an_editor_rewrites_it_in_place_is_changed_not_empty(
+    machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor that saves in place empties the file, then writes it. A build that read it
+    in between said 'file is empty — write the release text into it' of a release that is not
+    (found by CI: the real concurrent editor below, at delay 0). It is a file being saved."""
+    import toolkit.build.plan as plan
+
+    en = machine / "release.en.md"
+    text = en.read_bytes()
+    real = plan.read_snapshot
+    saves = []
+
+    def editor_in_between(path: Path, limit: object = None) -> object:
+        if Path(path).resolve() == en.resolve() and not saves:
+            en.write_bytes(b"")  # the editor's truncation, before presspack reads
+            snap = real(path)
+            en.write_bytes(text)  # ...and its write, after
+            saves.append(path)
+            return snap
+        return real(path) if limit is None else real(path, limit)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plan, "read_snapshot", editor_in_between)
+    code, _, err = run(["build", f"releases/{FORUM}", "--out", str(tmp_path / "out"), "--lang", "en"])
+    assert len(saves) == 1
+    assert code == 1
+    assert f"Error: {REL}/release.en.md: changed while presspack was running — run the build again" in err
+    assert "file is empty" not in err
+    assert en.read_bytes() == text
+    # a file that really is empty still says so
+    en.write_bytes(b"")
+    code, _, err = run(["build", f"releases/{FORUM}", "--out", str(tmp_path / "out"), "--lang", "en"])
+    assert code == 1
+    assert f"Error: {REL}/release.en.md: file is empty — write the release text into it" in err
+
+
 RUNNER = textwrap.dedent(
     """
     import sys, time

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +18,14 @@ from typing import TYPE_CHECKING
 from toolkit.core.document import Block, Finding, Lang, Release
 from toolkit.core.errors import ModelError, PresspackError, Problem, problem
 from toolkit.sources import LoadedRelease, ReleaseSet, load_release
-from toolkit.translation.filesync import FileSync, Snapshot, apply_sync, read_snapshot, sync_file
+from toolkit.translation.filesync import (
+    ChangedWhileRunning,
+    FileSync,
+    Snapshot,
+    apply_sync,
+    read_snapshot,
+    sync_file,
+)
 from toolkit.translation.memory import MemoryFileError
 
 if TYPE_CHECKING:
@@ -91,11 +100,12 @@ def load_release_set(
     loaded: dict[str, LoadedRelease] = {}
     problems: list[Problem] = []
     for lang, path in rs.files.items():
+        snap: Snapshot | None = None
         try:
             snap = read_snapshot(path)
             lr = load_release(path, expected_lang=lang or None, data=snap.data)
         except PresspackError as exc:
-            problems.extend(exc.problems)
+            problems.extend(_unless_being_saved(path, snap, exc.problems))
             continue
         loaded[lr.release.lang] = lr
         if snapshots is not None:
@@ -111,6 +121,22 @@ def load_release_set(
                 )
             )
     return loaded, problems
+
+
+def _unless_being_saved(path: Path, snap: Snapshot | None, problems: Sequence[Problem]) -> list[Problem]:
+    """The problems of a file that did not read, or — when its bytes are no longer the ones
+    read — that it is being saved: an editor that rewrites a file in place empties it first,
+    and a build that read it then must not tell the author the release is empty."""
+    if snap is None or snap.data is None:
+        return list(problems)
+    time.sleep(0.1)  # only on this error path: the editor's write after its truncation
+    try:
+        now = read_snapshot(path).data
+    except PresspackError:
+        return list(problems)
+    if now == snap.data:
+        return list(problems)
+    return list(ChangedWhileRunning(path).problems)
 
 
 def source_lang_of(loaded: dict[str, LoadedRelease]) -> str:
