@@ -172,6 +172,37 @@ def test_a_file_read_while_an_editor_rewrites_it_in_place_is_changed_not_empty(
     assert f"Error: {REL}/release.en.md: file is empty — write the release text into it" in err
 
 
+def test_translate_of_a_source_being_saved_says_so(
+    machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same for 'presspack translate': its source read between an editor's truncation and
+    its write is a file being saved, and nothing is written."""
+    import toolkit.translation.filesync as filesync
+
+    ko, en = machine / "release.ko.md", machine / "release.en.md"
+    text, en_before = ko.read_bytes(), en.read_bytes()
+    real = filesync.read_snapshot
+    saves = []
+
+    def editor_in_between(path: Path, limit: object = None) -> object:
+        if Path(path).resolve() == ko.resolve() and not saves:
+            ko.write_bytes(b"")
+            snap = real(path)
+            ko.write_bytes(text)
+            saves.append(path)
+            return snap
+        return real(path) if limit is None else real(path, limit)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(filesync, "read_snapshot", editor_in_between)
+    code, _, err = run(["translate", f"{REL}/release.ko.md", "--to", "en"])
+    assert len(saves) == 1
+    assert code == 1
+    assert err == (
+        f"Error: {REL}/release.ko.md: changed while presspack was running — run 'presspack translate' again\n"
+    )
+    assert en.read_bytes() == en_before
+
+
 RUNNER = textwrap.dedent(
     """
     import sys, time

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.core.document import Block, Finding, Lang, Release
 from toolkit.core.errors import ModelError, PresspackError, Problem, problem
-from toolkit.sources import LoadedRelease, ReleaseSet, load_release
+from toolkit.sources import LoadedRelease, ReleaseSet
 from toolkit.translation.filesync import (
-    ChangedWhileRunning,
     FileSync,
     Snapshot,
     apply_sync,
+    load_snapshot,
     read_snapshot,
     sync_file,
 )
@@ -100,12 +98,11 @@ def load_release_set(
     loaded: dict[str, LoadedRelease] = {}
     problems: list[Problem] = []
     for lang, path in rs.files.items():
-        snap: Snapshot | None = None
         try:
             snap = read_snapshot(path)
-            lr = load_release(path, expected_lang=lang or None, data=snap.data)
+            lr = load_snapshot(snap, expected_lang=lang or None)
         except PresspackError as exc:
-            problems.extend(_unless_being_saved(path, snap, exc.problems))
+            problems.extend(exc.problems)
             continue
         loaded[lr.release.lang] = lr
         if snapshots is not None:
@@ -121,22 +118,6 @@ def load_release_set(
                 )
             )
     return loaded, problems
-
-
-def _unless_being_saved(path: Path, snap: Snapshot | None, problems: Sequence[Problem]) -> list[Problem]:
-    """The problems of a file that did not read, or — when its bytes are no longer the ones
-    read — that it is being saved: an editor that rewrites a file in place empties it first,
-    and a build that read it then must not tell the author the release is empty."""
-    if snap is None or snap.data is None:
-        return list(problems)
-    time.sleep(0.1)  # only on this error path: the editor's write after its truncation
-    try:
-        now = read_snapshot(path).data
-    except PresspackError:
-        return list(problems)
-    if now == snap.data:
-        return list(problems)
-    return list(ChangedWhileRunning(path).problems)
 
 
 def source_lang_of(loaded: dict[str, LoadedRelease]) -> str:

@@ -188,13 +188,13 @@ def _check_pair(src: str, tgt: str) -> None:
 
 
 def _translate_release_file(request: TranslateRequest) -> TranslateResult:
-    from toolkit.sources import load_release
-    from toolkit.translation.filesync import LazyEngine, apply_sync, read_snapshot, sync_file
+    from toolkit.translation.filesync import LazyEngine, apply_sync, load_snapshot, read_snapshot, sync_file
 
+    again = "run 'presspack translate' again"
     source_snap = read_snapshot(request.source)
     if source_snap.data is None:
         raise SourceError(problem(request.source, None, "no such file", "check the path"))
-    source = load_release(request.source, data=source_snap.data).release
+    source = load_snapshot(source_snap, again=again).release
     src = request.from_lang or source.lang
     if request.from_lang and request.from_lang != source.lang:
         raise SourceError(
@@ -213,7 +213,7 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
     if not to_stdout:
         target_snap = read_snapshot(out_path)
         if target_snap.data is not None:
-            existing = load_release(out_path, data=target_snap.data)
+            existing = load_snapshot(target_snap, again=again)
             if existing.translation_of not in (None, src):
                 raise SourceError(
                     problem(
@@ -252,5 +252,5 @@ def _translate_release_file(request: TranslateRequest) -> TranslateResult:
     if request.dry_run:
         result.diff = plan.diff
         return result
-    result.written.extend(apply_sync(plan, again="run 'presspack translate' again"))
+    result.written.extend(apply_sync(plan, again=again))
     return result

@@ -17,11 +17,12 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.core.atomic import unified_diff, write_bytes_atomic
 from toolkit.core.document import Finding, Lang, Release
@@ -38,6 +39,7 @@ from toolkit.translation.memory import MemoryFileError, Unit, memory_path, read_
 
 if TYPE_CHECKING:
     from toolkit.mt.enforce import TranslateFn
+    from toolkit.sources import LoadedRelease
     from toolkit.terminology.matcher import Matcher
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "FileSync",
     "Snapshot",
     "apply_sync",
+    "load_snapshot",
     "read_snapshot",
     "release_lock",
     "sync_file",
@@ -115,6 +118,32 @@ class ChangedWhileRunning(PresspackError):
     def __init__(self, path: Path, again: str = "run the build again") -> None:
         super().__init__(problem(path, None, "changed while presspack was running", again))
         self.path = path
+
+
+def load_snapshot(snap: Snapshot, *, again: str = "run the build again", **kwargs: Any) -> LoadedRelease:
+    """The release in the bytes read (``load_release`` of ``snap.data``).
+
+    An editor that saves in place empties the file first: bytes read at that moment do not
+    read as a release, and saying "file is empty" of a release that is not would send the
+    author to fix nothing. When the bytes on disk are no longer the ones read, the file is
+    being saved: :class:`ChangedWhileRunning`, not the reading's errors.
+    """
+    from toolkit.sources import load_release
+
+    try:
+        return load_release(snap.path, data=snap.data, **kwargs)
+    except PresspackError:
+        if snap.data is not None and _being_saved(snap):
+            raise ChangedWhileRunning(snap.path, again) from None
+        raise
+
+
+def _being_saved(snap: Snapshot) -> bool:
+    time.sleep(0.1)  # only on the error path: the editor's write after its truncation
+    try:
+        return read_snapshot(snap.path).data != snap.data
+    except PresspackError:
+        return False
 
 
 def _lock_path(folder: Path) -> Path:

@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING
 
 from toolkit.core.document import Finding, Lang
 from toolkit.core.errors import PresspackError, Problem, SourceError, problem
-from toolkit.translation.filesync import LazyEngine, apply_sync, read_snapshot, sync_file, units_at
+from toolkit.translation.filesync import (
+    LazyEngine,
+    apply_sync,
+    load_snapshot,
+    read_snapshot,
+    sync_file,
+    units_at,
+)
 
 if TYPE_CHECKING:
     from toolkit.mt.enforce import TranslateFn
@@ -88,12 +95,11 @@ def resolve_reviews(
     translator: Callable[[str, str], tuple[TranslateFn, str]],
 ) -> ReviewResult:
     """Accept (or keep) the pending reviews of ``path`` at ``lines`` (all of them when empty)."""
-    from toolkit.sources import load_release
-
+    again = "run the command again"
     snap = read_snapshot(path)
     if snap.data is None:
         raise SourceError(problem(path, None, "no such file", "give the translation file of the finding"))
-    loaded = load_release(path, data=snap.data)
+    loaded = load_snapshot(snap, again=again)
     src_lang = loaded.translation_of
     if src_lang is None:
         raise SourceError(
@@ -101,7 +107,7 @@ def resolve_reviews(
         )
     source_path = source_of(path, src_lang)
     source_snap = read_snapshot(source_path)
-    source = load_release(source_path, data=source_snap.data).release
+    source = load_snapshot(source_snap, again=again).release
     tgt: Lang = loaded.release.lang
     engine = LazyEngine(lambda: translator(src_lang, tgt))
 
@@ -150,6 +156,6 @@ def resolve_reviews(
         accept_all=accept and not lines,
         keep_all=not accept and not lines,
     )
-    written = apply_sync(plan, again="run the command again")
+    written = apply_sync(plan, again=again)
     pending = sorted({f.line for f in plan.findings if f.check == "tm-review"})
     return ReviewResult(plan.accepted, written, list(plan.findings), pending)
