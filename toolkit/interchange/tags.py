@@ -273,22 +273,35 @@ def text_of(events: Iterable[Event], *, markup: bool = True) -> str:
             elif kind == "break":
                 pieces[-1].append(BREAK)
             elif kind == "code" and e.tag.data:
-                span = _span(e.tag.data, stack, code=True)
-                before = pieces[-1][-1] if pieces[-1] else None
-                if before is not None and before.code and _same_look(before, span):
-                    # two code tags side by side in one look (a tool's, or a link between them
-                    # left out): Markdown cannot write them touching, and merged they would
-                    # be a code the segment never had
-                    pieces[-1].append(_span(" ", stack))
-                pieces[-1].append(span)
+                pieces[-1].append(_span(e.tag.data, stack, code=True))
         elif e:
             pieces[-1].append(_span(_WRAP.sub(" ", e), stack))
     if not markup:
         return " ".join(
             " ".join("".join(" " if s.line_break else s.text for s in piece).split()) for piece in pieces
         ).strip()
-    texts = [to_inline(_trimmed(piece)) for piece in pieces]
+    texts = [_inline(piece) for piece in pieces]
     return nfc(PARAGRAPH.join(t for t in texts if t))
+
+
+def _inline(piece: list[Span]) -> str:
+    """One paragraph's Markdown, every code span of it one of its own.
+
+    Two code tags side by side (a tool's, or with a link between them left out) cannot
+    always be written touching: in one look Markdown merges them, and an italic one after a
+    letter cannot be written at all, so its italic goes and the two merge. Merged, they
+    would be a code the segment never had: a space keeps them two.
+    """
+    text = to_inline(_trimmed(piece))
+    codes = {s.text for s in piece if s.code}
+    if all(s.text in codes for s in parse_inline(text) if s.code):
+        return text
+    spaced: list[Span] = []
+    for span in piece:
+        if span.code and spaced and spaced[-1].code:
+            spaced.append(Span(" "))
+        spaced.append(span)
+    return to_inline(_trimmed(spaced))
 
 
 def _span(text: str, stack: Sequence[Tag], *, code: bool = False) -> Span:
@@ -300,10 +313,6 @@ def _span(text: str, stack: Sequence[Tag], *, code: bool = False) -> Span:
         code=code,
         href=links[-1] if links else "",
     )
-
-
-def _same_look(a: Span, b: Span) -> bool:
-    return (a.bold, a.italic, a.href) == (b.bold, b.italic, b.href)
 
 
 def _trimmed(spans: list[Span]) -> list[Span]:
