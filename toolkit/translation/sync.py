@@ -1040,11 +1040,11 @@ class _SectionSync:
             single = t_same and len(segs) == 1
             # an edit resolves a review; a paragraph break added or removed in its very words
             # does not (the translator has not answered the source change)
-            file_words = " ".join(self.file_texts[sp.unit][sp.start : sp.end] for sp in all_spans)
-            same_words = (
-                len(segs) == 1 and bool(all_spans) and normalized(file_words) == normalized(segs[0].tgt)
-            )
-            state: State = segs[0].state if single or same_words else "translated"
+            state: State = segs[0].state if single else "translated"
+            if not single and len(segs) == 1 and segs[0].state == "needs-review" and all_spans:
+                words = " ".join(self.file_texts[sp.unit][sp.start : sp.end] for sp in all_spans)
+                if normalized(words) == normalized(segs[0].tgt):
+                    state = "needs-review"
             k = self.plan.seg(
                 src=self.cover(s_spans) if had_src else "",
                 mt=segs[0].mt if single else "",
