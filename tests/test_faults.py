@@ -28,10 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def many_releases(tmp_path: Path) -> Path:
-    """Sixteen copies of the samples: a build long enough to interrupt."""
+    """72 releases (24 copies of each sample): a build long enough to interrupt at 1.5 s.
+
+    With 24 it was not, once a release's renderers ran in parallel: a fast CI machine built
+    them all in about 1.5 s, and the SIGINT arrived as the build exited 0."""
     src = tmp_path / "releases"
     for sample in sorted(p for p in (ROOT / "releases").iterdir() if p.is_dir()):
-        for i in range(8):
+        for i in range(24):
             shutil.copytree(sample, src / f"{sample.name}-{i}")
     return src
 
