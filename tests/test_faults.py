@@ -229,3 +229,28 @@ def test_deferred_interrupts_deliver_ctrl_c_after_the_block() -> None:
         steps.append("second rename")
     assert steps == ["first rename", "second rename"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+_CTRL_C_IN_A_FORK_HOOK = """
+import os, signal, sys, time
+from toolkit.build._fork import Worker
+# logging's and filelock's at-fork hooks run in every fork: a Ctrl-C that lands in one
+os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))
+try:
+    worker = Worker(lambda: None, lambda payload: payload)
+    time.sleep(1.0)
+except KeyboardInterrupt:
+    print("interrupted")
+else:
+    print("lost")
+"""
+
+
+def test_ctrl_c_during_a_fork_is_not_lost() -> None:
+    """Python ignores an exception raised in an at-fork hook: a Ctrl-C that landed there was
+    lost and the build went on to the end (found by CI: exit 0 after the Ctrl-C, all built)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_IN_A_FORK_HOOK], env=_env(), capture_output=True, text=True, timeout=60
+    )
+    assert proc.stdout.strip() == "interrupted", proc.stderr
+    assert "Exception ignored" not in proc.stderr

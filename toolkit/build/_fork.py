@@ -25,6 +25,8 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from toolkit.core.interrupts import interrupts_held_for_fork, release_after_fork
+
 P = TypeVar("P")
 T = TypeVar("T")
 
@@ -48,13 +50,15 @@ class Worker(Generic[P, T]):
     def __init__(self, warm: Callable[[], object], work: Callable[[P], T]) -> None:
         inbox_r, inbox_w = os.pipe()
         outbox_r, outbox_w = os.pipe()
-        pid = os.fork()
+        with interrupts_held_for_fork():
+            pid = os.fork()
+            if pid == 0:
+                release_after_fork()  # Ctrl-C is the parent's to report
         if pid == 0:  # the child: leaves by os._exit, never by the parent's exit code
             status = 1
             try:
                 for fd in (*_PARENT_FDS, inbox_w, outbox_r):
                     os.close(fd)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
                 warm()
                 with os.fdopen(inbox_r, "rb") as inbox:
                     payload = inbox.read()

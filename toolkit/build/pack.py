@@ -205,9 +205,9 @@ def parse_formats(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
 def _worker_init() -> None:
     """Render workers leave Ctrl-C to the parent (which reports it once), instead of each
     printing a KeyboardInterrupt traceback; they only render, the parent writes."""
-    import signal
+    from toolkit.core.interrupts import release_after_fork
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    release_after_fork()
 
 
 def output_path(out: Path, name: str, lang: str, fmt: str) -> Path:
@@ -417,12 +417,14 @@ def _build(
         if options.jobs > 1 and len(todo) > 1:
             from concurrent.futures import ProcessPoolExecutor  # 25 ms of imports: only when used
 
+            from toolkit.core.interrupts import interrupts_held_for_fork
+
             with ProcessPoolExecutor(max_workers=options.jobs, initializer=_worker_init) as pool:
                 rendered_all = []
                 try:
-                    for done, (r, rendered) in enumerate(
-                        zip(todo, pool.map(_render_job, work), strict=True), 1
-                    ):
+                    with interrupts_held_for_fork():  # the first submit forks every worker
+                        renders = pool.map(_render_job, work)
+                    for done, (r, rendered) in enumerate(zip(todo, renders, strict=True), 1):
                         rendered_all.append(rendered)
                         if progress:
                             progress(done, len(todo), r.rs.name)
